@@ -1,0 +1,244 @@
+"""The curator's source of truth: Markdown files with YAML front matter under `content/`, read into
+frozen `Article` records and written back deterministically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from builder.errors import BuilderError
+
+try:  # libyaml is ~10x faster; fall back to the pure-Python classes where it is missing
+    from yaml import CSafeDumper as _Dumper, CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeDumper as _Dumper, SafeLoader as _Loader
+
+ARTICLES = "articles"
+DOSSIERS = "dossiers"
+STATUSES = ("published", "unfiled", "rejected")
+
+# Front matter keys in the order ingest writes them; a curator may add others, which are kept.
+FIELDS = ("title", "date", "date_source", "publisher", "wire", "dateline", "summary", "key_points",
+          "people", "dossiers", "classification", "status", "review", "source", "other_sources", "id")
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    lines: tuple[int, int]
+    sha256: str
+
+    def as_yaml(self) -> dict[str, Any]:
+        return {"file": self.file, "lines": list(self.lines), "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class Article:
+    path: Path                          # relative to the content folder
+    title: str
+    body: str                           # Markdown
+    date: dt.date | None = None
+    date_source: str | None = None
+    publisher: str | None = None
+    wire: str | None = None
+    dateline: str | None = None
+    summary: str = ""
+    key_points: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    dossiers: tuple[str, ...] | None = None   # None: the file does not say, classify at load
+    classification: dict[str, Any] = field(default_factory=dict)
+    status: str | None = None                 # None: derived from dossiers
+    review: tuple[str, ...] = ()
+    source: Source | None = None              # None: written by hand
+    other_sources: tuple[Source, ...] = ()
+    id: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)  # curator keys ingest does not know
+
+    def front_matter(self) -> dict[str, Any]:
+        values = {
+            "title": self.title, "date": self.date, "date_source": self.date_source,
+            "publisher": self.publisher, "wire": self.wire, "dateline": self.dateline,
+            "summary": self.summary, "key_points": list(self.key_points), "people": list(self.people),
+            "dossiers": list(self.dossiers) if self.dossiers is not None else None,
+            "classification": self.classification, "status": self.status, "review": list(self.review),
+            "source": self.source.as_yaml() if self.source else None,
+            "other_sources": [s.as_yaml() for s in self.other_sources], "id": self.id,
+        }
+        out = {k: v for k, v in values.items() if v not in (None, [], {}, "") or k in ("date", "dossiers")}
+        if self.dossiers is None:
+            del out["dossiers"]
+        out.update(self.extra)
+        return out
+
+
+def dump(article: Article) -> str:
+    """The file text for `article`: `---` front matter `---`, a blank line, the body."""
+    meta = yaml.dump(article.front_matter(), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     width=100, default_flow_style=False)
+    return f"---\n{meta}---\n\n{article.body.strip()}\n"
+
+
+def sha256(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+_FENCE = re.compile(r"^---[ \t]*$", re.M)
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
+    """(front matter, body, line where the body starts); errors name the file and line."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n")
+    if not text.startswith("---"):
+        return {}, text, 1
+    match = _FENCE.search(text, 3)
+    first = text.find("\n") + 1
+    if not _FENCE.match(text, 0) or match is None:
+        raise BuilderError("front matter starts with '---' but has no closing '---'", path, 1)
+    try:
+        meta = yaml.load(text[first:match.start()], Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise BuilderError(f"front matter: {problem}", path, mark.line + 2 if mark else 1) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise BuilderError("front matter must be a mapping of keys to values", path, 2)
+    body_line = text.count("\n", 0, match.end()) + 2
+    return meta, text[match.end():].lstrip("\n"), body_line
+
+
+def _line_of(text: str, key: str) -> int:
+    """The line of a top-level front matter key, for error messages."""
+    match = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _strings(value: Any, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        raise ValueError(f"'{key}' must be a list of text")
+    return tuple(str(v) for v in value)
+
+
+def _source(value: Any) -> Source:
+    if not isinstance(value, dict) or not {"file", "lines", "sha256"} <= value.keys():
+        raise ValueError("'source' must have file, lines: [first, last] and sha256")
+    lines = value["lines"]
+    if not (isinstance(lines, list) and len(lines) == 2 and all(isinstance(n, int) for n in lines)):
+        raise ValueError("'source.lines' must be [first, last]")
+    return Source(str(value["file"]), (lines[0], lines[1]), str(value["sha256"]))
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"'date' must be YYYY-MM-DD or empty, got {value!r}") from None
+
+
+def parse_article(text: str, path: Path, rel: Path) -> Article:
+    """Build an Article from a file's text; `path` is for messages, `rel` is kept in the record."""
+    meta, body, _ = split_front_matter(text, path)
+    known = {k: meta.pop(k) for k in list(meta) if k in FIELDS}
+    key = "title"
+    try:
+        title = known.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise ValueError("'title' is required and must be text")
+        key = "status"
+        status = known.get("status")
+        if status is not None and status not in STATUSES:
+            raise ValueError(f"'status' must be one of {', '.join(STATUSES)}, got {status!r}")
+        key = "date"
+        date = _date(known.get("date"))
+        key = "dossiers"
+        dossiers = _strings(known["dossiers"], "dossiers") if "dossiers" in known else None
+        key = "source"
+        source = _source(known["source"]) if known.get("source") else None
+        key = "other_sources"
+        others = tuple(_source(s) for s in known.get("other_sources") or ())
+        key = "classification"
+        classification = known.get("classification") or {}
+        if not isinstance(classification, dict):
+            raise ValueError("'classification' must be a mapping")
+        key = "key_points"
+        key_points = _strings(known.get("key_points"), "key_points")
+        key = "people"
+        people = _strings(known.get("people"), "people")
+        key = "review"
+        review = _strings(known.get("review"), "review")
+    except ValueError as exc:
+        raise BuilderError(str(exc), path, _line_of(text, key)) from None
+
+    def text_field(name: str) -> str | None:
+        value = known.get(name)
+        return str(value).strip() if value not in (None, "") else None
+
+    return Article(
+        path=rel, title=title.strip(), body=body, date=date, date_source=text_field("date_source"),
+        publisher=text_field("publisher"), wire=text_field("wire"), dateline=text_field("dateline"),
+        summary=text_field("summary") or "", key_points=key_points, people=people, dossiers=dossiers,
+        classification=classification, status=status, review=review, source=source,
+        other_sources=others, id=text_field("id") or "", extra=meta,
+    )
+
+
+def read_article(content_dir: Path, rel: Path) -> Article:
+    path = content_dir / rel
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BuilderError(f"cannot read: {exc.strerror}", path) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise BuilderError("not UTF-8 text", path, line) from None
+    return parse_article(text, path, rel)
+
+
+def article_files(content_dir: Path) -> list[Path]:
+    """Every article file, relative to `content_dir`, in a stable order."""
+    root = content_dir / ARTICLES
+    if not root.is_dir():
+        return []
+    return sorted(p.relative_to(content_dir) for p in root.rglob("*.md") if p.is_file())
+
+
+@dataclass(frozen=True)
+class Page:
+    """A non-article content page: the home intro (`_index.md`) or a dossier's intro."""
+    path: Path
+    title: str
+    body: str
+
+
+def read_page(content_dir: Path, rel: Path, default_title: str) -> Page:
+    path = content_dir / rel
+    if not path.is_file():
+        return Page(rel, default_title, "")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuilderError(f"cannot read: {exc}", path) from None
+    meta, body, _ = split_front_matter(text, path)
+    title = meta.get("title") if isinstance(meta.get("title"), str) else default_title
+    return Page(rel, title, body)

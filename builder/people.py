@@ -1,0 +1,91 @@
+"""People named in an article: full names introduced by a role (`Prime Minister Fumio Kishida`),
+by speech (`said Mira Rapp-Hooper`) or by apposition (`Kim Tae-hyo, a former minister`), normalised so
+that `Kim Jong-un` and `Kim Jong Un` are one person."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from builder.text import key, tidy
+
+_ROLES = (
+    r"(?:vice |deputy |prime |foreign |defen[cs]e |finance |trade |chief |former |then-?)*"
+    r"(?:president|prime minister|premier|minister|secretary of state|secretary|chancellor|leader|"
+    r"spokes(?:man|woman|person)|governor|mayor|senator|general|adviser|advisor|envoy|ambassador|"
+    r"king|queen|emperor|chairman|chairwoman|chair|director|counterpart|rival|candidate|sister|"
+    r"brother|official|lawmaker|commissioner|dictator|ruler|monarch|pope|mr\.?|mrs\.?|ms\.?|dr\.?)"
+)
+# A name part: `Kishida`, `Rapp-Hooper`, `Jong-un`, `McCormack`, `O'Brien`.
+_PART = r"Mc[A-Z][a-z]+|O['’][A-Z][a-z]+|[A-Z][a-z]+(?:[-'’][A-Za-z][a-z]+)*"
+_NAME = rf"(?P<name>(?:{_PART})(?:\s+(?:{_PART})){{1,3}})"
+_PATTERNS = [
+    re.compile(rf"\b(?i:{_ROLES}),?\s+{_NAME}"),                         # President Donald Trump
+    re.compile(rf"\b(?:said|says|told|according to|quoted)\s+{_NAME}"),   # said Mira Rapp-Hooper
+    re.compile(rf"{_NAME}\s+(?:said|says|told|added|wrote|noted)\b"),     # Kim Yo-jong said
+    re.compile(rf"{_NAME},\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,6}}?(?:minister|official|president|adviser|"
+               rf"advisor|spokes\w+|analyst|expert|professor|activist|leader|diplomat|envoy|lawmaker|"
+               rf"researcher|fellow|director|ambassador|general|commander)\b"),
+]
+# Capitalised words that start sentences or name places, days and bodies, never people.
+_NOT_NAMES = frozenset(key(w) for w in """
+the a an this that these those he she it they we i his her their its our in on at of for and but or
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+august september october november december north south east west korea korean koreans japan japanese
+china chinese russia russian ukraine ukrainian united states kingdom nations european union white house
+party state department ministry council government parliament congress assembly army military news
+agency reuters afp associated press national security foreign affairs office cabinet supreme court
+democratic republican liberal conservative socialist communist people republic
+washington tokyo seoul pyongyang moscow kyiv beijing paris london brussels berlin
+""".split())
+# Words of titles and organisations: a candidate keeps only what follows the last of them.
+_ROLE_WORDS = frozenset(key(w) for w in """
+president prime minister premier secretary chancellor leader spokesman spokeswoman spokesperson
+governor mayor senator general adviser advisor envoy ambassador king queen emperor chairman chairwoman
+director deputy vice foreign defense defence finance chief former official mr mrs ms dr
+""".split())
+_ORGANISATION_WORDS = frozenset(key(w) for w in """
+confederation federation association committee agency organization organisation institute ministry
+department council party group company bank fund times news post daily club university union league
+commission corporation industry industries media center centre foundation forum
+""".split())
+
+
+def _display(name: str) -> str:
+    """Canonical spelling: Korean-style hyphenated given names become spaced (`Jong-un` -> `Jong Un`),
+    hyphenated surnames (`Rapp-Hooper`) stay."""
+    name = re.sub(r"\s+", " ", tidy(name))
+    return re.sub(r"(?<=[a-z])-([a-z])", lambda m: " " + m.group(1).upper(), name)
+
+
+def _trim(name: str) -> str | None:
+    """Cut a candidate at the first word that cannot be part of a name; None if too little is left."""
+    parts = re.sub(r"['’]s$", "", name).split()
+    if any(key(p) in _ORGANISATION_WORDS for p in parts):
+        return None
+    roles = [i for i, p in enumerate(parts) if key(p) in _ROLE_WORDS]
+    if roles:
+        parts = parts[roles[-1] + 1:]
+    while parts and key(parts[0]) in _NOT_NAMES:
+        parts.pop(0)
+    for i, part in enumerate(parts):
+        if key(part) in _NOT_NAMES:
+            parts = parts[:i]
+            break
+    return " ".join(parts) if len(parts) >= 2 else None
+
+
+def find_people(text: str) -> list[str]:
+    """Names in `text`, most mentioned first (ties alphabetically), one spelling per person."""
+    counts: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            name = _trim(match.group("name"))
+            if name is None:
+                continue
+            display = _display(name)
+            ident = key(display)
+            counts[ident] += 1
+            spelling.setdefault(ident, display)
+    return [spelling[i] for i, _ in sorted(counts.items(), key=lambda kv: (-kv[1], spelling[kv[0]]))]
