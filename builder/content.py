@@ -242,3 +242,28 @@ def read_page(content_dir: Path, rel: Path, default_title: str) -> Page:
     meta, body, _ = split_front_matter(text, path)
     title = meta.get("title") if isinstance(meta.get("title"), str) else default_title
     return Page(rel, title, body)
+
+
+def set_keys(text: str, values: dict[str, Any], path: Path) -> str:
+    """`text` with the top-level front matter keys in `values` replaced (or appended), every other
+    byte of the file kept as the curator wrote it."""
+    meta, _, _ = split_front_matter(text, path)
+    end = _FENCE.search(text, 3)
+    head, rest = text[:end.start()], text[end.start():]
+    lines = head.split("\n")
+    out: list[str] = []
+    skipping = False
+    for line in lines:
+        top = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if top:
+            skipping = top.group(1) in values
+        elif line and not line[0].isspace() and line != "---":
+            skipping = False
+        if not skipping:
+            out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    for name, value in values.items():
+        out.append(yaml.dump({name: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                             width=100, default_flow_style=False).rstrip("\n"))
+    return "\n".join(out) + "\n" + rest

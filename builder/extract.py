@@ -68,6 +68,7 @@ _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]+){0,3})\s*"
     r"(?:\((?P<wire>[A-Za-z ]{2,25})\))?\s*(?::|—|–|-{1,2})\s+(?=\S)")
 _UPDATED = re.compile(r"^(?:updated|last updated|published|posted|first published|date)\s*:?\s*(?P<when>.+)$", re.I)
+_BYLINE = re.compile(r"^By\s+[A-Z][\w.'’ -]{1,60}$")
 _BULLET = re.compile(r"^\s*[•·▪‣◦●]\s+")
 _LIST_ITEM = re.compile(r"^\s*[*+-]\s+")
 _KICKER = re.compile(r"^[‘'\"“]?[A-Z][A-Z0-9 ,.&'’-]{2,40}[’'\"”]?[:?!]\s")
@@ -136,6 +137,8 @@ def _is_furniture(text: str) -> str | None:
     low = key(text)
     if _UI.match(low):
         return "page control"
+    if _BYLINE.match(text):
+        return "byline"
     if _RELATED_LINK.match(tidy(text)):
         return "inline related link"
     if _PHOTO_CREDIT.match(text):
@@ -196,7 +199,7 @@ def extract(text: str, name: str = "") -> Extraction:
     regions: list[tuple[int | None, int, int]] = []  # (header end or None, start, end exclusive)
     starts = [g[0] for g in groups] + [len(lines)]
     if not groups:
-        first = next((i for i, t in enumerate(lines) if t), None)
+        first = next((i for i, t in enumerate(lines) if t and not _is_furniture(t)), None)
         if first is not None:
             titled = _is_headline(lines[first]) and any(lines[first + 1:])
             regions.append((first if titled else None, first, len(lines)))

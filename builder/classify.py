@@ -1,0 +1,90 @@
+"""Filing: match an article against every dossier's query and keep the evidence (score, terms)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Iterable
+
+from builder.config import Config, Dossier
+from builder.content import article_files, dump, read_article, set_keys, sha256
+from builder.ledger import load_ledger, save_ledger, write_atomic
+from builder.query import Document, prepare
+
+
+@dataclass(frozen=True)
+class Filing:
+    dossiers: tuple[str, ...]
+    classification: dict[str, Any]      # slug -> {score, min_score, terms}, for dossiers with evidence
+
+
+def file_document(doc: Document, dossiers: Iterable[Dossier]) -> Filing:
+    """Filed where the query matches and its evidence reaches the dossier's `min_score`."""
+    prepared = prepare(doc)
+    filed: list[str] = []
+    evidence: dict[str, Any] = {}
+    for dossier in dossiers:
+        result = dossier.query.evaluate(prepared)
+        if result.matched and result.score >= dossier.min_score:
+            filed.append(dossier.slug)
+        if result.terms:
+            evidence[dossier.slug] = {
+                "score": result.score, "min_score": dossier.min_score, "matched": result.matched,
+                "terms": dict(sorted(result.terms.items(), key=lambda kv: (-kv[1], kv[0]))),
+            }
+    return Filing(tuple(filed), evidence)
+
+
+_MARKUP = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])|^#{1,6}\s+|^\s*(?:[*+-]|\d+[.)])\s+", re.M)
+
+
+def markdown_text(body: str) -> list[str]:
+    """Paragraph texts of a Markdown body, with escapes and block markers removed, for matching."""
+    return [_MARKUP.sub(lambda m: m.group(1) or "", p).strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
+
+
+def document(title: str, paragraphs: list[str]) -> Document:
+    return Document(title=title, lead=paragraphs[0] if paragraphs else "", body="\n".join(paragraphs))
+
+
+def refile(config: Config, dry_run: bool = False) -> list[str]:
+    """Re-run every dossier query over the content; a curator's own `dossiers:` always wins.
+
+    A file ingest wrote and nobody touched is rewritten whole; in a file a person edited, only
+    `dossiers`, `classification` and `status` change, and only if the person left `dossiers` as
+    ingest wrote it. Returns one line per article that moved in or out of a dossier.
+    """
+    ledger = load_ledger(config.content_dir)
+    moves: list[str] = []
+    changed = False
+    for rel in article_files(config.content_dir):
+        full = config.content_dir / rel
+        data = full.read_bytes()
+        article = read_article(config.content_dir, rel)
+        entry = ledger.get(article.id) if article.id else None
+        if article.dossiers is None or entry is None or list(article.dossiers) != entry["dossiers"]:
+            continue  # the curator's own filing, or filed afresh at every load
+        filing = file_document(document(article.title, markdown_text(article.body)), config.dossiers)
+        if filing.dossiers == article.dossiers and filing.classification == article.classification:
+            continue
+        for slug in sorted(set(article.dossiers) - set(filing.dossiers)):
+            moves.append(f"{slug}: - {rel.as_posix()}")
+        for slug in sorted(set(filing.dossiers) - set(article.dossiers)):
+            moves.append(f"{slug}: + {rel.as_posix()} (score {filing.classification[slug]['score']})")
+        status = article.status if article.status == "rejected" else (
+            "published" if filing.dossiers else "unfiled")
+        if sha256(data) == entry["sha256"]:
+            text = dump(replace(article, dossiers=filing.dossiers, classification=filing.classification,
+                                status=status))
+            entry["sha256"] = sha256(text)
+        else:
+            text = set_keys(data.decode("utf-8"), {"dossiers": list(filing.dossiers),
+                                                   "classification": filing.classification,
+                                                   "status": status}, full)
+        entry["dossiers"] = list(filing.dossiers)
+        changed = True
+        if not dry_run:
+            write_atomic(full, text)
+    if changed and not dry_run:
+        save_ledger(config.content_dir, ledger)
+    return moves or ["classify: no article moved"]

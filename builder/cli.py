@@ -1,0 +1,94 @@
+"""The command line: `python -m builder COMMAND`; BuilderErrors print as `error: FILE:LINE: message`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from builder.errors import BuilderError
+
+
+def _ingest(args, config) -> int:
+    from builder.ingest import ingest
+    report = ingest(config, args.seeds, args.content, dry_run=args.dry_run)
+    _print_report(report)
+    print(report.summary(args.dry_run))
+    return 1 if report.problems else 0
+
+
+def _print_report(report) -> None:
+    for note in report.notes:
+        print(note)
+    for problem in report.problems:
+        print(f"error: {problem}", file=sys.stderr)
+
+
+def _build(args, config) -> int:
+    from builder.build import build
+    result = build(config, run_ingest=not args.no_ingest, drafts=args.drafts)
+    if result.ingest:
+        _print_report(result.ingest)
+    print(result.summary())
+    return 0
+
+
+def _classify(args, config) -> int:
+    from builder.classify import refile
+    moves = refile(config, dry_run=args.dry_run)
+    for line in moves:
+        print(line)
+    return 0
+
+
+def _explain(args, config) -> int:
+    from builder.explain import explain_file, explain_text
+    print(explain_text(config, args.text) if args.text is not None else explain_file(config, args.path))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m builder", description="Build the curated news briefing.")
+    p.add_argument("--config", type=Path, default=Path("config.yaml"), help="config file (default: config.yaml)")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="turn seeds/*.txt into content/ articles")
+    s.add_argument("--seeds", type=Path, help="seed folder (default from config.yaml)")
+    s.add_argument("--content", type=Path, help="content folder (default from config.yaml)")
+    s.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
+    s.set_defaults(run=_ingest)
+
+    s = sub.add_parser("build", help="ingest, then render the site into site/")
+    s.add_argument("--base-url", help="override base_url (e.g. https://example.org/briefing/)")
+    s.add_argument("--drafts", action="store_true", help="also show unfiled articles, marked as drafts")
+    s.add_argument("--no-ingest", action="store_true", help="render content/ as it is")
+    s.set_defaults(run=_build)
+
+    s = sub.add_parser("classify", help="re-file untouched articles after a query change")
+    s.add_argument("--dry-run", action="store_true", help="print what would move, change nothing")
+    s.set_defaults(run=_classify)
+
+    s = sub.add_parser("explain", help="show why an article is (not) filed in each dossier")
+    s.add_argument("path", nargs="?", type=Path, help="an article file")
+    s.add_argument("--text", help="explain this text instead of a file")
+    s.set_defaults(run=_explain)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "explain" and args.path is None and args.text is None:
+        parser().error("explain needs a PATH or --text")
+    try:
+        from builder.config import load_config
+        config = load_config(args.config, base_url=getattr(args, "base_url", None))
+        return args.run(args, config)
+    except BuilderError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,305 @@
+"""Ingest: `seeds/*.txt` -> `content/articles/<year>/<slug>.md`, one seed at a time, never
+overwriting or resurrecting what a curator edited, rejected or deleted.
+
+The ledger (`ledger.py`) tells an article a person edited (left alone) or deleted (not re-created).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from builder.classify import document, file_document
+from builder.config import Config
+from builder.content import ARTICLES, Article, Source, dump, parse_article, sha256
+from builder.errors import BuilderError
+from builder.extract import Draft, extract
+from builder.ledger import load_ledger, save_ledger, write_atomic
+from builder.people import find_people
+from builder.text import key
+
+SKETCH = 32            # shingle hashes kept per article for near-duplicate detection
+SHINGLE = 5            # words per shingle
+SAME_STORY = 0.5       # estimated Jaccard similarity at which two texts are one story
+CONTAINED = 0.8        # or this share of the shorter text found in the longer one
+
+
+@dataclass
+class Report:
+    """What one ingest run did, for the command line; `problems` are the `error:` lines."""
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+    problems: list[BuilderError] = field(default_factory=list)
+
+    def summary(self, dry_run: bool) -> str:
+        verb = "would write" if dry_run else "wrote"
+        return f"ingest: {verb} {len(self.written)} article(s), {self.unchanged} unchanged, " \
+               f"{len(self.problems)} seed problem(s)"
+
+
+def read_seed(path: Path, max_bytes: int) -> tuple[str, str]:
+    """A seed's text with `\\n` line ends and the sha256 of its bytes, or a BuilderError naming
+    what is wrong with it."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise BuilderError(f"seed is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
+                           "(ingest.max_seed_mb in config.yaml); skipped", path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise BuilderError("seed is empty; skipped", path)
+    if b"\0" in data:
+        raise BuilderError("seed is binary, not text (it contains NUL bytes); skipped", path,
+                           data.count(b"\n", 0, data.index(b"\0")) + 1)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BuilderError(f"seed is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                           "re-save it as UTF-8; skipped", path, data.count(b"\n", 0, exc.start) + 1) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n"), sha256(data)
+
+
+# --- from draft to article ---------------------------------------------------------------------
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?\w+;)")
+_MD_LINE_START = re.compile(r"^(#|[-+=>]|\d+[.)](?=\s|$))")
+
+
+def escape_markdown(text: str) -> str:
+    """Seed text as literal Markdown: no emphasis, links, HTML or block markers sneak in."""
+    text = _MD_INLINE.sub(lambda m: "\\" + (m.group(1) or "&"), text)
+    return _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
+
+
+def markdown_body(draft: Draft) -> str:
+    parts: list[str] = []
+    for block in draft.blocks:
+        text = escape_markdown(block.text)
+        if block.kind == "li":
+            item = f"- {text}"
+            if parts and parts[-1].startswith("- "):
+                parts[-1] += "\n" + item
+            else:
+                parts.append(item)
+        elif block.kind == "h":
+            parts.append(f"## {text}")
+        else:
+            parts.append(text)
+    return "\n\n".join(parts)
+
+
+def headline_from_lede(lede: str, limit: int = 90) -> str:
+    """A stand-in headline: the lede's first sentence, cut at a word boundary."""
+    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“‘'])", lede.strip(), maxsplit=1)[0].rstrip(".")
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def summary_of(lede: str, limit: int = 320) -> str:
+    if len(lede) <= limit:
+        return lede
+    sentences = re.split(r"(?<=[.!?])\s+", lede)
+    out = sentences[0]
+    for s in sentences[1:]:
+        if len(out) + 1 + len(s) > limit:
+            break
+        out += " " + s
+    return out if len(out) <= limit else out[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def slugify(text: str, limit: int = 70) -> str:
+    slug = "-".join(key(text).split())[:limit].strip("-")
+    return slug.rsplit("-", 1)[0] if len(slug) == limit and "-" in slug else (slug or "untitled")
+
+
+def article_from_draft(draft: Draft, source: Source, config: Config) -> Article:
+    paragraphs = [b.text for b in draft.blocks]
+    title = draft.title or headline_from_lede(draft.lead)
+    review = [f for f, missing in (("title", draft.title is None), ("date", draft.date is None),
+                                   ("publisher", draft.publisher is None)) if missing]
+    filing = file_document(document(title, paragraphs), config.dossiers)
+    ident = sha256(" ".join(key(p) for p in paragraphs))[:12]
+    return Article(
+        path=Path(), title=title, body=markdown_body(draft), date=draft.date,
+        date_source=draft.date_source, publisher=draft.publisher, wire=draft.wire,
+        dateline=draft.dateline, summary=summary_of(draft.lead), key_points=draft.key_points,
+        people=tuple(find_people(title + "\n" + "\n".join(paragraphs))), dossiers=filing.dossiers,
+        classification=filing.classification, status="published" if filing.dossiers else "unfiled",
+        review=tuple(review), source=source, id=ident,
+    )
+
+
+# --- near-duplicate detection --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Sketch:
+    hashes: tuple[int, ...]     # the SKETCH smallest shingle hashes, sorted
+    size: int                   # number of distinct shingles
+
+    @classmethod
+    def of(cls, text: str) -> "Sketch":
+        words = key(text).split()
+        shingles = {zlib.crc32(" ".join(words[i:i + SHINGLE]).encode())
+                    for i in range(max(1, len(words) - SHINGLE + 1))}
+        return cls(tuple(sorted(shingles)[:SKETCH]), len(shingles))
+
+    def same_story(self, other: "Sketch") -> bool:
+        union = sorted(set(self.hashes) | set(other.hashes))[:SKETCH]
+        both = set(self.hashes) & set(other.hashes)
+        jaccard = sum(h in both for h in union) / len(union)
+        shared = jaccard * (self.size + other.size) / (1 + jaccard)
+        return jaccard >= SAME_STORY or shared / min(self.size, other.size) >= CONTAINED
+
+
+class _Stories:
+    """This run's articles by sketch, to merge the same story seen in several dumps."""
+
+    def __init__(self) -> None:
+        self.by_hash: dict[int, list[str]] = {}
+        self.sketches: dict[str, Sketch] = {}
+
+    def find(self, ident: str, sketch: Sketch) -> str | None:
+        if ident in self.sketches:
+            return ident
+        votes: dict[str, int] = {}
+        for h in sketch.hashes:
+            for other in self.by_hash.get(h, ()):
+                votes[other] = votes.get(other, 0) + 1
+        for other, _ in sorted(votes.items(), key=lambda kv: -kv[1]):
+            if self.sketches[other].same_story(sketch):
+                return other
+        return None
+
+    def add(self, ident: str, sketch: Sketch) -> None:
+        self.sketches[ident] = sketch
+        for h in sketch.hashes:
+            self.by_hash.setdefault(h, []).append(ident)
+
+
+# --- the files ----------------------------------------------------------------------------------
+
+def _path_for(article: Article, content_dir: Path, taken: set[str]) -> Path:
+    folder = str(article.date.year) if article.date else "undated"
+    base = slugify(article.title)
+    for candidate in (base, f"{base}-{article.id[:6]}", f"{base}-{article.id}"):
+        rel = Path(ARTICLES, folder, f"{candidate}.md")
+        if rel.as_posix() not in taken and not (content_dir / rel).exists():
+            return rel
+    raise BuilderError(f"no free file name for article {article.id}", content_dir / ARTICLES / folder)
+
+
+class _Run:
+    """One ingest run over the content folder: what the ledger says, what this run wrote."""
+
+    def __init__(self, config: Config, content_dir: Path, dry_run: bool, report: Report):
+        self.config, self.content_dir, self.dry_run, self.report = config, content_dir, dry_run, report
+        self.stories = _Stories()
+        self.written_this_run: dict[str, Path] = {}      # id -> path this run wrote or would write
+        self.protect_all = False
+        try:
+            self.ledger = load_ledger(content_dir)
+        except BuilderError as exc:
+            report.problems.append(exc)
+            self.ledger, self.protect_all = {}, True
+        self.taken = {entry["path"] for entry in self.ledger.values()}
+
+    def untouched(self, ident: str) -> Path | None:
+        """The file ingest may (re)write for `ident`, or None with the reason noted."""
+        entry = self.ledger.get(ident)
+        if entry is None:
+            return None
+        path = Path(entry["path"])
+        full = self.content_dir / path
+        if not full.exists():
+            self.report.notes.append(f"{full}: deleted by the curator; not re-created")
+            return None
+        if sha256(full.read_bytes()) != entry["sha256"]:
+            self.report.notes.append(f"{full}: edited by hand; left alone")
+            return None
+        return path
+
+    def put(self, article: Article, sketch: Sketch) -> None:
+        same = self.stories.find(article.id, sketch)
+        if same is not None:
+            self.merge(same, article.source)
+            return
+        self.stories.add(article.id, sketch)
+        if self.protect_all:
+            return
+        if article.id in self.ledger:
+            path = self.untouched(article.id)
+            if path is None:
+                return
+        else:
+            path = _path_for(article, self.content_dir, self.taken)
+            self.taken.add(path.as_posix())
+        self.write(replace(article, path=path))
+
+    def merge(self, ident: str, source: Source) -> None:
+        """The same story again: add `source` to the article already written for it."""
+        path = self.written_this_run.get(ident)
+        if path is None:
+            return  # its file is the curator's now (edited or deleted): left as they have it
+        full = self.content_dir / path
+        if self.dry_run and not full.exists():
+            return
+        article = parse_article(full.read_text(encoding="utf-8"), full, path)
+        if source == article.source or source in article.other_sources:
+            return
+        self.write(replace(article, other_sources=article.other_sources + (source,)))
+
+    def write(self, article: Article) -> None:
+        text = dump(article)
+        full = self.content_dir / article.path
+        self.written_this_run[article.id] = article.path
+        current = full.read_bytes() if full.exists() else None
+        data = text.encode("utf-8")
+        if current == data:
+            self.report.unchanged += 1
+        else:
+            self.report.written.append(str(full))
+            if not self.dry_run:
+                write_atomic(full, text)
+        self.ledger[article.id] = {"path": article.path.as_posix(), "sha256": sha256(data),
+                                   "seed": article.source.file if article.source else None,
+                                   "dossiers": list(article.dossiers or ())}
+
+    def finish(self) -> None:
+        if not self.dry_run and not self.protect_all:
+            save_ledger(self.content_dir, self.ledger)
+
+
+def ingest(config: Config, seeds_dir: Path | None = None, content_dir: Path | None = None,
+           dry_run: bool = False) -> Report:
+    """Ingest every `*.txt` seed; problems with one seed are reported and the others go on."""
+    seeds_dir = seeds_dir or config.seeds_dir
+    content_dir = content_dir or config.content_dir
+    report = Report()
+    if not seeds_dir.is_dir():
+        report.problems.append(BuilderError("no seeds folder", seeds_dir))
+        return report
+    run = _Run(config, content_dir, dry_run, report)
+    # Seeds ingested before go first, so a story they hold keeps its file when a new dump repeats it.
+    known = {entry.get("seed") for entry in run.ledger.values()}
+    for seed in sorted(seeds_dir.glob("*.txt"), key=lambda p: (p.name not in known, p.name)):
+        try:
+            text, digest = read_seed(seed, config.max_seed_bytes)
+        except BuilderError as exc:
+            report.problems.append(exc)
+            continue
+        except OSError as exc:
+            report.problems.append(BuilderError(f"cannot read seed: {exc.strerror}; skipped", seed))
+            continue
+        extraction = extract(text, seed.name)
+        if not extraction.drafts:
+            report.notes.append(f"{seed}: no article found (" +
+                                "; ".join(d.why for d in extraction.decisions[:3]) + ")")
+        for draft in extraction.drafts:
+            source = Source(seed.name, draft.lines, digest)
+            article = article_from_draft(draft, source, config)
+            run.put(article, Sketch.of("\n".join(draft.paragraphs)))
+    run.finish()
+    return report

@@ -1,0 +1,47 @@
+"""The ingest ledger, `content/.ingest-ledger.json`, committed with the content: per article id,
+the file ingest wrote and its hash. A file that no longer hashes to that was edited by a person;
+a missing one was deleted. Both are the curator's decisions and are never undone."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from builder.errors import BuilderError
+
+LEDGER = ".ingest-ledger.json"
+
+
+def write_atomic(path: Path, data: str) -> None:
+    """Write via a temporary file and rename, so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_ledger(content_dir: Path) -> dict[str, dict]:
+    path = content_dir / LEDGER
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        articles = data["articles"]
+        if not isinstance(articles, dict):
+            raise ValueError("'articles' is not a mapping")
+        return articles
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BuilderError(f"the ingest ledger is unreadable ({exc}); restore it from git, or delete it "
+                           "to treat every existing article as edited by hand", path) from None
+
+
+def save_ledger(content_dir: Path, articles: dict[str, dict]) -> None:
+    text = json.dumps({"version": 1, "articles": articles}, indent=1, sort_keys=True, ensure_ascii=False)
+    write_atomic(content_dir / LEDGER, text + "\n")

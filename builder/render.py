@@ -1,0 +1,107 @@
+"""Render the Site model to files with Jinja (autoescaped, StrictUndefined) and markdown-it-py
+(raw HTML disabled, headings with anchors).
+
+Template context (everything a template may use):
+- `site`: the Site model; `config`: its Config; `dossiers`: the DossierViews
+- `page`: what this page shows (an Entry, a DossierView or None for home/404)
+- `url(path)`: a site-relative path made correct under `base_url`
+- `markdown(text)`: Markdown rendered to safe HTML
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from builder.errors import BuilderError
+from builder.ingest import slugify
+from builder.site import Site, last_updated
+
+
+def _anchor_headings(md: MarkdownIt) -> None:
+    """Give every heading an id from its text, unique within the page."""
+    def rule(state) -> None:
+        seen: dict[str, int] = {}
+        tokens = state.tokens
+        for i, token in enumerate(tokens):
+            if token.type == "heading_open":
+                text = tokens[i + 1].content
+                base = slugify(text) or "section"
+                n = seen.get(base, 0)
+                seen[base] = n + 1
+                token.attrSet("id", base if n == 0 else f"{base}-{n + 1}")
+    md.core.ruler.push("heading_anchors", rule)
+
+
+def markdown_renderer() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # Untrusted text must not smuggle script URLs through Markdown links.
+    md.validateLink = lambda url: not re.match(r"^\s*(javascript|vbscript|data|file):", url, re.I)
+    _anchor_headings(md)
+    return md
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str           # relative to the output folder
+    template: str
+    page: object
+
+
+def base_path(base_url: str) -> str:
+    return urlsplit(base_url).path or "/"
+
+
+def environment(templates_dir: Path, base_url: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    md = markdown_renderer()
+    prefix = base_path(base_url)
+    env.globals["url"] = lambda path="": prefix + str(path).lstrip("/")
+    env.filters["markdown"] = lambda text: Markup(md.render(text or ""))
+    env.filters["isodate"] = lambda d: d.isoformat() if d else ""
+    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else "Undated"
+    return env
+
+
+def outputs(site: Site) -> list[Output]:
+    pages = [Output("index.html", "home.html", None), Output("404.html", "404.html", None)]
+    pages += [Output(f"dossiers/{v.dossier.slug}/index.html", "dossier.html", v) for v in site.dossiers]
+    pages += [Output(f"{e.url}index.html", "article.html", e) for e in site.entries]
+    return pages
+
+
+def render_site(site: Site, out_dir: Path) -> int:
+    """Write every page and asset into `out_dir` (an empty staging folder); returns pages written."""
+    env = environment(site.config.templates_dir, site.config.base_url)
+    common = {"site": site, "config": site.config, "dossiers": site.dossiers, "updated": last_updated(site)}
+    pages = outputs(site)
+    for out in pages:
+        try:
+            html = env.get_template(out.template).render(page=out.page, **common)
+        except jinja2.TemplateSyntaxError as exc:
+            raise BuilderError(f"template error: {exc.message}", exc.filename or exc.name, exc.lineno) from None
+        except jinja2.UndefinedError as exc:
+            raise BuilderError(f"template error while rendering {out.path}: {exc.message}",
+                               site.config.templates_dir / out.template) from None
+        target = out_dir / out.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+    assets = site.config.templates_dir / "assets"
+    if assets.is_dir():
+        shutil.copytree(assets, out_dir / "assets")
+    (out_dir / ".nojekyll").write_text("")
+    return len(pages)
