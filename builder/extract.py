@@ -27,16 +27,6 @@ WIRES = {
     "cna": "CNA", "spa": "SPA", "wam": "WAM", "agencies": "Agencies", "jiji": "Jiji Press",
     "jiji press": "Jiji Press", "kcna": "KCNA",
 }
-# Site profiles: a publisher is named only when its page furniture is unmistakable.
-PROFILES = (
-    ("Asharq Al-Awsat", re.compile(r"^TT$", re.M)),
-    ("Arab News", re.compile(r"^Short Url$", re.M)),
-    ("Politicoscope", re.compile(r"\bPoliticoscope\b")),
-    # One paragraph a line, credits like `Photo: AFP`, related stories as `KICKER: ...` cut mid-word.
-    ("Taipei Times", re.compile(r"\btaipeitimes\.com\b|^Photos?: [A-Z][A-Z /,.-]+$"
-                                r"|^[‘'\"“]?[A-Z]{3,}[A-Z ]*[’'\"”]?[:?] .{300,}[^.!?\"'”’]$", re.M)),
-)
-
 _UI = re.compile(
     r"^(?:tt|short url|follow|follow us|share|share this|share this article|print|email|e-mail|"
     r"comments?|advertisement|ad|sponsored|tweet|whatsapp|facebook|twitter|x|linkedin|telegram|"
@@ -49,10 +39,9 @@ _PROMPT = re.compile(
     r"subscrib|newsletter|sign up|signup|donat|leave (?:a|your) (?:reply|comment)|comment below|"
     r"share it with|share this|was this (?:information|article) helpful|thank you for (?:visiting|reading)|"
     r"follow us|click here|register here|premium news|cookie|all rights reserved|copyright|"
-    r"submit news|tips, or recipes|support our journalism|download (?:our|the) app|"
-    r"enable javascript|your email|email inbox|terms of (?:use|service)|privacy policy",
-    re.I,
-)
+    r"submit news|tips or recipes|support our journalism|download (?:our|the) app|"
+    r"enable javascript|your email|email inbox|terms of (?:use|service)|privacy policy"
+)  # matched against key(): folded to lower case, so no (slow) IGNORECASE
 _FOOTER = re.compile(
     r"^(?:leave a (?:reply|comment)|thank you for (?:visiting|reading)|donate now|more donation options|"
     r"related (?:articles|stories|posts|news)|more from|recommended for you|you might also like|"
@@ -62,6 +51,7 @@ _FOOTER = re.compile(
 _RELATED_LINK = re.compile(
     r"^(?:you may also like|you might also like|also read|read also|read more|see also|related|"
     r"recommended|more from|don'?t miss|watch|listen|suggested)\s*[:|>»-]\s*\S", re.I)
+_AGENCY_PHOTO = re.compile(r"^Photos?: [A-Z][A-Z /,.-]+$")
 _PHOTO_CREDIT = re.compile(r"^(?:photos?|images?|file photo|picture|pictures|credit|video)\s*[:|]\s*\S", re.I)
 _WIRE_LINE = re.compile(r"^[\s•·*\-–—(]*(?:with\s+)?(?P<wire>[A-Za-z][A-Za-z .]{1,25}?)[\s).]*$")
 _DATELINE = re.compile(
@@ -72,9 +62,10 @@ _BYLINE = re.compile(r"^By\s+[A-Z][\w.'’ -]{1,60}$")
 _BULLET = re.compile(r"^\s*[•·▪‣◦●]\s+")
 _LIST_ITEM = re.compile(r"^\s*[*+-]\s+")
 _KICKER = re.compile(r"^[‘'\"“]?[A-Z][A-Z0-9 ,.&'’-]{2,40}[’'\"”]?[:?!]\s")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_STOPS = tuple(".!?…")
+_CLOSERS = "\"'”’)]"
 
-HEADLINE_MAX = 200
+HEADLINE_MAX = 200  # headlines, page controls and prompts are all shorter than this
 TEASER_MIN = 300
 WINDOW = 8          # non-empty lines within which a repeated headline or caption still counts
 MIN_WORDS = 25      # fewer words of body than this is not an article
@@ -132,9 +123,10 @@ def _is_headline(text: str) -> bool:
             and not _BULLET.match(text))
 
 
-def _is_furniture(text: str) -> str | None:
-    """Why a line is page furniture, or None."""
-    low = key(text)
+def _is_furniture(text: str, low: str) -> str | None:
+    """Why a line is page furniture, or None; `low` is the line's key()."""
+    if len(text) > HEADLINE_MAX:
+        return None  # page furniture is short; story paragraphs skip every check below
     if _UI.match(low):
         return "page control"
     if _BYLINE.match(text):
@@ -143,8 +135,24 @@ def _is_furniture(text: str) -> str | None:
         return "inline related link"
     if _PHOTO_CREDIT.match(text):
         return "photo credit"
-    if len(text) < 220 and _PROMPT.search(text):
+    if _PROMPT.search(low):
         return "prompt (subscribe, share, donate, comment)"
+    return None
+
+
+def _publisher(lines: list[str]) -> str | None:
+    """The site, named only when its page furniture is unmistakable (a new dump of it works too)."""
+    short = {line for line in lines if len(line) <= HEADLINE_MAX}
+    if "TT" in short:                       # Asharq Al-Awsat's logo between headline blocks
+        return "Asharq Al-Awsat"
+    if "Short Url" in short:
+        return "Arab News"
+    if any("Politicoscope" in line for line in short):
+        return "Politicoscope"
+    # One paragraph a line, `Photo: AFP` credits, related stories as `KICKER: ...` cut mid-word.
+    if any(_AGENCY_PHOTO.match(line) for line in short) or any(
+            len(line) >= TEASER_MIN and _KICKER.match(line) and _truncated(line) for line in lines):
+        return "Taipei Times"
     return None
 
 
@@ -154,7 +162,8 @@ def _wire(text: str) -> str | None:
 
 
 def _truncated(text: str) -> bool:
-    return not _SENTENCE_END.search(text.rstrip())
+    """Cut off mid-sentence: no final stop, even behind closing quotes or brackets."""
+    return text.rstrip().rstrip(_CLOSERS)[-1:] not in _STOPS
 
 
 def _headline_groups(lines: list[str], keys: list[str]) -> list[tuple[int, int]]:
@@ -191,15 +200,16 @@ def _headline_groups(lines: list[str], keys: list[str]) -> list[tuple[int, int]]
 def extract(text: str, name: str = "") -> Extraction:
     """Articles in one dump's text (already decoded, `\\n` line ends)."""
     lines = [clean(line).strip() for line in text.split("\n")]
-    keys = [key(line) for line in lines]
-    publisher = next((p for p, pattern in PROFILES if pattern.search(text)), None)
+    # Comparison keys: folded words for short lines; longer ones (captions) compare by their text.
+    keys = [key(line) if len(line) <= HEADLINE_MAX else " ".join(line.split()) for line in lines]
+    publisher = _publisher(lines)
     groups = _headline_groups(lines, keys)
     dump_decisions: list[Decision] = []
 
     regions: list[tuple[int | None, int, int]] = []  # (header end or None, start, end exclusive)
     starts = [g[0] for g in groups] + [len(lines)]
     if not groups:
-        first = next((i for i, t in enumerate(lines) if t and not _is_furniture(t)), None)
+        first = next((i for i, t in enumerate(lines) if t and not _is_furniture(t, keys[i])), None)
         if first is not None:
             titled = _is_headline(lines[first]) and any(lines[first + 1:])
             regions.append((first if titled else None, first, len(lines)))
@@ -209,7 +219,8 @@ def extract(text: str, name: str = "") -> Extraction:
         for (head, end), stop in zip(groups, starts[1:]):
             regions.append((end, head, stop))
 
-    anchor_dates = [d for line in lines for d, _ in find_dates(line)]
+    # Relative times resolve against the newest date printed in any header (Updated lines, captions).
+    anchor_dates = [d for first, last in groups for line in lines[first:last + 1] for d, _ in find_dates(line)]
     newest = max(anchor_dates) if anchor_dates else None
     drafts = []
     for header_end, start, stop in regions:
@@ -254,7 +265,7 @@ def _article(lines: list[str], keys: list[str], start: int, header_end: int | No
                     else:
                         drop(i, f"relative time {text!r} with no absolute date in the dump to resolve it", "date")
                 continue
-            why = _is_furniture(text) or ("logo or page control" if len(text) <= 3 else None)
+            why = _is_furniture(text, keys[i]) or ("logo or page control" if len(text) <= 3 else None)
             if why:
                 drop(i, why)
                 continue
@@ -290,7 +301,7 @@ def _article(lines: list[str], keys: list[str], start: int, header_end: int | No
             wire = wire or found_wire
             drop(i, f"wire credit: {found_wire}", "metadata")
             continue
-        why = _is_furniture(text)
+        why = _is_furniture(text, keys[i])
         if why:
             drop(i, why)
             continue

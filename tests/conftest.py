@@ -1,0 +1,40 @@
+"""Temporary projects: the repository's config and templates with the seeds a test gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder.config import load_config
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class Project:
+    def __init__(self, root: Path):
+        self.root = root
+        shutil.copy(REPO / "config.yaml", root / "config.yaml")
+        shutil.copytree(REPO / "templates", root / "templates")
+        (root / "seeds").mkdir()
+        (root / "content").mkdir()
+
+    @property
+    def config(self):
+        return load_config(self.root / "config.yaml")
+
+    def seed(self, name: str, text: str | bytes) -> Path:
+        path = self.root / "seeds" / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        return path
+
+    def articles(self) -> dict[str, str]:
+        base = self.root / "content"
+        return {p.relative_to(base).as_posix(): p.read_text(encoding="utf-8")
+                for p in sorted(base.rglob("*.md"))}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path)

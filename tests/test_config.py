@@ -1,0 +1,81 @@
+"""config.yaml schema: defaults, unknown keys, every problem at once with its line, query errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from builder.config import load_config
+from builder.errors import BuilderError
+
+MINIMAL = """\
+title: T
+dossiers:
+  - slug: one
+    title: One
+    query: japan AND korea
+"""
+
+
+def write(tmp_path, text):
+    path = tmp_path / "config.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_defaults_and_paths(tmp_path):
+    config = load_config(write(tmp_path, MINIMAL))
+    assert config.base_url == "/" and config.content_dir == tmp_path / "content"
+    assert config.dossiers[0].min_score == 1 and config.dossiers[0].query.text == "japan AND korea"
+
+
+def test_repository_config_loads():
+    from tests.conftest import REPO
+    config = load_config(REPO / "config.yaml")
+    assert [d.slug for d in config.dossiers] == ["japan-dprk", "japan-rok", "ukraine-diplomacy"]
+
+
+def test_base_url_override_and_normalisation(tmp_path):
+    config = load_config(write(tmp_path, MINIMAL), base_url="https://example.org/briefing")
+    assert config.base_url == "https://example.org/briefing/"
+
+
+def test_all_problems_reported_at_once_with_lines(tmp_path):
+    text = MINIMAL + "colour: blue\nsite:\n  latest: 0\n" + """\
+  - slug: Bad Slug
+    title: Two
+    query: japan AND korea OR seoul
+"""
+    text = text.replace("site:\n  latest: 0\n  - slug", "site:\n  latest: 0\ndossiers2:\n  - slug")
+    with pytest.raises(BuilderError) as info:
+        load_config(write(tmp_path, text))
+    message = str(info.value)
+    assert "config.yaml:6: unknown key 'colour'" in message
+    assert "config.yaml:8:" in message and "latest" in message
+    assert "dossiers2" in message
+
+
+def test_query_error_shows_caret_and_yaml_line(tmp_path):
+    text = MINIMAL.replace("query: japan AND korea", "query: japan AND korea OR seoul")
+    with pytest.raises(BuilderError) as info:
+        load_config(write(tmp_path, text))
+    message = str(info.value)
+    assert "config.yaml:5:" in message
+    assert "^" in message and "(japan AND korea) OR seoul" in message
+
+
+def test_block_query_error_points_at_its_line(tmp_path):
+    text = MINIMAL.replace("query: japan AND korea", "query: |\n      japan\n      AND (korea")
+    with pytest.raises(BuilderError) as info:
+        load_config(write(tmp_path, text))
+    assert "config.yaml:" in str(info.value)
+
+
+def test_broken_yaml_names_line(tmp_path):
+    with pytest.raises(BuilderError) as info:
+        load_config(write(tmp_path, "title: [unclosed\n"))
+    assert "config.yaml:" in str(info.value) and "invalid YAML" in str(info.value)
+
+
+def test_missing_config_is_one_clear_error(tmp_path):
+    with pytest.raises(BuilderError, match="no config file"):
+        load_config(tmp_path / "config.yaml")

@@ -1,0 +1,46 @@
+"""Front matter read/write: round trips, line-numbered errors, curator keys kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from builder.content import Article, Source, dump, parse_article, set_keys
+from builder.errors import BuilderError
+
+
+def test_round_trip_keeps_unknown_curator_keys():
+    text = "---\ntitle: A\ndate: 2024-01-02\nnote: keep me\n---\n\nBody.\n"
+    article = parse_article(text, Path("x.md"), Path("x.md"))
+    assert article.extra == {"note": "keep me"} and article.date == dt.date(2024, 1, 2)
+    assert parse_article(dump(article), Path("x.md"), Path("x.md")) == article
+
+
+def test_dump_is_deterministic_and_quotes_hostile_text():
+    article = Article(path=Path("a.md"), title="Say: \"hi\" <script>", body="Text.",
+                      source=Source("s.txt", (1, 9), "ab"), dossiers=(), id="x")
+    assert dump(article) == dump(article)
+    assert parse_article(dump(article), Path("a"), Path("a")).title == "Say: \"hi\" <script>"
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("---\ntitle: A\n  bad: [\n---\nx\n", 3, "front matter"),
+    ("---\ntitle: A\ndate: someday\n---\nx\n", 3, "date"),
+    ("---\ndate: 2024-01-01\n---\nx\n", 1, "title"),
+    ("---\ntitle: A\nstatus: maybe\n---\nx\n", 3, "status"),
+    ("---\ntitle: A\n", 1, "closing"),
+])
+def test_errors_name_file_and_line(text, line, words):
+    with pytest.raises(BuilderError) as info:
+        parse_article(text, Path("content/a.md"), Path("a.md"))
+    assert info.value.line == line and words in str(info.value) and info.value.file == "content/a.md"
+
+
+def test_set_keys_changes_only_those_keys():
+    text = "---\ntitle: Mine   # my comment\ndossiers:\n- a\nstatus: published\nextra: 1\n---\n\nBody.\n"
+    out = set_keys(text, {"dossiers": ["b"], "status": "unfiled"}, Path("x.md"))
+    assert out.startswith("---\ntitle: Mine   # my comment\nextra: 1\n")
+    article = parse_article(out, Path("x"), Path("x"))
+    assert article.dossiers == ("b",) and article.status == "unfiled" and article.body == "Body.\n"

@@ -1,0 +1,204 @@
+"""Ingest end to end on temporary projects: idempotence, curator edits, deletions, rejections,
+duplicates across dumps, and bad seeds."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from builder.content import read_article
+from builder.ingest import escape_markdown, headline_from_lede, ingest
+
+LEDE = ("Japan and North Korea held talks in Mongolia on Tuesday on the abduction of Japanese citizens, "
+        "officials in Tokyo said, the first such meeting in years.")
+PARAS = [
+    "Japanese Prime Minister Taro Yamada said Tokyo would keep pressing Pyongyang to return the abductees.",
+    "North Korea has said the abduction issue is settled, a position Japan rejects.",
+    "Japan and North Korea have no diplomatic relations, and ties are strained by missile launches.",
+    "The talks follow North Korean missile tests that flew over northern Japan earlier this year.",
+]
+
+
+def arab_news_item(title: str, paras: list[str], updated: str = "Updated 06 September 2024") -> list[str]:
+    return [title, "", f"Update {title}", "Officials meet in Ulaanbaatar on Sept. 3, 2024. (AP)", "Short Url",
+            updated, "Follow", "", title, "", title, "", *(p + "\n" for p in paras), ""]
+
+
+def dump(*items: list[str]) -> str:
+    return "\n".join(line for item in items for line in item)
+
+
+STORY = arab_news_item("Japan and North Korea hold rare talks on abductions", [LEDE, *PARAS])
+OTHER = arab_news_item("Football club wins national league title after dramatic final",
+                       ["The club won the league on Sunday after a dramatic final that went to penalties, "
+                        "delighting thousands of fans who had travelled to the capital for the match.",
+                        "Its coach said the team had worked hard all season and deserved the trophy."])
+
+
+def front(text: str) -> dict:
+    return yaml.safe_load(text.split("---\n")[1])
+
+
+def test_writes_one_file_per_article_with_metadata(project):
+    project.seed("a.txt", dump(STORY, OTHER))
+    report = ingest(project.config)
+    assert not report.problems
+    files = project.articles()
+    assert len(files) == 2
+    path, text = next((p, t) for p, t in files.items() if "abductions" in p)
+    assert path == "articles/2024/japan-and-north-korea-hold-rare-talks-on-abductions.md"
+    meta = front(text)
+    assert meta["date"].isoformat() == "2024-09-06" and meta["date_source"] == "updated"
+    assert meta["publisher"] == "Arab News"
+    assert meta["dossiers"] == ["japan-dprk"] and meta["status"] == "published"
+    assert "japan-dprk" in meta["classification"]
+    assert meta["source"]["file"] == "a.txt" and meta["source"]["lines"][0] == 1
+    assert "Taro Yamada" in meta["people"]
+    assert meta["summary"] == LEDE
+    other = front(next(t for p, t in files.items() if "football" in p))
+    assert other["status"] == "unfiled" and other["dossiers"] == []
+
+
+def test_second_run_changes_nothing(project):
+    project.seed("a.txt", dump(STORY, OTHER))
+    ingest(project.config)
+    before = project.articles()
+    ledger = (project.root / "content" / ".ingest-ledger.json").read_bytes()
+    report = ingest(project.config)
+    assert report.written == [] and report.unchanged == 2
+    assert project.articles() == before
+    assert (project.root / "content" / ".ingest-ledger.json").read_bytes() == ledger
+
+
+def _story_file(project):
+    return next(project.root.glob("content/articles/*/japan-and-north-korea*.md"))
+
+
+def test_edited_file_is_left_alone_and_reported(project):
+    project.seed("a.txt", dump(STORY))
+    ingest(project.config)
+    path = _story_file(project)
+    edited = path.read_text().replace("title: Japan and North Korea", "title: Curated: Japan and North Korea")
+    path.write_text(edited)
+    report = ingest(project.config)
+    assert path.read_text() == edited
+    assert any("edited by hand" in n and path.name in n for n in report.notes)
+
+
+def test_rejected_article_stays_rejected(project):
+    project.seed("a.txt", dump(STORY))
+    ingest(project.config)
+    path = _story_file(project)
+    path.write_text(path.read_text().replace("status: published", "status: rejected"))
+    ingest(project.config)
+    assert "status: rejected" in path.read_text()
+
+
+def test_deleted_article_is_not_recreated(project):
+    project.seed("a.txt", dump(STORY, OTHER))
+    ingest(project.config)
+    path = _story_file(project)
+    path.unlink()
+    report = ingest(project.config)
+    assert not path.exists()
+    assert any("deleted" in n for n in report.notes)
+
+
+def test_same_story_in_two_dumps_is_one_article_with_both_sources(project):
+    project.seed("a.txt", dump(STORY))
+    near = [line.replace("officials in Tokyo said", "Tokyo officials said") for line in STORY]
+    project.seed("b.txt", dump(OTHER, near))
+    ingest(project.config)
+    files = [t for p, t in project.articles().items() if "abductions" in p]
+    assert len(files) == 1
+    meta = front(files[0])
+    assert meta["source"]["file"] == "a.txt"
+    assert [s["file"] for s in meta["other_sources"]] == ["b.txt"]
+    before = project.articles()
+    ingest(project.config)
+    assert project.articles() == before
+
+
+def test_new_dump_repeating_a_known_story_keeps_the_known_file(project):
+    project.seed("m.txt", dump(STORY))
+    ingest(project.config)
+    project.seed("a.txt", dump(STORY))   # sorts first, but the story's file already exists
+    ingest(project.config)
+    (text,) = [t for p, t in project.articles().items() if "abductions" in p]
+    assert front(text)["source"]["file"] == "m.txt"
+
+
+def test_bad_seeds_are_reported_by_name_and_the_rest_ingested(project):
+    project.seed("0-binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    project.seed("1-latin1.txt", "Caf\xe9 talks\n".encode("latin-1"))
+    project.seed("2-empty.txt", b"  \n\n")
+    project.seed("3-bom-crlf.txt", "\ufeff" + dump(STORY).replace("\n", "\r\n"))
+    (project.root / "seeds" / "4-huge.txt").write_bytes(b"x" * (21 * 2**20))
+    project.seed("5-no-blank-lines.txt", "\n".join([LEDE, *PARAS]))
+    report = ingest(project.config)
+    messages = {str(p) for p in report.problems}
+    assert any("0-binary.txt" in m and "binary" in m for m in messages)
+    assert any("1-latin1.txt:1:" in m and "not UTF-8" in m for m in messages)
+    assert any("2-empty.txt" in m and "empty" in m for m in messages)
+    assert any("4-huge.txt" in m and "MB" in m for m in messages)
+    assert len(report.problems) == 4
+    files = project.articles()
+    assert len(files) == 1  # BOM/CRLF story and the no-blank-line version of it are one story
+    meta = front(next(iter(files.values())))
+    assert meta["title"] == "Japan and North Korea hold rare talks on abductions"
+    assert "\r" not in next(iter(files.values()))
+
+
+def test_dry_run_writes_nothing(project):
+    project.seed("a.txt", dump(STORY))
+    report = ingest(project.config, dry_run=True)
+    assert report.written and project.articles() == {}
+    assert not (project.root / "content" / ".ingest-ledger.json").exists()
+
+
+def test_untitled_article_gets_headline_from_lede_flagged_for_review(project):
+    project.seed("t.txt", "\n".join([LEDE, *PARAS]))
+    ingest(project.config)
+    (text,) = project.articles().values()
+    meta = front(text)
+    assert meta["title"] == headline_from_lede(LEDE)
+    assert "title" in meta["review"] and "date" in meta["review"]
+    assert meta["date"] is None
+
+
+def test_seed_html_is_escaped_in_markdown(project):
+    hostile = "<script>alert(1)</script> and [a link](javascript:alert(1)) and *stars* in the text of the story."
+    project.seed("x.txt", dump(arab_news_item("Japan and North Korea hold rare talks on abductions",
+                                              [LEDE, hostile, *PARAS])))
+    ingest(project.config)
+    (text,) = project.articles().values()
+    assert "<script>" not in text and r"\<script\>" in text
+    assert r"\[a link\]" in text
+
+
+def test_escape_markdown_neutralises_block_markers():
+    assert escape_markdown("# not a heading") == r"\# not a heading"
+    assert escape_markdown("1998. A year") == r"1998\. A year"
+    assert escape_markdown("- not a list") == r"\- not a list"
+    assert escape_markdown("AT&T &amp; co") == r"AT&T \&amp; co"
+
+
+def test_written_files_parse_back_identically(project):
+    from builder.content import dump as dump_article
+    project.seed("a.txt", dump(STORY, OTHER))
+    ingest(project.config)
+    content = project.root / "content"
+    for path in content.rglob("*.md"):
+        rel = path.relative_to(content)
+        assert dump_article(read_article(content, rel)) == path.read_text()
+
+
+def test_hand_written_article_is_never_touched(project):
+    hand = project.root / "content" / "articles" / "2024" / "my-note.md"
+    hand.parent.mkdir(parents=True)
+    hand.write_text("---\ntitle: My note\ndate: 2024-01-02\n---\n\nJapan and North Korea talked.\n")
+    project.seed("a.txt", dump(STORY))
+    ingest(project.config)
+    assert hand.read_text().startswith("---\ntitle: My note")
+    assert re.search(r"japan-and-north-korea", " ".join(project.articles()))
