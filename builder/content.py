@@ -257,8 +257,8 @@ def set_keys(text: str, values: dict[str, Any], path: Path) -> str:
         top = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
         if top:
             skipping = top.group(1) in values
-        elif line and not line[0].isspace() and line != "---":
-            skipping = False
+        elif not line.startswith((" ", "\t", "- ")) and line not in ("", "-"):
+            skipping = False  # neither a nested line nor a top-level list item: that key ended
         if not skipping:
             out.append(line)
     while out and out[-1] == "":

@@ -111,7 +111,8 @@ def summary_of(lede: str, limit: int = 320) -> str:
 
 
 def slugify(text: str, limit: int = 70) -> str:
-    slug = "-".join(key(text).split())[:limit].strip("-")
+    """URL-safe words of `text`: `Japan’s Kishida` -> `japans-kishida`."""
+    slug = "-".join(key(re.sub(r"['’]", "", text)).split())[:limit].strip("-")
     return slug.rsplit("-", 1)[0] if len(slug) == limit and "-" in slug else (slug or "untitled")
 
 
