@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,11 +78,66 @@ class Article:
         return out
 
 
+_PLAIN = re.compile(r"^[A-Za-z][\w ,.’‘“”–—()/&%+-]*$")
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")  # incl. YAML line breaks
+_RESERVED = frozenset("y n yes no on off true false null".split())
+
+
+def _scalar(value: Any) -> str:
+    """One YAML scalar: plain where that is unambiguous, else a double-quoted (JSON) string."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, dt.date)):
+        return value.isoformat() if isinstance(value, dt.date) else repr(value)
+    text = str(value)
+    if _PLAIN.match(text) and text.casefold() not in _RESERVED and not text.endswith(" ") \
+            and " #" not in text:
+        return text
+    # JSON escapes control characters; YAML also refuses (or folds) DEL, C1 controls, line separators.
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def _emit(name: str, value: Any, pad: str, out: list[str]) -> None:
+    """Block-style YAML for the shapes ingest writes: scalars, lists, nested mappings."""
+    head = f"{pad}{_scalar(name)}:"
+    if isinstance(value, dict):
+        if not value:
+            out.append(f"{head} {{}}")
+            return
+        out.append(head)
+        for k, v in value.items():
+            _emit(k, v, pad + "  ", out)
+    elif isinstance(value, list):
+        if not value:
+            out.append(f"{head} []")
+            return
+        out.append(head)
+        for item in value:
+            if isinstance(item, dict):
+                lines: list[str] = []
+                for k, v in item.items():
+                    _emit(k, v, pad + "  ", lines)
+                out.append(f"{pad}- " + lines[0][len(pad) + 2:])
+                out.extend(lines[1:])
+            else:
+                out.append(f"{pad}- {_scalar(item)}")
+    else:
+        out.append(f"{head} {_scalar(value)}")
+
+
 def dump(article: Article) -> str:
     """The file text for `article`: `---` front matter `---`, a blank line, the body."""
-    meta = yaml.dump(article.front_matter(), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     width=100, default_flow_style=False)
-    return f"---\n{meta}---\n\n{article.body.strip()}\n"
+    out: list[str] = []
+    for name, value in article.front_matter().items():
+        if name in article.extra:  # a curator's own key: any YAML shape, so the general dumper
+            out.append(yaml.dump({name: value}, Dumper=_Dumper, allow_unicode=True, width=100,
+                                 default_flow_style=False).rstrip("\n"))
+        else:
+            _emit(name, value, "", out)
+    meta = "\n".join(out)
+    return f"---\n{meta}\n---\n\n{article.body.strip()}\n"
 
 
 def sha256(data: bytes | str) -> str:

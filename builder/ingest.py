@@ -116,13 +116,12 @@ def slugify(text: str, limit: int = 70) -> str:
     return slug.rsplit("-", 1)[0] if len(slug) == limit and "-" in slug else (slug or "untitled")
 
 
-def article_from_draft(draft: Draft, source: Source, config: Config) -> Article:
+def article_from_draft(draft: Draft, source: Source, config: Config, ident: str) -> Article:
     paragraphs = [b.text for b in draft.blocks]
     title = draft.title or headline_from_lede(draft.lead)
     review = [f for f, missing in (("title", draft.title is None), ("date", draft.date is None),
                                    ("publisher", draft.publisher is None)) if missing]
     filing = file_document(document(title, paragraphs), config.dossiers)
-    ident = sha256(" ".join(key(p) for p in paragraphs))[:12]
     return Article(
         path=Path(), title=title, body=markdown_body(draft), date=draft.date,
         date_source=draft.date_source, publisher=draft.publisher, wire=draft.wire,
@@ -141,10 +140,9 @@ class Sketch:
     size: int                   # number of distinct shingles
 
     @classmethod
-    def of(cls, text: str) -> "Sketch":
-        words = key(text).split()
-        shingles = {zlib.crc32(" ".join(words[i:i + SHINGLE]).encode())
-                    for i in range(max(1, len(words) - SHINGLE + 1))}
+    def of(cls, words: list[str]) -> "Sketch":
+        runs = zip(*(words[i:] for i in range(SHINGLE))) if len(words) >= SHINGLE else [words]
+        shingles = {zlib.crc32(" ".join(run).encode()) for run in runs}
         return cls(tuple(sorted(shingles)[:SKETCH]), len(shingles))
 
     def same_story(self, other: "Sketch") -> bool:
@@ -299,8 +297,9 @@ def ingest(config: Config, seeds_dir: Path | None = None, content_dir: Path | No
             report.notes.append(f"{seed}: no article found (" +
                                 "; ".join(d.why for d in extraction.decisions[:3]) + ")")
         for draft in extraction.drafts:
-            source = Source(seed.name, draft.lines, digest)
-            article = article_from_draft(draft, source, config)
-            run.put(article, Sketch.of("\n".join(draft.paragraphs)))
+            folded = key(" ".join(draft.paragraphs))  # the story's words: its identity and sketch
+            article = article_from_draft(draft, Source(seed.name, draft.lines, digest), config,
+                                         ident=sha256(folded)[:12])
+            run.put(article, Sketch.of(folded.split()))
     run.finish()
     return report

@@ -10,7 +10,6 @@ from collections import Counter
 from builder.text import key, tidy
 
 _ROLES = (
-    r"(?:vice |deputy |prime |foreign |defen[cs]e |finance |trade |chief |former |then-?)*"
     r"(?:president|prime minister|premier|minister|secretary of state|secretary|chancellor|leader|"
     r"spokes(?:man|woman|person)|governor|mayor|senator|general|adviser|advisor|envoy|ambassador|"
     r"king|queen|emperor|chairman|chairwoman|chair|director|counterpart|rival|candidate|sister|"
@@ -18,15 +17,16 @@ _ROLES = (
 )
 # A name part: `Kishida`, `Rapp-Hooper`, `Jong-un`, `McCormack`, `O'Brien`.
 _PART = r"Mc[A-Z][a-z]+|O['’][A-Z][a-z]+|[A-Z][a-z]+(?:[-'’][A-Za-z][a-z]+)*"
-_NAME = rf"(?P<name>(?:{_PART})(?:\s+(?:{_PART})){{1,3}})"
-_PATTERNS = [
-    re.compile(rf"\b(?i:{_ROLES}),?\s+{_NAME}"),                         # President Donald Trump
-    re.compile(rf"\b(?:said|says|told|according to|quoted)\s+{_NAME}"),   # said Mira Rapp-Hooper
-    re.compile(rf"{_NAME}\s+(?:said|says|told|added|wrote|noted)\b"),     # Kim Yo-jong said
-    re.compile(rf"{_NAME},\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,6}}?(?:minister|official|president|adviser|"
-               rf"advisor|spokes\w+|analyst|expert|professor|activist|leader|diplomat|envoy|lawmaker|"
-               rf"researcher|fellow|director|ambassador|general|commander)\b"),
-]
+_CANDIDATE = re.compile(rf"(?:{_PART})(?:\s+(?:{_PART})){{1,5}}")
+# What around a run of capitalised words shows it is a person (checked only at candidates).
+_ROLE_BEFORE = re.compile(rf"\b{_ROLES},?\s+$")
+_SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|according to|quoted)\s+$")
+_SPEECH_AFTER = re.compile(r"^\s+(?:said|says|told|added|wrote|noted)\b")
+_APPOSITION_AFTER = re.compile(
+    r"^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,6}?(?:minister|official|president|adviser|advisor|spokes\w+|"
+    r"analyst|expert|professor|activist|leader|diplomat|envoy|lawmaker|researcher|fellow|director|"
+    r"ambassador|general|commander)\b")
+
 # Capitalised words that start sentences or name places, days and bodies, never people.
 _NOT_NAMES = frozenset(key(w) for w in """
 the a an this that these those he she it they we i his her their its our in on at of for and but or
@@ -42,7 +42,7 @@ washington tokyo seoul pyongyang moscow kyiv beijing paris london brussels berli
 _ROLE_WORDS = frozenset(key(w) for w in """
 president prime minister premier secretary chancellor leader spokesman spokeswoman spokesperson
 governor mayor senator general adviser advisor envoy ambassador king queen emperor chairman chairwoman
-director deputy vice foreign defense defence finance chief former official mr mrs ms dr
+director deputy vice foreign defense defence finance chief former official mr mrs ms dr state
 """.split())
 _ORGANISATION_WORDS = frozenset(key(w) for w in """
 confederation federation association committee agency organization organisation institute ministry
@@ -58,11 +58,12 @@ def _display(name: str) -> str:
     return re.sub(r"(?<=[a-z])-([a-z])", lambda m: " " + m.group(1).upper(), name)
 
 
-def _trim(name: str) -> str | None:
-    """Cut a candidate at the first word that cannot be part of a name; None if too little is left."""
+def _trim(name: str) -> tuple[str | None, bool]:
+    """(the person's name in a run of capitalised words, whether the run holds a title); the name
+    is None when too little is left or the run names an organisation."""
     parts = re.sub(r"['’]s$", "", name).split()
     if any(key(p) in _ORGANISATION_WORDS for p in parts):
-        return None
+        return None, False
     roles = [i for i, p in enumerate(parts) if key(p) in _ROLE_WORDS]
     if roles:
         parts = parts[roles[-1] + 1:]
@@ -72,20 +73,24 @@ def _trim(name: str) -> str | None:
         if key(part) in _NOT_NAMES:
             parts = parts[:i]
             break
-    return " ".join(parts) if len(parts) >= 2 else None
+    return (" ".join(parts) if len(parts) >= 2 else None), bool(roles)
 
 
 def find_people(text: str) -> list[str]:
     """Names in `text`, most mentioned first (ties alphabetically), one spelling per person."""
     counts: Counter[str] = Counter()
     spelling: dict[str, str] = {}
-    for pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            name = _trim(match.group("name"))
-            if name is None:
-                continue
-            display = _display(name)
-            ident = key(display)
-            counts[ident] += 1
-            spelling.setdefault(ident, display)
+    for match in _CANDIDATE.finditer(text):
+        name, titled = _trim(match.group(0))
+        if name is None:
+            continue
+        before = text[max(0, match.start() - 40):match.start()]
+        after = text[match.end():match.end() + 80]
+        if not (titled or _ROLE_BEFORE.search(before.lower()) or _SPEECH_BEFORE.search(before)
+                or _SPEECH_AFTER.match(after) or _APPOSITION_AFTER.match(after)):
+            continue
+        display = _display(name)
+        ident = key(display)
+        counts[ident] += 1
+        spelling.setdefault(ident, display)
     return [spelling[i] for i, _ in sorted(counts.items(), key=lambda kv: (-kv[1], spelling[kv[0]]))]

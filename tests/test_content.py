@@ -44,3 +44,14 @@ def test_set_keys_changes_only_those_keys():
     assert out.startswith("---\ntitle: Mine   # my comment\nextra: 1\n")
     article = parse_article(out, Path("x"), Path("x"))
     assert article.dossiers == ("b",) and article.status == "unfiled" and article.body == "Body.\n"
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from builder.content import _scalar  # noqa: E402
+import yaml  # noqa: E402
+
+
+@given(st.one_of(st.text(), st.none(), st.booleans(), st.integers(), st.dates()))
+def test_any_scalar_survives_the_front_matter_emitter(value):
+    assert yaml.safe_load(f"k: {_scalar(value)}") == {"k": value}
