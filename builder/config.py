@@ -140,7 +140,8 @@ def load_config(path: str | Path, base_url: str | None = None) -> Config:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # An unclosed bracket or quote is noticed lines later: point at where it was opened.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise BuilderError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None) from None
     if root is None:

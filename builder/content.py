@@ -161,7 +161,8 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
     try:
         meta = yaml.load(text[first:match.start()], Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # An unclosed bracket or quote is noticed lines later: point at where it was opened.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise BuilderError(f"front matter: {problem}", path, mark.line + 2 if mark else 1) from None
     if meta is None:

@@ -1,0 +1,87 @@
+"""The command line as a user runs it: exit codes, `error: FILE:LINE: message`, explain, classify."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+
+def run(cwd, *args):
+    return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+
+
+@pytest.fixture
+def repo_copy(tmp_path):
+    shutil.copy(REPO / "config.yaml", tmp_path / "config.yaml")
+    for name in ("seeds", "content", "templates"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    return tmp_path
+
+
+def test_build_prints_summary_and_writes_site(repo_copy):
+    result = run(repo_copy, "build")
+    assert result.returncode == 0, result.stderr
+    assert "build: 9 article(s) (japan-dprk 4, japan-rok 1, ukraine-diplomacy 4)" in result.stdout
+    assert (repo_copy / "site" / "index.html").exists()
+
+
+def test_config_error_is_one_line_with_file_and_line_and_exit_1(repo_copy):
+    cfg = repo_copy / "config.yaml"
+    cfg.write_text(cfg.read_text().replace("language: en", "language: en\nlanguag: en"))
+    result = run(repo_copy, "build")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ") and "config.yaml:" in result.stderr
+    assert "unknown key 'languag'" in result.stderr and "Traceback" not in result.stderr
+    assert "Traceback" in run(repo_copy, "--debug", "build").stderr
+
+
+def test_broken_article_fails_build_and_keeps_previous_site(repo_copy):
+    assert run(repo_copy, "build").returncode == 0
+    before = (repo_copy / "site" / "index.html").read_bytes()
+    article = next((repo_copy / "content" / "articles").rglob("*.md"))
+    article.write_text("---\ntitle: [broken\n---\nText\n")
+    result = run(repo_copy, "build")
+    assert result.returncode == 1
+    assert f"{article.name}:2:" in result.stderr
+    assert (repo_copy / "site" / "index.html").read_bytes() == before
+
+
+def test_ingest_dry_run_and_bad_seed_message(repo_copy):
+    (repo_copy / "seeds" / "bad.txt").write_bytes(b"\xff\xfe\x00binary")
+    result = run(repo_copy, "ingest", "--dry-run")
+    assert result.returncode == 1
+    assert "bad.txt" in result.stderr and "binary" in result.stderr
+    assert "ingest: would write 0 article(s), 9 unchanged" in result.stdout
+
+
+def test_explain_kishida_yoon(repo_copy):
+    path = next((repo_copy / "content" / "articles" / "2024").glob("japans-kishida*.md"))
+    result = run(repo_copy, "explain", str(path))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    rok = out.split("== japan-rok")[1].split("==")[0]
+    assert "FILED" in rok and "[x] NEAR/8" in rok and "yoon" in rok
+    dprk = out.split("== japan-dprk")[1].split("==")[0]
+    assert "score 2 < min_score 4" in dprk and '"north korea"' in dprk
+    assert "line 5: dropped: page control" in out and "Updated 06 September 2024" in out  # ingest decisions
+
+
+def test_explain_text(repo_copy):
+    result = run(repo_copy, "explain", "--text", "Ukraine and Russia held peace talks in Istanbul; Kyiv sent envoys.")
+    assert result.returncode == 0
+    assert "== ukraine-diplomacy (Ukraine diplomacy): FILED" in result.stdout
+
+
+def test_classify_reports_moves(repo_copy):
+    cfg = repo_copy / "config.yaml"
+    cfg.write_text(cfg.read_text().replace("min_score: 4\n", "min_score: 40\n", 1))
+    result = run(repo_copy, "classify")
+    assert result.returncode == 0
+    assert "japan-dprk: -" in result.stdout
+    assert run(repo_copy, "classify").stdout.strip() == "classify: no article moved"
