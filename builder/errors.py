@@ -14,6 +14,9 @@ class BuilderError(Exception):
         self.file = str(file) if file is not None else None
         self.line = line
 
+    def __reduce__(self):  # keep file and line when sent between processes
+        return (self.__class__, (self.message, self.file, self.line))
+
     def __str__(self) -> str:
         where = ""
         if self.file:
@@ -27,6 +30,9 @@ class BuilderErrors(BuilderError):
     def __init__(self, errors: list[BuilderError]):
         super().__init__("\n".join(str(e) for e in errors))
         self.errors = errors
+
+    def __reduce__(self):
+        return (self.__class__, (self.errors,))
 
     def __str__(self) -> str:
         return "\nerror: ".join(str(e) for e in self.errors)

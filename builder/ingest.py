@@ -6,6 +6,8 @@ The ledger (`ledger.py`) tells an article a person edited (left alone) or delete
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import zlib
 from dataclasses import dataclass, field, replace
@@ -271,9 +273,54 @@ class _Run:
             save_ledger(self.content_dir, self.ledger)
 
 
+@dataclass(frozen=True)
+class _Seed:
+    """What one seed yields, computed in a worker process: articles, or the reason there are none."""
+    name: str
+    articles: tuple[tuple[Article, Sketch], ...] = ()
+    problem: BuilderError | None = None
+    note: str | None = None
+
+
+_config: Config | None = None   # the worker process's copy, set once by _start_worker
+
+
+def _start_worker(config: Config) -> None:
+    global _config
+    _config = config
+
+
+def _process(seed: Path, config: Config | None = None) -> _Seed:
+    """Read, split, clean, file and sketch one seed; only this dump's text is held meanwhile."""
+    config = config or _config
+    try:
+        text, digest = read_seed(seed, config.max_seed_bytes)
+    except BuilderError as exc:
+        return _Seed(seed.name, problem=exc)
+    except OSError as exc:
+        return _Seed(seed.name, problem=BuilderError(f"cannot read seed: {exc.strerror}; skipped", seed))
+    extraction = extract(text, seed.name)
+    articles = []
+    for draft in extraction.drafts:
+        folded = key(" ".join(draft.paragraphs))  # the story's words: its identity and sketch
+        article = article_from_draft(draft, Source(seed.name, draft.lines, digest), config,
+                                     ident=sha256(folded)[:12])
+        articles.append((article, Sketch.of(folded.split())))
+    note = None if articles else (f"{seed}: no article found (" +
+                                  "; ".join(d.why for d in extraction.decisions[:3]) + ")")
+    return _Seed(seed.name, tuple(articles), note=note)
+
+
+PARALLEL_FROM = 16  # seeds; below this a process pool costs more than it saves
+
+
 def ingest(config: Config, seeds_dir: Path | None = None, content_dir: Path | None = None,
            dry_run: bool = False) -> Report:
-    """Ingest every `*.txt` seed; problems with one seed are reported and the others go on."""
+    """Ingest every `*.txt` seed; problems with one seed are reported and the others go on.
+
+    Seeds are processed on all cores; their results are applied here one seed at a time, in a fixed
+    order, so the files written do not depend on which worker finished first.
+    """
     seeds_dir = seeds_dir or config.seeds_dir
     content_dir = content_dir or config.content_dir
     report = Report()
@@ -283,23 +330,22 @@ def ingest(config: Config, seeds_dir: Path | None = None, content_dir: Path | No
     run = _Run(config, content_dir, dry_run, report)
     # Seeds ingested before go first, so a story they hold keeps its file when a new dump repeats it.
     known = {entry.get("seed") for entry in run.ledger.values()}
-    for seed in sorted(seeds_dir.glob("*.txt"), key=lambda p: (p.name not in known, p.name)):
-        try:
-            text, digest = read_seed(seed, config.max_seed_bytes)
-        except BuilderError as exc:
-            report.problems.append(exc)
-            continue
-        except OSError as exc:
-            report.problems.append(BuilderError(f"cannot read seed: {exc.strerror}; skipped", seed))
-            continue
-        extraction = extract(text, seed.name)
-        if not extraction.drafts:
-            report.notes.append(f"{seed}: no article found (" +
-                                "; ".join(d.why for d in extraction.decisions[:3]) + ")")
-        for draft in extraction.drafts:
-            folded = key(" ".join(draft.paragraphs))  # the story's words: its identity and sketch
-            article = article_from_draft(draft, Source(seed.name, draft.lines, digest), config,
-                                         ident=sha256(folded)[:12])
-            run.put(article, Sketch.of(folded.split()))
+    seeds = sorted(seeds_dir.glob("*.txt"), key=lambda p: (p.name not in known, p.name))
+    workers = min(os.cpu_count() or 1, len(seeds))
+    if workers > 1 and len(seeds) >= PARALLEL_FROM:
+        with multiprocessing.get_context("fork").Pool(workers, _start_worker, (config,)) as pool:
+            _apply(run, pool.imap(_process, seeds, chunksize=4))
+    else:
+        _apply(run, (_process(seed, config) for seed in seeds))
     run.finish()
     return report
+
+
+def _apply(run: _Run, results) -> None:
+    for result in results:
+        if result.problem:
+            run.report.problems.append(result.problem)
+        if result.note:
+            run.report.notes.append(result.note)
+        for article, sketch in result.articles:
+            run.put(article, sketch)

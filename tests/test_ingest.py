@@ -202,3 +202,23 @@ def test_hand_written_article_is_never_touched(project):
     ingest(project.config)
     assert hand.read_text().startswith("---\ntitle: My note")
     assert re.search(r"japan-and-north-korea", " ".join(project.articles()))
+
+
+def test_parallel_ingest_writes_what_a_serial_one_does(tmp_path, monkeypatch):
+    import sys
+    from builder import ingest as ingest_module
+    from tests.conftest import REPO, Project
+    sys.path.insert(0, str(REPO / "bench"))
+    from corpus import write_dumps
+
+    outputs = []
+    for name, threshold in (("parallel", 1), ("serial", 10**9)):
+        (tmp_path / name).mkdir()
+        project = Project(tmp_path / name)
+        write_dumps(project.root / "seeds", 24)
+        project.seed("zz-duplicate.txt", (project.root / "seeds" / "00001_taipei.txt").read_text())
+        monkeypatch.setattr(ingest_module, "PARALLEL_FROM", threshold)
+        report = ingest(project.config)
+        assert not report.problems and len(report.written) > 40
+        outputs.append((project.articles(), (project.root / "content" / ".ingest-ledger.json").read_text()))
+    assert outputs[0] == outputs[1]
