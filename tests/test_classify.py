@@ -65,14 +65,25 @@ def test_passing_mention_does_not_file():
     assert result.classification["japan-rok"]["score"] < CONFIG.dossier("japan-rok").min_score
 
 
-def test_refile_moves_untouched_articles(project):
-    from tests.test_ingest import OTHER, STORY, dump
-    project.seed("a.txt", dump(STORY, OTHER))
+def ingested_story(project, *items):
+    """Ingest the test story (and `items`); return its file."""
+    from tests.test_ingest import STORY, dump
+    project.seed("a.txt", dump(STORY, *items))
     ingest(project.config)
-    story = next(project.root.glob("content/articles/*/japan-and-north-korea*.md"))
-    text = story.read_text()
-    cfg = project.root / "config.yaml"  # japan-dprk now demands far more evidence
+    return next(project.root.glob("content/articles/*/japan-and-north-korea*.md"))
+
+
+def demand_more_evidence(project):
+    """Change the japan-dprk query's bar so that the story no longer reaches it."""
+    cfg = project.root / "config.yaml"
     cfg.write_text(cfg.read_text().replace("min_score: 4\n", "min_score: 400\n", 1))
+
+
+def test_refile_moves_untouched_articles(project):
+    from tests.test_ingest import OTHER
+    story = ingested_story(project, OTHER)
+    text = story.read_text()
+    demand_more_evidence(project)
     moves = refile(project.config)
     assert moves == [f"japan-dprk: - {story.relative_to(project.root / 'content').as_posix()}"]
     assert "status: unfiled" in story.read_text() and story.read_text() != text
@@ -82,25 +93,17 @@ def test_refile_moves_untouched_articles(project):
 
 
 def test_refile_keeps_curator_dossiers(project):
-    from tests.test_ingest import STORY, dump
-    project.seed("a.txt", dump(STORY))
-    ingest(project.config)
-    story = next(project.root.glob("content/articles/*/japan-and-north-korea*.md"))
+    story = ingested_story(project)
     story.write_text(story.read_text().replace("dossiers:\n- japan-dprk", "dossiers:\n- japan-rok"))
-    cfg = project.root / "config.yaml"
-    cfg.write_text(cfg.read_text().replace("min_score: 4\n", "min_score: 400\n", 1))
+    demand_more_evidence(project)
     assert refile(project.config) == ["classify: no article moved"]
     assert "- japan-rok" in story.read_text()
 
 
 def test_refile_edits_only_filing_keys_of_an_edited_file(project):
-    from tests.test_ingest import STORY, dump
-    project.seed("a.txt", dump(STORY))
-    ingest(project.config)
-    story = next(project.root.glob("content/articles/*/japan-and-north-korea*.md"))
+    story = ingested_story(project)
     story.write_text(story.read_text().replace("title: Japan and North Korea", "title: Edited - Japan and North Korea"))
-    cfg = project.root / "config.yaml"
-    cfg.write_text(cfg.read_text().replace("min_score: 4\n", "min_score: 400\n", 1))
+    demand_more_evidence(project)
     moves = refile(project.config)
     assert len(moves) == 1 and moves[0].startswith("japan-dprk: -")
     text = story.read_text()

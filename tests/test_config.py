@@ -39,35 +39,38 @@ def test_base_url_override_and_normalisation(tmp_path):
     assert config.base_url == "https://example.org/briefing/"
 
 
+def errors_of(tmp_path, text: str) -> str:
+    with pytest.raises(BuilderError) as info:
+        load_config(write(tmp_path, text))
+    return str(info.value)
+
+
 def test_all_problems_reported_at_once_with_lines(tmp_path):
-    text = MINIMAL + "colour: blue\nsite:\n  latest: 0\n" + """\
+    text = MINIMAL + """\
   - slug: Bad Slug
     title: Two
     query: japan AND korea OR seoul
+colour: blue
+site:
+  latest: 0
 """
-    text = text.replace("site:\n  latest: 0\n  - slug", "site:\n  latest: 0\ndossiers2:\n  - slug")
-    with pytest.raises(BuilderError) as info:
-        load_config(write(tmp_path, text))
-    message = str(info.value)
-    assert "config.yaml:6: unknown key 'colour'" in message
-    assert "config.yaml:8:" in message and "latest" in message
-    assert "dossiers2" in message
+    message = errors_of(tmp_path, text)
+    assert "config.yaml:6: dossier slug 'Bad Slug'" in message
+    assert "config.yaml:8: dossier 'Bad Slug': ambiguous" in message or "config.yaml:8:" in message
+    assert "config.yaml:9: unknown key 'colour'" in message
+    assert "config.yaml:11: 'latest'" in message
+    assert message.count("\nerror: ") == 3
 
 
 def test_query_error_shows_caret_and_yaml_line(tmp_path):
-    text = MINIMAL.replace("query: japan AND korea", "query: japan AND korea OR seoul")
-    with pytest.raises(BuilderError) as info:
-        load_config(write(tmp_path, text))
-    message = str(info.value)
+    message = errors_of(tmp_path, MINIMAL.replace("query: japan AND korea", "query: japan AND korea OR seoul"))
     assert "config.yaml:5:" in message
     assert "^" in message and "(japan AND korea) OR seoul" in message
 
 
 def test_block_query_error_points_at_its_line(tmp_path):
-    text = MINIMAL.replace("query: japan AND korea", "query: |\n      japan\n      AND (korea")
-    with pytest.raises(BuilderError) as info:
-        load_config(write(tmp_path, text))
-    assert "config.yaml:" in str(info.value)
+    message = errors_of(tmp_path, MINIMAL.replace("query: japan AND korea", "query: |\n      japan\n      AND (korea"))
+    assert "config.yaml:7:" in message
 
 
 def test_broken_yaml_names_line(tmp_path):

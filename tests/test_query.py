@@ -238,10 +238,11 @@ def test_phrases_do_not_run_from_title_into_body() -> None:
     ('japan NEAR/2 "south korea"', True),
     ('"south korea" ONEAR/0 talks', True),  # measured from the phrase's end
     ('(tokyo OR japan) NEAR/1 (seoul OR south)', True),
-    ('(japan AND talks) NEAR/0 south', True),
+    ('(japan AND talks) NEAR/1 south', True),
+    ('(japan AND talks) NEAR/0 south', False),
     ('(japan AND beijing) NEAR/5 south', False),
     ("(japan NEAR/1 south) NEAR/1 talks", True),
-    ("(japan NEAR/1 south) NEAR/0 talks", True),
+    ("(japan NEAR/1 south) NEAR/0 talks", False),  # a pair spans both its words
     ("korea NEAR/5 \"south korea\"", False),  # the same word cannot pair with itself
 ])
 def test_near(text: str, expected: bool) -> None:
@@ -249,11 +250,11 @@ def test_near(text: str, expected: bool) -> None:
 
 
 def test_near_stays_within_one_field() -> None:
-    d = dict(title="Talks in Japan", body="Korea replied. Then Japan spoke at length with Korea.")
-    assert not matches("title:japan NEAR/3 korea", **d)
-    assert matches("japan NEAR/3 korea", **d)
-    assert not matches("japan NEAR/1 korea", **d)
-    assert matches("body:japan NEAR/0 spoke", **d) and not matches("lead:japan NEAR/3 korea", **d)
+    d = dict(title="Talks in Japan", body="Japan spoke first.\n\nThen Korea replied.")
+    assert matches("japan NEAR/3 korea", **d) and not matches("japan NEAR/2 korea", **d)
+    assert not matches("title:japan NEAR/3 korea", **d), "a title hit never pairs with a body hit"
+    assert matches("lead:japan NEAR/3 korea", **d), "the prefix binds tighter than NEAR"
+    assert not matches("lead:(japan NEAR/3 korea)", **d)
     assert not matches("(talks AND korea) NEAR/5 japan", **d), "a group must hold in the same field"
 
 
