@@ -222,5 +222,6 @@ def load_config(path: str | Path, base_url: str | None = None) -> Config:
         dossiers=tuple(dossiers),
     )
     if r.errors:
+        r.errors.sort(key=lambda e: e.line or 0)
         raise BuilderErrors(r.errors) if len(r.errors) > 1 else r.errors[0]
     return config
