@@ -6,7 +6,7 @@ import pickle
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder import query as q
@@ -51,7 +51,7 @@ def matches(text: str, title: str = "", body: str = "", lead: str | None = None)
     ("(a AND b) OR c", Or((And((t("a"), t("b"))), t("c")))),
     ("a AND (b AND c)", And((t("a"), And((t("b"), t("c")))))),
     ("NOT a AND b", And((Not(t("a")), t("b")))),
-    ("a AND NOT b OR c AND NOT d" .replace(" OR c AND NOT d", ""), And((t("a"), Not(t("b"))))),
+    ("a AND NOT b", And((t("a"), Not(t("b"))))),
     ("a AND NOT b NEAR/2 c", And((t("a"), Not(Near(t("b"), t("c"), 2))))),
     ("NOT NOT a", Not(Not(t("a")))),
     ("a NEAR/3 b", Near(t("a"), t("b"), 3, False)),
@@ -144,6 +144,11 @@ def test_errors(text: str, offset: int, reason: str, guess: str | None) -> None:
     assert str(e) == e.display(text)
 
 
+def test_absurd_nesting_is_a_syntax_error_not_a_crash() -> None:
+    with pytest.raises(QuerySyntaxError, match="nested too deeply"):
+        parse("(" * 1000 + "a" + ")" * 1000)
+
+
 def test_error_display_puts_a_caret_under_the_offending_spot() -> None:
     with pytest.raises(QuerySyntaxError) as caught:
         compile_query("japan AND korea OR seoul")
@@ -200,7 +205,6 @@ def test_case_prefix_keeps_case_but_not_accents() -> None:
     ("korea", "Kor\u200bea"),
     ('"north korea"', "North\u00a0Korea"),
     ('"north korea"', "north\n\nkorea"),
-    ("koreas", "Korea\u2019s"[:-2] + "s"),
     ("korea*", "Koreans"),
     ('"kim jong*"', "Kim Jong-un"),
     ("2017", "in 2017,"),
@@ -216,7 +220,7 @@ def test_normalisation(text: str, body: str) -> None:
     ("un", "under the fun sun"),
     ('"north korea"', "north of Korea"),
     ("korea*", "SouthKoreans"),
-    ('"kim jong"', "Kim Jong-il's son"[:0] + "Kim Yo-jong"),
+    ('"kim jong"', "Kim Yo-jong"),
 ])
 def test_no_partial_words(text: str, body: str) -> None:
     assert not matches(text, body=body)
@@ -310,7 +314,8 @@ def test_query_pickles() -> None:
 
 def test_explain_marks_each_clause() -> None:
     query = compile_query('(japan OR tokyo) AND ("north korea" NEAR/3 missile*) AND NOT sport AND lead:kim')
-    text = query.explain(prepare(doc("Japan fears", "Kim tests missiles.\n\nNorth Korea fired a missile at Japan.")))
+    prepared = prepare(doc("Japan fears", "Kim tests missiles.\n\nNorth Korea fired a missile at Japan."))
+    text = query.explain(prepared)
     assert text == "\n".join([
         "[x] AND",
         "  [x] OR",
@@ -328,13 +333,14 @@ def test_explain_marks_each_clause() -> None:
 
 # ---------------------------------------------------------------- properties
 
-def test_fast_normalisation_agrees_with_text_words() -> None:
-    @given(st.text(st.sampled_from("aZé e\u0301ßİ\u2019'\u201c\u2013-_ \u00a0\u200b\u00ad\uff21\u2122\u00e6x1\u0663\u2026\u00a3"), max_size=30))
-    @settings(max_examples=300, deadline=None)
-    def check(text: str) -> None:
-        assert re.findall(r"[^\W_]+", q._casefold(q._unaccent(text))) == words(text)
-        assert q._unaccent(text) == strip_accents(tidy(text))
-    check()
+TRICKY = "aZé e\u0301ßİ\u2019'\u201c\u2013-_ \u00a0\u200b\u00ad\uff21\u2122\u00e6x1\u0663\u2026\u00a3"
+
+
+@given(st.text(st.sampled_from(TRICKY), max_size=30))
+@settings(max_examples=100, deadline=None)
+def test_fast_normalisation_agrees_with_text_words(text: str) -> None:
+    assert q._unaccent(text) == strip_accents(tidy(text))
+    assert re.findall(r"[^\W_]+", q._casefold(q._unaccent(text))) == words(text)
 
 
 QUERY_WORDS = ["japan", "korea", "north", "kim", "un", "koreans", "strasse", "and", "near", "title"]
@@ -351,17 +357,21 @@ def terms(draw: st.DrawFn) -> Term:
     return Term(tuple(ws), False, case)
 
 
-def _near(children: st.SearchStrategy[q.Node]) -> st.SearchStrategy[Near]:
-    return st.builds(Near, children, children, st.integers(0, 3), st.booleans())
+@st.composite
+def with_negations(draw: st.DrawFn, children: st.SearchStrategy[q.Node]) -> And:
+    """An AND of a positive clause and some NOTs, so that it can never match an empty document."""
+    items = [draw(children)] + [Not(draw(children)) for _ in range(draw(st.integers(1, 2)))]
+    return And(tuple(draw(st.permutations(items))))
 
 
+# Every tree is valid as built: NOT only beside a positive clause, NEAR operands without NOT on top.
 nodes = st.recursive(terms(), lambda children: st.one_of(
     st.lists(children, min_size=2, max_size=3).map(lambda items: And(tuple(items))),
     st.lists(children, min_size=2, max_size=3).map(lambda items: Or(tuple(items))),
-    children.map(Not),
-    _near(children),
+    with_negations(children),
+    st.builds(Near, children, children, st.integers(0, 3), st.booleans()),
     st.builds(Field, st.sampled_from(["title", "lead", "body"]), children),
-), max_leaves=7)
+), max_leaves=6)
 
 
 # A naive model of the documented semantics over builder.text.words tokens: windows are
@@ -450,50 +460,18 @@ class Model:
         return {atom for w in self.scopes[scope] for a, b in self.pairs(node, scope, w) for atom in a[2] | b[2]}
 
 
-EMPTY = Model(Document("", "", ""))
-
-
-def valid(node: q.Node) -> bool:
-    """Whether the parser accepts `node`: no part of it may match an empty document, like NOT x alone."""
-    if isinstance(node, Near):
-        return not EMPTY.match(node.left) and not EMPTY.match(node.right) and valid(node.left) and valid(node.right)
-    if isinstance(node, (And, Or)):
-        return all(valid_inside(item) for item in node.items) and not EMPTY.match(node)
-    if isinstance(node, (Not, Field)):
-        return valid_inside(node.item) and not EMPTY.match(node)
-    return True
-
-
-def valid_inside(node: q.Node) -> bool:
-    if isinstance(node, Near):
-        return valid(node)
-    if isinstance(node, (And, Or)):
-        return all(valid_inside(item) for item in node.items)
-    if isinstance(node, (Not, Field)):
-        return valid_inside(node.item)
-    return True
-
-
-valid_nodes = nodes.filter(valid)
-
-
-@given(valid_nodes)
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
-def test_round_trip(node: q.Node) -> None:
-    assert parse(unparse(node)) == node
-
-
 def sloppy(node: q.Node, data: st.DataObject) -> str:
     """`node` written the way people do: odd spacing and capitals, curly or no quotes, spare parentheses."""
     space = data.draw(st.sampled_from([" ", "  ", "\n  ", "\t"]))
     if isinstance(node, Term):
         inner = " ".join(node.words)
         if node.case:
-            text = "case:" + data.draw(st.sampled_from(['"{}"', "\u201c{}\u201d"])).format(inner + "*" * node.wildcard)
+            shapes = ['case:"{}"', "case:\u201c{}\u201d"]
         else:
-            inner = data.draw(st.sampled_from([inner, inner.title(), inner.replace(" ", "-"), inner.replace(" ", "  ")]))
-            shape = "{}" if " " not in inner else '"{}"'
-            text = data.draw(st.sampled_from([shape, '"{}"', "\u201c{}\u201d"])).format(inner + "*" * node.wildcard)
+            spellings = [inner, inner.title(), inner.replace(" ", "-"), inner.replace(" ", "  ")]
+            inner = data.draw(st.sampled_from(spellings))
+            shapes = ["{}" if " " not in inner else '"{}"', '"{}"', "\u201c{}\u201d"]
+        text = data.draw(st.sampled_from(shapes)).format(inner + "*" * node.wildcard)
         return data.draw(st.sampled_from([text, f"({space}{text})"]))
     if isinstance(node, Not):
         return f"NOT{space}{_sloppy_wrap(node.item, (And, Or), data)}"
@@ -512,9 +490,10 @@ def _sloppy_wrap(node: q.Node, kinds: tuple[type, ...], data: st.DataObject) -> 
     return f"({sloppy(node, data)})" if isinstance(node, kinds) else sloppy(node, data)
 
 
-@given(valid_nodes, st.data())
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
-def test_sloppy_text_parses_to_the_same_tree_and_is_stable(node: q.Node, data: st.DataObject) -> None:
+@given(nodes, st.data())
+@settings(max_examples=80, deadline=None)
+def test_round_trip(node: q.Node, data: st.DataObject) -> None:
+    assert parse(unparse(node)) == node
     parsed = parse(sloppy(node, data))
     assert parsed == node
     assert parse(unparse(parsed)) == parsed
@@ -525,17 +504,17 @@ DOC_WORDS = ["Japan", "japan", "JAPAN", "Japanese", "Korea", "korea", "Koreans",
 SEPARATORS = [" ", " ", " ", "  ", "-", "\u2019s ", ", ", " \u2013 ", "\u00a0", " \u201c", "\u201d "]
 
 
-@st.composite
-def documents(draw: st.DrawFn) -> Document:
-    def text(most: int) -> str:
-        ws = draw(st.lists(st.sampled_from(DOC_WORDS), max_size=most))
-        return "".join(w + draw(st.sampled_from(SEPARATORS)) for w in ws).strip()
-    lead = text(6)
-    return Document(text(5), lead, lead + "\n\n" + text(10))
+def _text(most: int) -> st.SearchStrategy[str]:
+    pieces = st.lists(st.tuples(st.sampled_from(DOC_WORDS), st.sampled_from(SEPARATORS)), max_size=most)
+    return pieces.map(lambda ps: "".join(w + sep for w, sep in ps).strip())
 
 
-@given(st.lists(valid_nodes, min_size=1, max_size=3), documents())
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+documents = st.builds(lambda title, lead, rest: Document(title, lead, lead + "\n\n" + rest),
+                      _text(5), _text(6), _text(10))
+
+
+@given(st.lists(nodes, min_size=1, max_size=2), documents)
+@settings(max_examples=100, deadline=None)
 def test_evaluation_agrees_with_a_naive_model(nodes_: list[q.Node], d: Document) -> None:
     model, prepared = Model(d), prepare(d)
     for node in nodes_:  # one Prepared for all, as the classifier shares it

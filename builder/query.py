@@ -1,0 +1,732 @@
+"""Boolean search queries that file articles into dossiers, in the style of media-monitoring tools.
+
+Grammar, loosest binding first (precedence: parentheses > field/case prefixes > NEAR/ONEAR > NOT
+> AND > OR); one level may chain AND or OR but not both, and may not chain NEAR:
+
+    query    := clause (AND clause)* | clause (OR clause)*
+    clause   := NOT clause | near                       # `a AND NOT b` is AND applied to `NOT b`
+    near     := prefixed [(NEAR/n | ONEAR/n) prefixed]  # n = most words allowed between the two
+    prefixed := (title: | lead: | body:) prefixed | case: term | primary
+    primary  := term | "(" query ")"
+    term     := word | word* | "a phrase" | "a phrase*"  # straight or curly quotes; 3+ letters before *
+
+`title:`, `lead:` (first paragraph) and `body:` (lead included) restrict a clause to one field, the
+innermost prefix winning; unprefixed clauses search title and body.  Text and terms are compared as
+`builder.text.words` tokens, so hyphens, apostrophes, accents and case never matter except under
+`case:`, which keeps case.  A bare `Jong-un` is the phrase "jong un", and two bare words side by side
+are an error: write "north korea" or north AND korea.  So is a query, or NEAR operand, that an empty
+document would match (`NOT x` alone): it would match almost everything.
+
+Scoring counts the occurrences of the terms in clauses that matched, outside any NOT: body
+occurrences once, title occurrences `title_weight` times; each occurrence is counted once however
+many clauses mention its term.  Inside NEAR/ONEAR only the occurrences that take part in a qualifying
+pair count.  A group used as a NEAR operand must hold in the same field as the other side, and any
+position of its positive terms counts.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import accumulate
+from operator import itemgetter
+
+from builder.errors import BuilderError
+from builder.text import strip_accents, tidy, words
+
+# Same tokens as builder.text.words, minus the case folding that `case:` terms must skip.
+_WORD = re.compile(r"[^\W_]+")
+_QUOTES = frozenset('"\u201c\u201d\u201e\u201f\u2033')
+_FIELDS = ("title", "lead", "body")
+_PREFIX = re.compile(r"([A-Za-z]+):")
+_NEAR = re.compile(r"O?NEAR(?:/.*)?")
+_NEAR_OK = re.compile(r"(O?)NEAR/(\d+)")
+_NEAR_MAX = 1000  # far beyond any useful proximity, and within the regex engine's repeat limit
+
+
+@dataclass(frozen=True)
+class Term:
+    """Consecutive words (folded unless `case`); with `wildcard` the last one is a prefix."""
+    words: tuple[str, ...]
+    wildcard: bool = False
+    case: bool = False
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Node
+
+
+@dataclass(frozen=True)
+class Near:
+    """`left` and `right` with at most `distance` words between them (`ordered`: left first)."""
+    left: Node
+    right: Node
+    distance: int
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # one of _FIELDS
+    item: Node
+
+
+Node = Term | And | Or | Not | Near | Field
+
+
+class QuerySyntaxError(BuilderError):
+    """A query that cannot be read, located by `offset` (0-based) in the query text."""
+
+    def __init__(self, reason: str, offset: int, guess: str | None = None, query: str | None = None):
+        self.reason = reason
+        self.offset = offset
+        self.guess = guess
+        super().__init__(self.display(query) if query is not None else reason)
+
+    def display(self, query_text: str) -> str:
+        """The reason, the query line with a caret under the offending spot, and the guessed reading."""
+        start = query_text.rfind("\n", 0, self.offset) + 1
+        end = query_text.find("\n", self.offset)
+        line = query_text[start:end if end >= 0 else len(query_text)].replace("\t", " ")
+        lines = [self.reason, "  " + line, "  " + " " * (self.offset - start) + "^"]
+        if self.guess:
+            lines.append("  did you mean: " + self.guess)
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- parsing
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str    # ( ) AND OR NOT NEAR FIELD CASE TERM EOF
+    offset: int
+    text: str    # as written; for TERM the raw word or the phrase between its quotes
+    quoted: bool = False
+
+
+_OPERAND_START = ("TERM", "(", "FIELD", "CASE", "NOT")
+
+
+def _tokenise(query: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    i, n = 0, len(query)
+    while i < n:
+        c = query[i]
+        if c.isspace():
+            i += 1
+        elif c in "()":
+            toks.append(_Tok(c, i, c))
+            i += 1
+        elif c in _QUOTES:
+            j = next((k for k in range(i + 1, n) if query[k] in _QUOTES), -1)
+            if j < 0:
+                raise QuerySyntaxError("unclosed quote", i)
+            toks.append(_Tok("TERM", i, query[i + 1:j], quoted=True))
+            i = j + 1
+        else:
+            j = i
+            while j < n and not (query[j].isspace() or query[j] in "()" or query[j] in _QUOTES):
+                j += 1
+            word = query[i:j]
+            prefix = _PREFIX.match(word)
+            if prefix:
+                name = prefix.group(1)
+                if name == "case":
+                    toks.append(_Tok("CASE", i, "case:"))
+                elif name in _FIELDS:
+                    toks.append(_Tok("FIELD", i, name + ":"))
+                else:
+                    raise QuerySyntaxError(f"unknown field '{name}:'; fields are title:, lead:, body:, case:", i)
+                i += prefix.end()
+                continue
+            if word in ("AND", "OR", "NOT"):
+                toks.append(_Tok(word, i, word))
+            elif _NEAR.fullmatch(word):
+                near = _NEAR_OK.fullmatch(word)
+                if not near or int(near.group(2)) > _NEAR_MAX:
+                    raise QuerySyntaxError(
+                        f"bad {word}: write NEAR/n or ONEAR/n, n = most words between (0 to {_NEAR_MAX})", i)
+                toks.append(_Tok("NEAR", i, word))
+            else:
+                toks.append(_Tok("TERM", i, word))
+            i = j
+    toks.append(_Tok("EOF", n, "end of query"))
+    return toks
+
+
+def _cased_words(text: str) -> list[str]:
+    return _WORD.findall(strip_accents(tidy(text)))
+
+
+def _vacuous(node: Node) -> Not | None:
+    """The NOT that lets `node` match an empty document (so nearly every document), if any."""
+    if isinstance(node, Field):
+        return _vacuous(node.item)
+    if isinstance(node, Not):
+        return None if _vacuous(node.item) else node
+    if isinstance(node, And):
+        culprits = [_vacuous(item) for item in node.items]
+        return culprits[0] if all(culprits) else None
+    if isinstance(node, Or):
+        return next(filter(None, map(_vacuous, node.items)), None)
+    return None
+
+
+class _Parser:
+    """Strict by default; `lenient` reads ambiguous input by plain precedence, to suggest a reading."""
+
+    def __init__(self, query: str, lenient: bool = False):
+        self.query = query
+        self.lenient = lenient
+        self.toks = _tokenise(query)
+        self.i = 0
+        # Where each NOT was written, to point at the one that makes a query match everything.
+        self.not_at: dict[int, int] = {}
+
+    @property
+    def peek(self) -> _Tok:
+        return self.toks[self.i]
+
+    def take(self) -> _Tok:
+        self.i += 1
+        return self.toks[self.i - 1]
+
+    def parse(self) -> Node:
+        if self.peek.kind == "EOF":
+            raise QuerySyntaxError("empty query", 0)
+        node = self.expr()
+        if self.peek.kind == ")":
+            raise QuerySyntaxError("unmatched closing parenthesis", self.peek.offset)
+        culprit = None if self.lenient else _vacuous(node)
+        if culprit:
+            raise QuerySyntaxError("a purely negative query would match almost everything; "
+                                   "add a term it must contain", self.not_at[id(culprit)])
+        return node
+
+    def ambiguous(self, reason: str, offset: int) -> QuerySyntaxError:
+        try:
+            guess = unparse(_Parser(self.query, lenient=True).parse())
+        except QuerySyntaxError:
+            guess = None
+        return QuerySyntaxError(reason, offset, guess)
+
+    def expr(self) -> Node:
+        items, ops = [self.clause()], []
+        while True:
+            tok = self.peek
+            if tok.kind in ("AND", "OR"):
+                if ops and tok.kind != ops[0] and not self.lenient:
+                    raise self.ambiguous("ambiguous mix of AND and OR; add parentheses", tok.offset)
+                self.take()
+                ops.append(tok.kind)
+            elif tok.kind in _OPERAND_START:
+                if not self.lenient:
+                    reason = ("NOT after a term needs AND: write AND NOT" if tok.kind == "NOT" else
+                              "missing AND/OR between terms (a phrase needs quotes)")
+                    raise self.ambiguous(reason, tok.offset)
+                ops.append("AND")
+            else:
+                break
+            items.append(self.clause())
+        # AND binds tighter than OR: only a lenient parse can have both here.
+        groups = [[items[0]]]
+        for op, item in zip(ops, items[1:]):
+            if op == "AND":
+                groups[-1].append(item)
+            else:
+                groups.append([item])
+        ands = [g[0] if len(g) == 1 else And(tuple(g)) for g in groups]
+        return ands[0] if len(ands) == 1 else Or(tuple(ands))
+
+    def clause(self) -> Node:
+        if self.peek.kind != "NOT":
+            return self.near()
+        tok = self.take()
+        node = Not(self.clause())
+        self.not_at[id(node)] = tok.offset
+        return node
+
+    def near(self) -> Node:
+        left = self.prefixed()
+        chained = False
+        while self.peek.kind == "NEAR":
+            tok = self.take()
+            if chained and not self.lenient:
+                raise self.ambiguous("chained NEAR; add parentheses", tok.offset)
+            right = self.prefixed()
+            for side in (left, right):
+                culprit = None if self.lenient else _vacuous(side)
+                if culprit:
+                    raise QuerySyntaxError(f"{tok.text} needs a positive term on each side",
+                                           self.not_at[id(culprit)])
+            ordered, distance = _NEAR_OK.fullmatch(tok.text).groups()
+            left = Near(left, right, int(distance), bool(ordered))
+            chained = True
+        return left
+
+    def prefixed(self) -> Node:
+        tok = self.peek
+        if tok.kind == "FIELD":
+            self.take()
+            return Field(tok.text[:-1], self.prefixed())
+        if tok.kind == "CASE":
+            self.take()
+            if self.peek.kind != "TERM":
+                raise QuerySyntaxError("case: applies to one word or phrase", tok.offset)
+            return self.term(self.take(), case=True)
+        return self.primary()
+
+    def primary(self) -> Node:
+        tok = self.peek
+        if tok.kind == "TERM":
+            self.take()
+            term = self.term(tok, case=False)
+            # The lenient reading of `north korea` is the phrase.
+            while (self.lenient and not tok.quoted and not term.wildcard
+                   and self.peek.kind == "TERM" and not self.peek.quoted):
+                tok = self.take()
+                more = self.term(tok, case=False)
+                term = Term(term.words + more.words, more.wildcard)
+            return term
+        if tok.kind == "(":
+            self.take()
+            if self.peek.kind == ")":
+                raise QuerySyntaxError("empty parentheses", tok.offset)
+            node = self.expr()
+            if self.peek.kind != ")":
+                raise QuerySyntaxError("unclosed parenthesis", tok.offset)
+            self.take()
+            return node
+        prev = self.toks[self.i - 1] if self.i else None
+        if tok.kind == ")" and prev is None:
+            raise QuerySyntaxError("unmatched closing parenthesis", tok.offset)
+        if prev is None or prev.kind == "(":
+            raise QuerySyntaxError(f"{tok.text} has nothing before it", tok.offset)
+        raise QuerySyntaxError(f"{prev.text} has nothing after it", prev.offset)
+
+    def term(self, tok: _Tok, case: bool) -> Term:
+        raw = tok.text.rstrip()
+        at = tok.offset + 1 if tok.quoted else tok.offset
+        star = raw.find("*")
+        wildcard = star >= 0
+        if wildcard and star != len(raw) - 1:
+            raise QuerySyntaxError("* is only allowed at the end of a word", at + star)
+        stem = raw[:-1] if wildcard else raw
+        found = tuple(_cased_words(stem) if case else words(stem))
+        if not found:
+            raise QuerySyntaxError("empty phrase" if tok.quoted else f"no words in '{tok.text}'", tok.offset)
+        if wildcard and not (stem[-1].isalnum() and len(found[-1]) >= 3):
+            raise QuerySyntaxError("a wildcard needs 3+ letters right before the *", at + star)
+        return Term(found, wildcard, case)
+
+
+def parse(text: str) -> Node:
+    """The query's syntax tree; raises QuerySyntaxError (showing the query) at the first problem."""
+    try:
+        parser = _Parser(text)
+        try:
+            return parser.parse()
+        except RecursionError:
+            raise QuerySyntaxError("query nested too deeply", parser.peek.offset) from None
+    except QuerySyntaxError as e:
+        raise QuerySyntaxError(e.reason, e.offset, e.guess, text) from None
+
+
+def _term_text(term: Term) -> str:
+    inner = " ".join(term.words) + ("*" if term.wildcard else "")
+    if term.case:
+        return f'case:"{inner}"'
+    return inner if len(term.words) == 1 else f'"{inner}"'
+
+
+def _wrap(node: Node, kinds: tuple[type, ...]) -> str:
+    return f"({unparse(node)})" if isinstance(node, kinds) else unparse(node)
+
+
+def unparse(node: Node) -> str:
+    """Canonical query text, fully parenthesised where precedence would otherwise be needed."""
+    if isinstance(node, Term):
+        return _term_text(node)
+    if isinstance(node, Not):
+        return "NOT " + _wrap(node.item, (And, Or))
+    if isinstance(node, (And, Or)):
+        op = " AND " if isinstance(node, And) else " OR "
+        return op.join(_wrap(item, (And, Or)) for item in node.items)
+    if isinstance(node, Near):
+        op = f"{'ONEAR' if node.ordered else 'NEAR'}/{node.distance}"
+        kinds = (And, Or, Not, Near)
+        return f"{_wrap(node.left, kinds)} {op} {_wrap(node.right, kinds)}"
+    inner = unparse(node.item) if isinstance(node.item, (Term, Field)) else f"({unparse(node.item)})"
+    return f"{node.name}:{inner}"
+
+
+# ---------------------------------------------------------------- documents
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    lead: str   # first paragraph of the body
+    body: str   # the whole body, lead included
+
+
+# The usual non-ASCII in news copy; replacing these first leaves most text ASCII, where str is fast.
+_COMMON = tuple((c, tidy(c)) for c in "\u2019\u2018\u201c\u201d\u2013\u2014\u00a0")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _unaccent_run(run: str) -> str:
+    return strip_accents(tidy(run))
+
+
+def _unaccent(text: str) -> str:
+    """strip_accents(tidy(text)), fast for mostly-ASCII text: only non-ASCII runs are decomposed."""
+    if text.isascii():
+        return text
+    for char, plain in _COMMON:
+        text = text.replace(char, plain)
+    if text.isascii():
+        return text
+    return _NON_ASCII.sub(lambda m: _unaccent_run(m.group()), text)
+
+
+def _casefold(text: str) -> str:
+    return text.lower() if text.isascii() else text.casefold()
+
+
+Span = tuple[int, int]  # start and end of a hit in Prepared.folded
+
+
+class Prepared:
+    """A Document normalised once and shared by every query evaluated against it.
+
+    Title and body (and the lead, only if the body lacks it) are joined by blank lines into one
+    text, so that a term is searched once per document; fields are ranges of that text.
+    """
+    __slots__ = ("cased", "folded", "title_end", "scopes", "cache", "_folded_at")
+
+    def __init__(self, doc: Document):
+        cased = [_unaccent(doc.title), _unaccent(doc.body)]
+        folded = [_casefold(text) for text in cased]
+        title = (0, len(folded[0]))
+        body = (title[1] + 2, title[1] + 2 + len(folded[1]))
+        lead_cased = _unaccent(doc.lead)
+        lead_folded = _casefold(lead_cased)
+        paragraph = lead_folded.strip()
+        at = folded[1].find(paragraph)
+        if at >= 0:
+            lead = (body[0] + at, body[0] + at + len(paragraph))
+        else:
+            cased.append(lead_cased)
+            folded.append(lead_folded)
+            lead = (body[1] + 2, body[1] + 2 + len(lead_folded))
+        self.cased = "\n\n".join(cased)
+        self.folded = "\n\n".join(folded)
+        self.title_end = title[1]
+        self.scopes: dict[str, tuple[Span, ...]] = {
+            "all": (title, body), "title": (title,), "body": (body,), "lead": (lead,)}
+        self.cache: dict[str, list[Span]] = {}  # _Leaf.cache_key -> its hits, for every query
+        self._folded_at: list[int] | None = None
+
+    def realign(self, spans: list[Span]) -> list[Span]:
+        """Map spans found in `cased` onto `folded`, which casefolding (ß -> ss) may have lengthened."""
+        if len(self.cased) == len(self.folded):
+            return spans
+        if self._folded_at is None:
+            self._folded_at = list(accumulate((len(c.casefold()) for c in self.cased), initial=0))
+        at = self._folded_at
+        return [(at[s], at[e]) for s, e in spans]
+
+
+def prepare(doc: Document) -> Prepared:
+    return Prepared(doc)
+
+
+# ---------------------------------------------------------------- evaluation
+
+@dataclass(frozen=True)
+class Result:
+    matched: bool
+    score: int
+    terms: dict[str, int]
+
+
+Hit = tuple[int, int, tuple[tuple[str, Span], ...]]  # start, end, and each term hit within it
+Counted = dict[str, set[Span]]                       # term text -> the hits it scores
+
+
+def _clip(p: Prepared, scope: str, window: Span) -> Span | None:
+    """The part of `window` (one field's range) that `scope` covers: a scope's fields never overlap."""
+    for lo, hi in p.scopes[scope]:
+        lo, hi = max(lo, window[0]), min(hi, window[1])
+        if lo < hi:
+            return lo, hi
+    return None
+
+
+class _Leaf:
+    """One term searched in one scope, by a regex over the normalised text."""
+
+    def __init__(self, term: Term, scope: str):
+        self.key = _term_text(term)
+        self.scope = scope
+        self.cache_key = self.key if scope == "all" else f"{scope}:{self.key}"
+        self.case = term.case
+        # Every hit contains the longest word; a plain substring test for it rejects most texts fast.
+        self.needle = max(term.words, key=len)
+        first, rest = term.words[0], term.words[1:]
+        self.first = first
+        # The pattern opens with the first word as a literal so `re` can skip ahead to it quickly;
+        # the rest sits in a lookahead so overlapping occurrences ("ha ha" in "ha ha ha") all count.
+        tail = "".join(r"[\W_]+" + w for w in rest) + (r"[^\W_]*" if term.wildcard else r"(?![^\W_])")
+        self.pattern = re.compile(rf"{first}(?<![^\W_]{first})(?=({tail}))")
+
+    def _scan(self, p: Prepared) -> list[Span]:
+        subject = p.cased if self.case else p.folded
+        if self.needle not in subject:
+            return []
+        # str.find skips ahead far faster than the regex engine's own search.
+        found = []
+        find, match, first = subject.find, self.pattern.match, self.first
+        at = find(first)
+        while at >= 0:
+            m = match(subject, at)
+            if m:
+                found.append((at, m.end(1)))
+            at = find(first, at + 1)
+        return p.realign(found) if self.case else found
+
+    def scoped(self, p: Prepared) -> list[Span]:
+        """Hits inside this leaf's scope, cached on the document for every query that asks."""
+        found = p.cache.get(self.cache_key)
+        if found is None:
+            found = self._scan(p)
+            if found:
+                windows = p.scopes[self.scope]
+                found = [(s, e) for s, e in found for lo, hi in windows if lo <= s and e <= hi]
+            p.cache[self.cache_key] = found
+        return found
+
+    def spans(self, p: Prepared, window: Span) -> list[Span]:
+        lo, hi = window
+        return [(s, e) for s, e in self.scoped(p) if lo <= s and e <= hi]
+
+    def match(self, p: Prepared) -> bool:
+        # The hottest call in classification: a cache hit costs no further call.
+        found = p.cache.get(self.cache_key)
+        return bool(self.scoped(p) if found is None else found)
+
+    def found(self, p: Prepared, window: Span) -> bool:
+        return bool(self.hits(p, window))
+
+    def hits(self, p: Prepared, window: Span) -> list[Hit]:
+        # Most terms of a big NEAR group are absent: skip clipping for them.
+        w = _clip(p, self.scope, window) if self.scoped(p) else None
+        return [] if w is None else [(s, e, ((self.key, (s, e)),)) for s, e in self.spans(p, w)]
+
+    def collect(self, p: Prepared, out: Counted) -> None:
+        found = self.scoped(p)
+        if found:
+            out.setdefault(self.key, set()).update(found)
+
+
+class _And:
+    def __init__(self, items: list[_Matcher]):
+        self.items = items
+
+    def match(self, p: Prepared) -> bool:
+        for item in self.items:
+            if not item.match(p):
+                return False
+        return True
+
+    def found(self, p: Prepared, window: Span) -> bool:
+        return all(item.found(p, window) for item in self.items)
+
+    def hits(self, p: Prepared, window: Span) -> list[Hit]:
+        if not self.found(p, window):
+            return []
+        return [hit for item in self.items for hit in item.hits(p, window)]
+
+    def collect(self, p: Prepared, out: Counted) -> None:
+        for item in self.items:
+            item.collect(p, out)
+
+
+class _Or(_And):
+    def match(self, p: Prepared) -> bool:
+        for item in self.items:
+            if item.match(p):
+                return True
+        return False
+
+    def found(self, p: Prepared, window: Span) -> bool:
+        return any(item.found(p, window) for item in self.items)
+
+    def hits(self, p: Prepared, window: Span) -> list[Hit]:
+        return [hit for item in self.items for hit in item.hits(p, window)]
+
+    def collect(self, p: Prepared, out: Counted) -> None:
+        for item in self.items:
+            if item.match(p):
+                item.collect(p, out)
+
+
+class _Not:
+    def __init__(self, item: _Matcher):
+        self.item = item
+
+    def match(self, p: Prepared) -> bool:
+        return not self.item.match(p)
+
+    def found(self, p: Prepared, window: Span) -> bool:
+        return not self.item.found(p, window)
+
+    def hits(self, p: Prepared, window: Span) -> list[Hit]:
+        return []
+
+    def collect(self, p: Prepared, out: Counted) -> None:
+        pass
+
+
+@functools.lru_cache(maxsize=None)
+def _gap(distance: int) -> re.Pattern[str]:
+    """Matches the text between two neighbouring hits when at most `distance` words separate them."""
+    return re.compile(rf"[\W_]+(?:[^\W_]+[\W_]+){{0,{distance}}}")
+
+
+def _in_order(folded: str, first: list[Hit], second: list[Hit], gap: re.Pattern[str]) -> Iterator[tuple[Hit, Hit]]:
+    second = sorted(second, key=itemgetter(0))
+    starts = [hit[0] for hit in second]
+    for a in first:
+        # Hits after `a` have ever more words in between, so stop at the first too far away.
+        i = bisect_left(starts, a[1])
+        while i < len(second) and gap.fullmatch(folded, a[1], second[i][0]):
+            yield a, second[i]
+            i += 1
+
+
+class _Near:
+    def __init__(self, left: _Matcher, right: _Matcher, distance: int, ordered: bool, scope: str):
+        self.left, self.right, self.ordered, self.scope = left, right, ordered, scope
+        self.gap = _gap(distance)
+
+    def pairs(self, p: Prepared, window: Span) -> Iterator[tuple[Hit, Hit]]:
+        left = self.left.hits(p, window)
+        right = self.right.hits(p, window) if left else None
+        if not right:
+            return
+        yield from _in_order(p.folded, left, right, self.gap)
+        if not self.ordered:
+            yield from ((a, b) for b, a in _in_order(p.folded, right, left, self.gap))
+
+    def match(self, p: Prepared) -> bool:
+        return any(next(self.pairs(p, w), None) for w in p.scopes[self.scope])
+
+    def found(self, p: Prepared, window: Span) -> bool:
+        w = _clip(p, self.scope, window)
+        return w is not None and next(self.pairs(p, w), None) is not None
+
+    def hits(self, p: Prepared, window: Span) -> list[Hit]:
+        w = _clip(p, self.scope, window)
+        if w is None:
+            return []
+        return [(min(a[0], b[0]), max(a[1], b[1]), a[2] + b[2]) for a, b in self.pairs(p, w)]
+
+    def collect(self, p: Prepared, out: Counted) -> None:
+        for w in p.scopes[self.scope]:
+            for a, b in self.pairs(p, w):
+                for key, span in a[2] + b[2]:
+                    out.setdefault(key, set()).add(span)
+
+
+_Matcher = _Leaf | _And | _Or | _Not | _Near
+
+
+def _compile(node: Node, scope: str) -> _Matcher:
+    if isinstance(node, Term):
+        return _Leaf(node, scope)
+    if isinstance(node, Field):
+        return _compile(node.item, node.name)
+    if isinstance(node, Not):
+        return _Not(_compile(node.item, scope))
+    if isinstance(node, Near):
+        return _Near(_compile(node.left, scope), _compile(node.right, scope), node.distance, node.ordered, scope)
+    items = [_compile(item, scope) for item in node.items]
+    return _And(items) if isinstance(node, And) else _Or(items)
+
+
+class Query:
+    """A parsed query compiled for repeated evaluation; pickles as its text."""
+
+    def __init__(self, text: str, node: Node, title_weight: int = 3):
+        self.text = text
+        self.node = node
+        self.title_weight = title_weight
+        self._root = _compile(node, "all")
+
+    def __reduce__(self) -> tuple:
+        return compile_query, (self.text, self.title_weight)
+
+    def __repr__(self) -> str:
+        return f"Query({unparse(self.node)!r})"
+
+    def evaluate(self, prepared: Prepared) -> Result:
+        if not self._root.match(prepared):
+            return Result(False, 0, {})
+        out: Counted = {}
+        self._root.collect(prepared, out)
+        title_end = prepared.title_end
+        score = sum(self.title_weight if s < title_end else 1 for spans in out.values() for s, _ in spans)
+        return Result(True, score, {key: len(spans) for key, spans in out.items()})
+
+    def explain(self, prepared: Prepared) -> str:
+        """The query as an indented tree, [x] on each clause that matched, with each term's counts."""
+        lines: list[str] = []
+        self._explain(prepared, self.node, self._root, 0, lines)
+        return "\n".join(lines)
+
+    def _explain(self, p: Prepared, node: Node, matcher: _Matcher, depth: int, lines: list[str]) -> None:
+        mark = "[x]" if matcher.match(p) else "[ ]"
+        pad = "  " * depth
+        if isinstance(node, Term):
+            counts = []
+            for window in p.scopes[matcher.scope]:
+                n = len(matcher.spans(p, window))
+                if n:
+                    where = "title" if window[0] == 0 else "lead" if matcher.scope == "lead" else "body"
+                    counts.append(f"{where} {n}")
+            lines.append(f"{pad}{mark} {_term_text(node)}" + (f"  ({', '.join(counts)})" if counts else ""))
+        elif isinstance(node, Field):
+            lines.append(f"{pad}{mark} {node.name}:")
+            self._explain(p, node.item, matcher, depth + 1, lines)
+        elif isinstance(node, Not):
+            lines.append(f"{pad}{mark} NOT")
+            self._explain(p, node.item, matcher.item, depth + 1, lines)
+        elif isinstance(node, Near):
+            lines.append(f"{pad}{mark} {'ONEAR' if node.ordered else 'NEAR'}/{node.distance}")
+            self._explain(p, node.left, matcher.left, depth + 1, lines)
+            self._explain(p, node.right, matcher.right, depth + 1, lines)
+        else:
+            lines.append(f"{pad}{mark} {'AND' if isinstance(node, And) else 'OR'}")
+            for item, sub in zip(node.items, matcher.items):
+                self._explain(p, item, sub, depth + 1, lines)
+
+
+def compile_query(text: str, title_weight: int = 3) -> Query:
+    """Parse and compile `text`; raises QuerySyntaxError."""
+    return Query(text, parse(text), title_weight)
