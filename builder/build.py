@@ -13,6 +13,7 @@ from pathlib import Path
 from builder.config import Config
 from builder.ingest import Report, ingest
 from builder.render import render_site
+from builder.search import index_site
 from builder.site import Site, load_site
 
 
@@ -50,6 +51,7 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False) -> Resu
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         pages = render_site(site, staging)
+        index_site(staging, {v.dossier.slug: [f"{e.url}index.html" for e in v.entries] for v in site.dossiers})
         swap_in(staging, out)
     finally:
         if staging.exists():

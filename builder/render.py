@@ -74,13 +74,19 @@ def environment(templates_dir: Path, base_url: str) -> jinja2.Environment:
     env.filters["markdown"] = lambda text: Markup(md.render(text or ""))
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else "Undated"
+    env.filters["slug"] = slugify
     return env
 
 
 def outputs(site: Site) -> list[Output]:
-    pages = [Output("index.html", "home.html", None), Output("404.html", "404.html", None)]
+    """Every HTML page of the site: where it goes, its template, what it shows."""
+    pages = [Output("index.html", "home.html", None), Output("404.html", "404.html", None),
+             Output("search/index.html", "search.html", None), Output("people/index.html", "people.html", None),
+             Output("archive/index.html", "archive.html", None)]
     pages += [Output(f"dossiers/{v.dossier.slug}/index.html", "dossier.html", v) for v in site.dossiers]
     pages += [Output(f"{e.url}index.html", "article.html", e) for e in site.entries]
+    pages += [Output(f"{p.url}index.html", "person.html", p) for p in site.people]
+    pages += [Output(f"{y.url}index.html", "year.html", y) for y in site.years]
     return pages
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -25,6 +26,10 @@ class Entry:
     def year(self) -> str:
         return str(self.article.date.year) if self.article.date else "undated"
 
+    @property
+    def month(self) -> str:
+        return f"{self.article.date:%B %Y}" if self.article.date else "Undated"
+
 
 @dataclass(frozen=True)
 class DossierView:
@@ -34,11 +39,45 @@ class DossierView:
 
 
 @dataclass(frozen=True)
+class Person:
+    name: str
+    slug: str
+    entries: tuple[Entry, ...]  # newest first
+
+    @property
+    def url(self) -> str:
+        return f"people/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Year:
+    """One page of the archive."""
+    label: str                  # "2024" or "undated"
+    entries: tuple[Entry, ...]
+
+    @property
+    def url(self) -> str:
+        return f"archive/{self.label}/"
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """An article's place in one dossier's timeline."""
+    dossier: DossierView
+    older: Entry | None
+    newer: Entry | None
+
+
+@dataclass(frozen=True)
 class Site:
     config: Config
     home: Page
     dossiers: tuple[DossierView, ...]
     entries: tuple[Entry, ...]  # every shown article, newest first
+    people: tuple[Person, ...]  # by name
+    years: tuple[Year, ...]     # newest first, undated last
+    neighbours: dict[str, tuple[Neighbours, ...]]   # by entry url
+    related: dict[str, tuple[Entry, ...]]           # by entry url: same dossier, shared people
     unfiled: int
     rejected: int
     review: int
@@ -105,10 +144,63 @@ def load_site(config: Config, drafts: bool = False) -> Site:
         DossierView(d, read_page(config.content_dir, Path(DOSSIERS, f"{d.slug}.md"), d.title),
                     tuple(e for e in entries if d.slug in (e.article.dossiers or ())))
         for d in config.dossiers)
+    people = _people(entries)
     return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title),
-                dossiers=views, entries=tuple(entries), **counts)
+                dossiers=views, entries=tuple(entries), people=people, years=_years(entries),
+                neighbours=_neighbours(views), related=_related(entries, people), **counts)
+
+
+def _people(entries: list[Entry]) -> tuple[Person, ...]:
+    by_slug: dict[str, tuple[str, list[Entry]]] = {}
+    for entry in entries:
+        for name in entry.article.people:
+            by_slug.setdefault(slugify(name), (name, []))[1].append(entry)
+    return tuple(Person(name, slug, tuple(found)) for slug, (name, found) in
+                 sorted(by_slug.items(), key=lambda kv: (kv[1][0].casefold(), kv[0])))
+
+
+def _years(entries: list[Entry]) -> tuple[Year, ...]:
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:  # already newest first, undated last
+        groups.setdefault(entry.year, []).append(entry)
+    return tuple(Year(label, tuple(found)) for label, found in groups.items())
+
+
+def _neighbours(views: tuple[DossierView, ...]) -> dict[str, tuple[Neighbours, ...]]:
+    out: dict[str, list[Neighbours]] = {}
+    for view in views:
+        timeline = view.entries
+        for i, entry in enumerate(timeline):
+            out.setdefault(entry.url, []).append(Neighbours(
+                view, timeline[i + 1] if i + 1 < len(timeline) else None, timeline[i - 1] if i else None))
+    return {url: tuple(found) for url, found in out.items()}
+
+
+RELATED = 5
+
+
+def _related(entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tuple[Entry, ...]]:
+    """Per article, others sharing a dossier, ranked by people in common, then recency."""
+    rank = {entry.url: i for i, entry in enumerate(entries)}
+    by_person = {p.name: p.entries for p in people}
+    out: dict[str, tuple[Entry, ...]] = {}
+    for entry in entries:
+        dossiers = set(entry.article.dossiers or ())
+        shared: dict[str, int] = {}
+        for name in entry.article.people:
+            for other in by_person.get(name, ()):
+                if other.url != entry.url and dossiers & set(other.article.dossiers or ()):
+                    shared[other.url] = shared.get(other.url, 0) + 1
+        best = sorted(shared, key=lambda url: (-shared[url], rank[url]))[:RELATED]
+        out[entry.url] = tuple(entries[rank[url]] for url in best)
+    return out
 
 
 def last_updated(site: Site) -> dt.date | None:
+    """`SOURCE_DATE_EPOCH` when set (reproducible builds), else the newest article's date; never
+    the clock, so two builds of the same input are byte-identical."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
     dates = [e.article.date for e in site.entries if e.article.date]
     return max(dates) if dates else None
