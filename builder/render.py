@@ -5,11 +5,14 @@ Template context (everything a template may use):
 - `site`: the Site model; `config`: its Config; `dossiers`: the DossierViews
 - `page`: what this page shows (an Entry, a DossierView or None for home/404)
 - `url(path)`: a site-relative path made correct under `base_url`
-- `markdown(text)`: Markdown rendered to safe HTML
+- filters: `markdown` (Markdown to safe HTML), `isodate`, `longdate`, `slug`, and `runs(attr)`
+  (groupby that keeps the order, for timelines)
 """
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 import shutil
 from dataclasses import dataclass
@@ -20,6 +23,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from builder import feeds
 from builder.errors import BuilderError
 from builder.ingest import slugify
 from builder.site import Site, last_updated
@@ -59,6 +63,12 @@ def base_path(base_url: str) -> str:
     return urlsplit(base_url).path or "/"
 
 
+def absolute_root(base_url: str) -> str:
+    """The absolute site URL feeds, sitemap and canonical links need. A path-only `base_url`
+    (local preview) is served from localhost; a published build passes the real one."""
+    return base_url if urlsplit(base_url).scheme else f"http://localhost{base_path(base_url)}"
+
+
 def environment(templates_dir: Path, base_url: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
@@ -70,11 +80,16 @@ def environment(templates_dir: Path, base_url: str) -> jinja2.Environment:
     )
     md = markdown_renderer()
     prefix = base_path(base_url)
+    root = absolute_root(base_url)
     env.globals["url"] = lambda path="": prefix + str(path).lstrip("/")
+    env.globals["absolute"] = lambda path="": root + str(path).lstrip("/")
     env.filters["markdown"] = lambda text: Markup(md.render(text or ""))
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else "Undated"
     env.filters["slug"] = slugify
+    # Jinja's groupby sorts groups by name; timelines must keep their newest-first order.
+    env.filters["runs"] = lambda items, attribute: [
+        (k, list(g)) for k, g in itertools.groupby(items, key=operator.attrgetter(attribute))]
     return env
 
 
@@ -90,14 +105,49 @@ def outputs(site: Site) -> list[Output]:
     return pages
 
 
+def _machine_files(site: Site, pages: list[Output], root: str) -> dict[str, str]:
+    """Feeds, sitemap and robots.txt: path -> text."""
+    config, updated = site.config, last_updated(site)
+    titles = {d.slug: d.title for d in config.dossiers}
+    published = [e for e in site.entries if not e.draft]
+    files = {
+        "atom.xml": feeds.atom(config.title, root, "atom.xml", published, updated, config.description,
+                               home_path="", site_title=config.title, dossier_titles=titles),
+        "feed.json": feeds.json_feed(config.title, root, "feed.json", published, "", site_title=config.title),
+        "sitemap.xml": feeds.sitemap(root, [_page_path(o) for o in pages if o.template != "404.html"],
+                                     {e.url: e.article.date for e in site.entries if e.article.date}),
+        "robots.txt": feeds.robots(root),
+    }
+    for view in site.dossiers:
+        path = f"dossiers/{view.dossier.slug}/atom.xml"
+        files[path] = feeds.atom(f"{view.dossier.title} · {config.title}", root, path,
+                                 [e for e in view.entries if not e.draft], updated, view.dossier.description,
+                                 site_title=config.title, dossier_titles=titles)
+    return files
+
+
+def _page_path(out: Output) -> str:
+    return out.path.removesuffix("index.html")
+
+
 def render_site(site: Site, out_dir: Path) -> int:
-    """Write every page and asset into `out_dir` (an empty staging folder); returns pages written."""
+    """Write every page, feed and asset into `out_dir` (an empty staging folder); returns pages written."""
     env = environment(site.config.templates_dir, site.config.base_url)
+    root = absolute_root(site.config.base_url)
+    titles = {d.slug: d.title for d in site.config.dossiers}
     common = {"site": site, "config": site.config, "dossiers": site.dossiers, "updated": last_updated(site)}
     pages = outputs(site)
     for out in pages:
+        entry = out.page if out.template == "article.html" else None
+        title = getattr(getattr(out.page, "dossier", None), "title", None) or getattr(out.page, "name", None)
+        head = {
+            "page_path": _page_path(out),
+            "open_graph": feeds.open_graph(entry, root, _page_path(out), site.config.title,
+                                           site.config.description, title=title),
+            "json_ld": Markup(feeds.json_ld(entry, root, site.config.title, dossier_titles=titles)) if entry else None,
+        }
         try:
-            html = env.get_template(out.template).render(page=out.page, **common)
+            html = env.get_template(out.template).render(page=out.page, **head, **common)
         except jinja2.TemplateSyntaxError as exc:
             raise BuilderError(f"template error: {exc.message}", exc.filename or exc.name, exc.lineno) from None
         except jinja2.UndefinedError as exc:
@@ -106,6 +156,8 @@ def render_site(site: Site, out_dir: Path) -> int:
         target = out_dir / out.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
+    for path, text in _machine_files(site, pages, root).items():
+        (out_dir / path).write_text(text, encoding="utf-8")
     assets = site.config.templates_dir / "assets"
     if assets.is_dir():
         shutil.copytree(assets, out_dir / "assets")
