@@ -206,6 +206,7 @@ class _Run:
             report.problems.append(exc)
             self.ledger, self.protect_all = {}, True
         self.taken = {entry["path"] for entry in self.ledger.values()}
+        self.at = {(entry.get("seed"), entry.get("line")): ident for ident, entry in self.ledger.items()}
 
     def untouched(self, ident: str) -> Path | None:
         """The file ingest may (re)write for `ident`, or None with the reason noted."""
@@ -223,6 +224,11 @@ class _Run:
         return path
 
     def put(self, article: Article, sketch: Sketch) -> None:
+        # The same place in the same seed is the same article even when its text (and so its id)
+        # came out differently, e.g. after an extractor change: keep its id, file and history.
+        known = self.at.get((article.source.file, article.source.lines[0]))
+        if known and known != article.id and known not in self.stories.sketches:
+            article = replace(article, id=known)
         same = self.stories.find(article.id, sketch)
         if same is not None:
             self.merge(same, article.source)
@@ -266,6 +272,7 @@ class _Run:
                 write_atomic(full, text)
         self.ledger[article.id] = {"path": article.path.as_posix(), "sha256": sha256(data),
                                    "seed": article.source.file if article.source else None,
+                                   "line": article.source.lines[0] if article.source else None,
                                    "dossiers": list(article.dossiers or ())}
 
     def finish(self) -> None:
