@@ -35,6 +35,8 @@ def index_site(site_dir: Path, dossiers: Mapping[str, Sequence[str]]) -> None:
     its article pages, relative to `site_dir`."""
     _pagefind(site_dir, site_dir / BUNDLE)
     for slug, pages in dossiers.items():
+        if not pages:
+            continue  # Pagefind refuses an empty site; the search page offers only filled dossiers
         with tempfile.TemporaryDirectory(prefix="pagefind-") as tmp:
             for page in pages:  # hard links: the dossier's pages at their own paths, for free
                 link = Path(tmp, page)

@@ -8,6 +8,9 @@
     if (ui) { ui.destroy(); }
     ui = new PagefindUI({ element: "#search", bundlePath: scope.value, baseUrl: box.dataset.base,
                           showSubResults: false, showImages: false, resetStyles: false });
+    // Pagefind's input has only a title; tie it to the page's visible label.
+    var input = box.querySelector("input");
+    if (input) { input.setAttribute("aria-labelledby", "search-label"); }
     if (query) { ui.triggerSearch(query); }
   }
   scope.addEventListener("change", function () {

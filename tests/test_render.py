@@ -1,0 +1,422 @@
+"""The rendered site as a reader and a validator see it, served under a sub-path (`/briefing/`):
+valid HTML (W3C Nu checker), no axe-core violations in light and dark colour schemes, no broken
+or escaping links, no horizontal scrolling on a phone, reproducible builds, and hostile seed text
+that stays text everywhere (pages, feeds, search)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections import deque
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+
+pytest.register_assert_rewrite("tests.browser")
+from tests.browser import (PREFIX, REPO, Server, axe_violations, build_project, copy_project,
+                           describe_violations, java_path, open_page, serve, vnu_jar)  # noqa: E402
+
+pytest_plugins = ["tests.browser"]
+
+KISHIDA = "articles/2024/japans-kishida-south-koreas-yoon-call-to-sustain-momentum-in-improved/"
+DOSSIER = "dossiers/japan-rok/"
+PERSON = "people/fumio-kishida/"
+XSS = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+# ---------------------------------------------------------------- W3C Nu HTML Checker
+
+def test_every_page_is_valid_html(site_dir):
+    pages = html_files(site_dir)
+    assert len(pages) > 20, pages
+    jar, java = vnu_jar(), java_path()
+    result = subprocess.run([java, "-jar", str(jar), "--errors-only", "--format", "json", *map(str, pages)],
+                            capture_output=True, text=True, timeout=300)
+    report = next((json.loads(out) for out in (result.stderr, result.stdout) if out.strip().startswith("{")), None)
+    assert report is not None, f"vnu printed no JSON report (exit {result.returncode}):\n{result.stderr[-2000:]}"
+    errors = [m for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
+    listing = "\n".join(
+        f"{Path(urlsplit(m.get('url', '')).path).relative_to(site_dir) if m.get('url') else '?'}:"
+        f"{m.get('lastLine', '?')}: {m.get('message')}  [{' '.join(m.get('extract', '').split())[:120]}]"
+        for m in errors)
+    assert not errors, f"vnu: {len(errors)} error(s) in the built site:\n{listing}"
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+# ---------------------------------------------------------------- axe-core
+
+AXE_PAGES = {"home": "", "dossier": DOSSIER, "article": KISHIDA, "people": "people/", "person": PERSON,
+             "search": "search/"}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(AXE_PAGES))
+def test_no_axe_violations(browser, server, name, scheme):
+    with open_page(browser, server.url(AXE_PAGES[name]), color_scheme=scheme) as (page, _):
+        if name == "search":  # check the search UI as a reader sees it: a query with results
+            page.wait_for_selector(".pagefind-ui__search-input")
+            page.fill(".pagefind-ui__search-input", "momentum")
+            page.wait_for_selector(".pagefind-ui__result-link")
+        violations = axe_violations(page)
+    assert not violations, (f"axe-core on /briefing/{AXE_PAGES[name]} ({scheme} scheme): "
+                            f"{len(violations)} violation(s):\n{describe_violations(violations)}")
+
+
+# ---------------------------------------------------------------- links
+
+class _Refs(HTMLParser):
+    """Every <a href>, <link href>, <script src>, <img src> of a page, and the ids it defines."""
+
+    WANTED = {"a": "href", "link": "href", "script": "src", "img": "src"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs: list[tuple[str, str]] = []   # (tag, url)
+        self.ids: set[str] = set()
+        self.canonical: str | None = None
+
+    def handle_starttag(self, tag, attrs) -> None:
+        attrs = dict(attrs)
+        for key in ("id", "name") if tag == "a" else ("id",):
+            if attrs.get(key):
+                self.ids.add(attrs[key])
+        if tag == "link" and "canonical" in (attrs.get("rel") or "").split():
+            self.canonical = attrs.get("href")
+        wanted = self.WANTED.get(tag)
+        if wanted and attrs.get(wanted) is not None:
+            self.refs.append((tag, attrs[wanted]))
+
+    handle_startendtag = handle_starttag
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None   # a redirect is reported as its own status, not followed
+
+
+def _fetch(url: str) -> tuple[int, str, bytes]:
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(url, timeout=30) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Content-Type", ""), exc.read()
+
+
+def _xml_urls(body: bytes) -> list[str]:
+    """URLs in a feed or sitemap: Atom <link href>, <loc>, <uri>, <icon>, <logo>."""
+    urls = []
+    for el in ET.fromstring(body).iter():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "link" and el.get("href"):
+            urls.append(el.get("href"))
+        elif tag in ("loc", "uri", "icon", "logo") and (el.text or "").strip():
+            urls.append(el.text.strip())
+    return urls
+
+
+def _json_feed_urls(body: bytes) -> list[str]:
+    feed = json.loads(body)
+    urls = [feed.get(k) for k in ("home_page_url", "feed_url", "icon", "favicon")]
+    for item in feed.get("items", []):
+        urls += [item.get("url"), item.get("image")]
+    return [u for u in urls if isinstance(u, str)]
+
+
+def crawl(server: Server, extra_starts: list[str], public_origin: str | None = None
+          ) -> tuple[dict[str, int], list[str]]:
+    """Breadth-first from the site root over every internal page; returns the status of every
+    internal URL and the problems found (broken, escaping, missing fragment targets).
+
+    Internal means on the test server, or on `public_origin` (the scheme and host the build put
+    in absolute URLs: canonical links, feeds, sitemap), which is mapped to the test server by path."""
+    origins = {urlsplit(server.origin).netloc} | ({urlsplit(public_origin).netloc} if public_origin else set())
+    status: dict[str, int] = {}
+    ids: dict[str, set[str]] = {}
+    referrers: dict[str, list[str]] = {}
+    fragments: list[tuple[str, str, str]] = []     # (page, fragment, referrer)
+    problems: list[str] = []
+    queue = deque([(server.base, "(start)")] + [(server.url(p), "(start)") for p in extra_starts])
+
+    def add(ref: str, page: str, tag: str) -> None:
+        if ref.strip().lower().startswith(("mailto:", "tel:", "data:", "javascript:")):
+            if ref.strip().lower().startswith("javascript:"):
+                problems.append(f"{page}: <{tag}> uses a javascript: URL: {ref}")
+            return
+        full, fragment = urldefrag(urljoin(page, ref))
+        parts = urlsplit(full)
+        if parts.scheme not in ("http", "https") or parts.netloc not in origins:
+            return       # an external link: not fetched (no network), not ours to check
+        if not parts.path.startswith(server.prefix):
+            problems.append(f"{page}: <{tag}> {ref!r} leaves {server.prefix} (resolves to {parts.path})")
+            return
+        internal = server.origin + parts.path + (f"?{parts.query}" if parts.query else "")
+        if fragment:
+            fragments.append((internal, fragment, page))
+        referrers.setdefault(internal, []).append(page)
+        if internal not in status and internal not in (q for q, _ in queue):
+            queue.append((internal, page))
+
+    while queue:
+        url, via = queue.popleft()
+        if url in status:
+            continue
+        code, kind, body = _fetch(url)
+        status[url] = code
+        if code != 200:
+            continue
+        path = urlsplit(url).path
+        if kind.startswith("text/html"):
+            parser = _Refs()
+            parser.feed(body.decode("utf-8"))
+            ids[url] = parser.ids
+            for tag, ref in parser.refs:
+                add(ref, url, tag)
+        elif path.endswith((".xml", ".atom", ".rss")) or "xml" in kind:
+            for ref in _xml_urls(body):
+                add(ref, url, "xml link")
+        elif path.endswith(".json") and "feed" in path:
+            for ref in _json_feed_urls(body):
+                add(ref, url, "json feed url")
+        elif path.endswith("robots.txt"):
+            for line in body.decode("utf-8").splitlines():
+                if line.lower().startswith("sitemap:"):
+                    add(line.split(":", 1)[1].strip(), url, "robots sitemap")
+
+    for url, code in status.items():
+        if code != 200:
+            problems.append(f"{url[len(server.origin):]} -> HTTP {code}; linked from "
+                            f"{sorted({r[len(server.origin):] if r.startswith(server.origin) else r for r in referrers.get(url, ['(start)'])})}")
+    for url, fragment, page in fragments:
+        if url in ids and fragment not in ids[url]:
+            problems.append(f"{page[len(server.origin):]}: link to #{fragment} on {url[len(server.origin):]}, "
+                            "which has no element with that id")
+    return status, problems
+
+
+def test_crawl_finds_no_broken_or_escaping_links(server, site_dir):
+    # Machine-readable files are crawled too when the build writes them (linked or not).
+    extra = [name for name in ("atom.xml", "feed.json", "sitemap.xml", "robots.txt") if (site_dir / name).is_file()]
+    home = _Refs()
+    home.feed((site_dir / "index.html").read_text(encoding="utf-8"))
+    canonical = home.canonical
+    public = f"{urlsplit(canonical).scheme}://{urlsplit(canonical).netloc}" if canonical else None
+    status, problems = crawl(server, extra, public)
+    assert not problems, "crawl from /briefing/ found:\n" + "\n".join(problems)
+    # It saw the whole site: every page the build wrote is reachable by links from the home page.
+    pages = {server.url(p.relative_to(site_dir).as_posix().removesuffix("index.html"))
+             for p in html_files(site_dir) if p.name != "404.html"}
+    unreached = sorted(p[len(server.origin):] for p in pages - set(status))
+    assert not unreached, f"pages no link reaches: {unreached}"
+    assert server.url("assets/style.css") in status and server.url("pagefind/pagefind-ui.js") in status
+
+
+def test_server_serves_404_page_for_missing_and_outside_paths(server):
+    code, kind, body = _fetch(server.url("no/such/page/"))
+    assert code == 404 and b"Page not found" in body and kind.startswith("text/html")
+    assert _fetch(server.origin + "/assets/style.css")[0] == 404   # only /briefing/ is the site
+
+
+# ---------------------------------------------------------------- responsive layout
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name,path", [("home", ""), ("dossier", DOSSIER), ("article", KISHIDA)])
+def test_no_horizontal_scrolling(browser, server, screenshots, name, path, width):
+    with open_page(browser, server.url(path), width=width, height=800) as (page, _):
+        shot = screenshots / f"{name}-{width}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        wide = [] if scroll <= inner else page.evaluate("""(w) => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > w + 0.5)
+            .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+                      + ' right=' + Math.round(e.getBoundingClientRect().right) + ' '
+                      + JSON.stringify((e.textContent || '').trim().slice(0, 60)))
+            .slice(0, 10)""", inner)
+    assert shot.stat().st_size > 0
+    assert scroll <= inner, (f"/briefing/{path} at {width} px scrolls sideways: scrollWidth {scroll} > "
+                             f"innerWidth {inner}; screenshot {shot}; too wide: {wide}")
+
+
+# ---------------------------------------------------------------- reproducible builds
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("epoch", [None, "1700000000"], ids=["no-SOURCE_DATE_EPOCH", "SOURCE_DATE_EPOCH"])
+def test_two_builds_are_byte_identical(tmp_path, epoch):
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env["PYTHONPATH"] = str(REPO)
+    if epoch:
+        env["SOURCE_DATE_EPOCH"] = epoch
+    sites = []
+    for name in ("first", "second-at-another-path"):   # one after the other: a clock would show
+        root = copy_project(tmp_path / name)
+        result = subprocess.run([sys.executable, "-m", "builder", "build", "--base-url", PREFIX], cwd=root,
+                                env=env, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        sites.append(_tree(root / "site"))
+    first, second = sites
+    assert sorted(first) == sorted(second), set(first) ^ set(second)
+    differ = [name for name in first if first[name] != second[name]]
+    assert not differ, f"{len(differ)} of {len(first)} files differ between two builds: {differ[:20]}"
+    assert len(first) > 50
+    if epoch:   # the variable was honoured (2023-11-14), so the test compared what it meant to
+        assert b"14 November 2023" in first["index.html"]
+
+
+# ---------------------------------------------------------------- hostile seed text
+
+XSS_TITLE = f"Japan presses North Korea {XSS} on abductions"
+XSS_PARAS = [
+    f"Japan and North Korea held talks in Mongolia on Tuesday {XSS} on the abduction of Japanese "
+    "citizens, officials in Tokyo said, the first such meeting in years.",
+    "Japanese Prime Minister Taro Yamada said Tokyo would keep pressing Pyongyang to return the abductees.",
+    f"North Korea has said the abduction issue is settled {XSS}, a position Japan rejects.",
+    "Japan and North Korea have no diplomatic relations, and ties are strained by missile launches.",
+    "The talks follow North Korean missile tests that flew over northern Japan earlier this year.",
+]
+
+
+def arab_news_seed(title: str, paras: list[str]) -> str:
+    """One Arab News page as a clipping: headline, photo caption, page controls, repeated headline."""
+    lines = [title, "", f"Update {title}", "Officials meet in Ulaanbaatar on Sept. 3, 2024. (AP)", "Short Url",
+             "Updated 06 September 2024", "Follow", "", title, "", title, "", *(p + "\n" for p in paras), ""]
+    return "\n".join(lines)
+
+
+class _H1(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.inside, self.text = False, ""
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.inside = self.inside or tag == "h1"
+
+    def handle_endtag(self, tag) -> None:
+        self.inside = self.inside and tag != "h1"
+
+    def handle_data(self, data) -> None:
+        if self.inside:
+            self.text += data
+
+
+def page_h1(page: Path) -> str:
+    """The text of a built page's <h1>, as a reader sees it (entities decoded)."""
+    parser = _H1()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.text.strip()
+
+
+@pytest.fixture(scope="module")
+def xss_site(tmp_path_factory):
+    """The repository's briefing plus one seed whose headline and body carry a script tag, built
+    (with ingest) for an absolute base URL under /briefing/ so that feeds can be written, and served."""
+    root = copy_project(tmp_path_factory.mktemp("xss"))
+    (root / "seeds" / "zz_hostile.txt").write_text(arab_news_seed(XSS_TITLE, XSS_PARAS), encoding="utf-8")
+    with serve(root / "site") as server:
+        site = build_project(root, server.base, run_ingest=True)
+        pages = [p for p in (site / "articles").rglob("index.html") if "alert(1)" in page_h1(p)]
+        assert len(pages) == 1, f"the hostile seed was not published as one article: {pages}"
+        yield site, server, pages[0].parent.relative_to(site).as_posix() + "/"
+
+
+def test_xss_raw_html_escapes_the_script_tag(xss_site):
+    site, _, article = xss_site
+    html = (site / article / "index.html").read_text(encoding="utf-8")
+    assert ESCAPED in html
+    leaks = [p.relative_to(site).as_posix() for p in html_files(site)
+             if XSS in (raw := p.read_text(encoding="utf-8")) or re.search(r"<script[^>]*>\s*alert\(1\)", raw, re.I)]
+    assert not leaks, f"raw <script>alert(1)</script> in {leaks}"
+
+
+def test_xss_article_shows_the_text_and_runs_nothing(browser, xss_site):
+    site, server, article = xss_site
+    for path in (article, ""):   # the article page, and the home page that lists its headline
+        with open_page(browser, server.url(path)) as (page, problems):
+            page.wait_for_timeout(100)
+            text = page.inner_text("body")
+            scripts = page.evaluate("""() => [...document.scripts].map(s => [s.type, s.textContent])""")
+            assert not problems   # no dialog fired
+        assert XSS_TITLE in text, f"/briefing/{path}: the headline is not shown as text"
+        if path == article:
+            assert text.count(XSS) >= 3, "the body's script tags are not shown as text"
+            assert page_h1(site / article / "index.html") == XSS_TITLE
+        assert not [s for s in scripts if XSS in s[1] or ("alert(1)" in s[1] and s[0] in ("", "module",
+                                                                                         "text/javascript"))]
+
+
+def test_xss_feeds_keep_the_script_tag_as_text(xss_site):
+    """Feeds are checked when the build writes them (Atom `atom.xml`, JSON Feed `feed.json`, anywhere)."""
+    site, _, _ = xss_site
+    atoms, jsons = sorted(site.rglob("atom.xml")), sorted(site.rglob("feed.json"))
+    if not atoms and not jsons:
+        pytest.skip("the build writes no atom.xml or feed.json (yet)")
+    found = 0
+    for path in atoms:
+        raw = path.read_text(encoding="utf-8")
+        assert XSS not in raw, f"{path.relative_to(site)}: unescaped script tag"
+        root = ET.fromstring(raw)
+        ns = "{http://www.w3.org/2005/Atom}"
+        hostile = [e for e in root.iter(f"{ns}entry") if "alert(1)" in "".join(e.itertext())]
+        assert hostile or path.parent != site, f"{path.relative_to(site)}: the hostile article is missing"
+        found += len(hostile)
+        for entry in hostile:
+            for el in entry:
+                kind = el.get("type", "text")
+                text = "".join(el.itertext())
+                if el.tag in (f"{ns}title", f"{ns}summary", f"{ns}content") and "alert(1)" in text:
+                    if kind == "html":   # the decoded text is HTML: the tag must still be escaped in it
+                        assert XSS not in text and ESCAPED in text, (path, el.tag, text)
+                    elif kind == "xhtml":
+                        assert not [x for x in el.iter() if x.tag.rsplit("}", 1)[-1] == "script"], (path, el.tag)
+                    else:
+                        assert XSS in text, (path, el.tag, text)
+    for path in jsons:
+        feed = json.loads(path.read_text(encoding="utf-8"))
+        hostile = [i for i in feed["items"] if "alert(1)" in json.dumps(i, ensure_ascii=False)]
+        assert hostile or path.parent != site, f"{path.relative_to(site)}: the hostile article is missing"
+        found += len(hostile)
+        for item in hostile:
+            assert item.get("title") == XSS_TITLE, (path, item.get("title"))
+            if "content_html" in item:
+                assert XSS not in item["content_html"] and ESCAPED in item["content_html"], (path, item)
+            for key in ("summary", "content_text"):
+                if "alert(1)" in str(item.get(key, "")):
+                    assert XSS in item[key], (path, key, item[key])
+    assert found, "no feed has the hostile article"
+
+
+def test_xss_search_shows_the_text_and_runs_nothing(browser, xss_site):
+    _, server, article = xss_site
+    with open_page(browser, server.url("search/")) as (page, problems):
+        page.wait_for_selector(".pagefind-ui__search-input")
+        page.fill(".pagefind-ui__search-input", "alert")
+        link = page.wait_for_selector(f".pagefind-ui__result-link[href='{PREFIX}{article}']")
+        title = link.inner_text()
+        results = page.inner_text(".pagefind-ui__results")
+        scripts = page.evaluate("""() => [...document.scripts].filter(s => s.textContent.includes('alert'))
+                                     .map(s => s.outerHTML)""")
+        page.wait_for_timeout(200)
+        assert not problems   # no dialog fired
+    assert XSS in title, f"search result title is not the literal text: {title!r}"
+    assert "alert(1)" in results
+    assert not scripts, scripts
