@@ -48,6 +48,16 @@ def _explain(args, config) -> int:
     return 0
 
 
+def _serve(args, config) -> int:
+    from builder.serve import serve
+    return serve(config, host=args.host, port=args.port, base_url=args.base_url, poll=args.poll)
+
+
+def _publish(args, config) -> int:
+    from builder.publish import publish
+    return publish(config, remote=args.remote, branch=args.branch, allow_dirty=args.allow_dirty)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m builder", description="Build the curated news briefing.")
     p.add_argument("--config", type=Path, default=Path("config.yaml"), help="config file (default: config.yaml)")
@@ -74,6 +84,20 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("path", nargs="?", type=Path, help="an article file")
     s.add_argument("--text", help="explain this text instead of a file")
     s.set_defaults(run=_explain)
+
+    s = sub.add_parser("serve", help="build, serve site/ locally, rebuild and reload the browser on change")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    s.add_argument("--base-url", help="override base_url; only its path is used (e.g. /briefing/)")
+    s.add_argument("--poll", action="store_true", help="poll for changes (file systems without change events)")
+    s.set_defaults(run=_serve)
+
+    s = sub.add_parser("publish", help="build and push site/ as one commit on a branch (GitHub Pages)")
+    s.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
+    s.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
+    s.add_argument("--base-url", help="override base_url (e.g. https://user.github.io/briefing/)")
+    s.add_argument("--allow-dirty", action="store_true", help="publish even with uncommitted source changes")
+    s.set_defaults(run=_publish)
     return p
 
 

@@ -1,0 +1,282 @@
+"""`python -m builder serve`: build, serve `site/` on a local port under the base_url's path, and
+rebuild and reload the browser when the sources change.
+
+How it works (one thread, one tornado event loop):
+- The site is served by a small tornado app instead of `livereload.Server`, which serves from `/`
+  only and has no way to show a build error. The app reuses livereload's browser protocol: its
+  `/livereload.js` client and `/livereload` websocket handler, and a `<script>` tag injected into
+  every HTML page.
+- Sub-path: a base_url of `https://x.github.io/briefing/` (or `/briefing/`) is built with base_url
+  `/briefing/` and served at `http://HOST:PORT/briefing/`; `/` redirects there.
+- Changes: livereload's `Watcher` watches content/, seeds/, templates/ and config.yaml (never
+  site/). It uses inotify when `pyinotify` is installed, else polls file times; `--poll` always
+  polls. Every change restarts a short timer, so a burst of saves makes one rebuild.
+- A rebuild is a full `build(config, run_ingest=True)` with config.yaml re-read. On success the
+  browser reloads; when only stylesheets under templates/assets changed, the reload names the
+  CSS file's URL so livereload's client swaps the stylesheet without reloading the page.
+- A failed rebuild puts the server in error mode: every page is an HTML error page (status 500)
+  with `FILE:LINE: message` and the reload script, until a good build brings the site back. The
+  build is atomic, so site/ keeps the last good site meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import errno
+import html
+import mimetypes
+import os
+import signal
+import sys
+import traceback
+from pathlib import Path
+
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.watcher import Watcher, get_watcher_class
+from tornado import httpserver, ioloop, web
+
+from builder.build import build
+from builder.config import Config, load_config
+from builder.errors import BuilderError
+from builder.render import base_path
+
+POLL_SECONDS = 0.25      # how often the polling watcher looks at file times
+DEBOUNCE_SECONDS = 0.4   # quiet time after the last change before rebuilding (> POLL_SECONDS)
+
+ERROR_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Build failed</title>
+<style>
+body {{ font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
+pre {{ white-space: pre-wrap; background: #fff1f0; border-left: 4px solid #c62828; padding: 1rem; }}
+</style>
+</head>
+<body>
+<h1>Build failed</h1>
+<pre id="build-error">{error}</pre>
+<p>Fix it and save: this page reloads by itself once the site builds again.</p>
+</body>
+</html>
+"""
+
+
+def error_page(error: str) -> str:
+    return ERROR_PAGE.format(error=html.escape(error))
+
+
+def inject(page: bytes, script: bytes) -> bytes:
+    """Put the live-reload script into an HTML page, before `</head>` (or at the end)."""
+    at = page.find(b"</head>")
+    return page + script if at < 0 else page[:at] + script + page[at:]
+
+
+def _ignored(path: str) -> bool:
+    """Editor and ingest temporaries, and the ingest ledger that every build rewrites."""
+    name = os.path.basename(path)
+    return name.startswith(".") or name.endswith("~")
+
+
+class Preview:
+    """What the handlers share: where the site is, and the last build's error (None when good)."""
+
+    def __init__(self, config: Config, base_url: str | None, port: int, poll: bool):
+        self.base_url = base_url             # the --base-url override, re-applied on every reload
+        self.config = self.local(config)
+        self.error: str | None = None
+        self.script = f'<script src="/livereload.js?port={port}"></script>\n'.encode()
+        watcher_class = Watcher if poll else get_watcher_class()
+        self.watcher = watcher_class()
+        for path in self.watched():
+            self.watcher.watch(str(path), None, None, ignore=_ignored)
+        self.pending: set[str] = set()
+        self.timer: object | None = None
+
+    @staticmethod
+    def local(config: Config) -> Config:
+        """The config for a local preview: base_url reduced to its path (`/briefing/`)."""
+        return dataclasses.replace(config, base_url=base_path(config.base_url))
+
+    @property
+    def prefix(self) -> str:
+        return self.config.base_url
+
+    def watched(self) -> list[Path]:
+        c = self.config
+        return [c.content_dir, c.seeds_dir, c.templates_dir, c.path]
+
+    # -- watching
+
+    def changes(self) -> set[str]:
+        """Paths changed since the last call. livereload's Watcher reports one path per call."""
+        found: set[str] = set()
+        for _ in range(10_000):
+            path, _delay = self.watcher.examine()
+            if not path:
+                break
+            found.add(os.path.abspath(path))
+        return found
+
+    def on_change(self) -> None:
+        changed = self.changes()
+        if not changed:
+            return
+        self.pending |= changed
+        self.schedule()
+
+    def schedule(self) -> None:
+        """(Re)start the debounce timer: the rebuild waits until the changes stop for a moment."""
+        loop = ioloop.IOLoop.current()
+        if self.timer is not None:
+            loop.remove_timeout(self.timer)
+        self.timer = loop.call_later(DEBOUNCE_SECONDS, self.rebuild)
+
+    def start_watching(self) -> None:
+        if not self.watcher.start(self.on_change):  # False: no change events, so poll
+            ioloop.PeriodicCallback(self.on_change, POLL_SECONDS * 1000).start()
+
+    # -- building
+
+    def rebuild(self) -> None:
+        self.timer = None
+        changed, self.pending = sorted(self.pending), set()
+        shown = ", ".join(os.path.relpath(p) for p in changed[:3]) + (f" (+{len(changed) - 3} more)"
+                                                                     if len(changed) > 3 else "")
+        print(f"rebuild: {len(changed)} change(s): {shown}", flush=True)
+        was_good = self.error is None
+        self.build()
+        if self.error is None and was_good and changed and all(self.is_asset(p, ".css") for p in changed):
+            for path in changed:  # the client swaps a stylesheet whose URL ends like this path
+                LiveReloadHandler.reload_waiters(self.asset_url(path))
+        else:
+            LiveReloadHandler.reload_waiters(self.prefix)  # not a .css path: the client reloads the page
+
+    def build(self) -> None:
+        """Re-read config.yaml and build; a failure switches to error mode instead of stopping."""
+        try:
+            config = self.local(load_config(self.config.path, base_url=self.base_url))
+            result = build(config, run_ingest=True)
+        except BuilderError as exc:
+            self.error = f"error: {exc}"
+            print(self.error, file=sys.stderr, flush=True)
+        except Exception:  # a bug in the builder must not end the preview either
+            self.error = traceback.format_exc()
+            print(self.error, file=sys.stderr, flush=True)
+        else:
+            self.config, self.error = config, None
+            for problem in result.ingest.problems if result.ingest else ():
+                print(f"error: {problem}", file=sys.stderr, flush=True)
+            print(result.summary(), flush=True)
+            # Articles the build's own ingest wrote are not edits: forget those changes.
+            own = {os.path.abspath(p) for p in (result.ingest.written if result.ingest else ())}
+            edits = self.changes() - own
+            if edits:  # saved while the build ran
+                self.pending |= edits
+                self.schedule()
+
+    def is_asset(self, path: str, suffix: str) -> bool:
+        assets = os.path.abspath(self.config.templates_dir / "assets")
+        return path.startswith(assets + os.sep) and path.lower().endswith(suffix)
+
+    def asset_url(self, path: str) -> str:
+        rel = os.path.relpath(path, os.path.abspath(self.config.templates_dir / "assets"))
+        return f"{self.prefix}assets/{Path(rel).as_posix()}"
+
+
+class PageHandler(web.RequestHandler):
+    """Serves site/ under the prefix, or the error page while the last build failed."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+
+    def compute_etag(self) -> None:
+        return None
+
+    def get(self, path: str) -> None:
+        prefix, url = self.preview.prefix, "/" + path
+        if not url.startswith(prefix):
+            if url in ("/", prefix.rstrip("/")):
+                return self.redirect(prefix)
+            self.set_status(404)
+            return self.page(f'<!DOCTYPE html><title>Not found</title><p>Not found. The site is previewed '
+                             f'at <a href="{html.escape(prefix)}">{html.escape(prefix)}</a>.</p>'.encode())
+        if self.preview.error is not None:
+            self.set_status(500)
+            return self.page(error_page(self.preview.error).encode())
+        root = self.preview.config.output_dir.resolve()
+        file = (root / url[len(prefix):]).resolve()
+        if not file.is_relative_to(root):
+            raise web.HTTPError(403)
+        if file.is_dir():
+            if not url.endswith("/"):
+                return self.redirect(url + "/")
+            file = file / "index.html"
+        if not file.is_file():
+            self.set_status(404)
+            file = root / "404.html"
+            if not file.is_file():
+                return self.page(b"<!DOCTYPE html><title>Not found</title><p>Not found.</p>")
+        data = file.read_bytes()
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            return self.page(data)
+        self.set_header("Content-Type", kind if not kind.startswith("text/") else kind + "; charset=utf-8")
+        self.finish(data)
+
+    def head(self, path: str) -> None:
+        self.get(path)   # tornado sends the headers of GET without the body
+
+    def page(self, data: bytes) -> None:
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(inject(data, self.preview.script))
+
+
+def _quiet(handler: web.RequestHandler) -> None:
+    """No access log: the terminal shows builds and errors only."""
+
+
+async def _serve(preview: Preview, host: str, port: int) -> None:
+    LiveReloadHandler.watcher = preview.watcher   # used by reload_waiters() for its log line
+    LiveReloadHandler.live_css = True             # tell the client it may swap stylesheets in place
+    app = web.Application([
+        (r"/livereload", LiveReloadHandler),
+        (r"/livereload\.js", LiveReloadJSHandler),
+        (r"/(.*)", PageHandler, {"preview": preview}),
+    ], log_function=_quiet)
+    server = httpserver.HTTPServer(app)
+    try:
+        server.listen(port, address=host)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise BuilderError(f"port {port} is in use; try --port {port + 1}") from None
+        raise BuilderError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    preview.changes()   # remember the current file times; what the first build's ingest writes is not a change
+    preview.build()
+    preview.start_watching()
+    watched = ", ".join(os.path.relpath(p) for p in preview.watched())
+    print(f"serve: http://{host}:{port}{preview.prefix} (watching {watched}; Ctrl-C to stop)", flush=True)
+    await stop.wait()
+
+    server.stop()
+    for waiter in list(LiveReloadHandler.waiters):
+        waiter.close()
+    await server.close_all_connections()
+    print("serve: stopped", flush=True)
+
+
+def serve(config: Config, host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None,
+          poll: bool = False) -> int:
+    """Build, serve and rebuild on change until Ctrl-C; returns the exit status (0)."""
+    asyncio.run(_serve(Preview(config, base_url, port, poll), host, port))
+    return 0

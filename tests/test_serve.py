@@ -1,0 +1,256 @@
+"""`python -m builder serve` as a curator meets it: a copy of the repository's project is served in
+a subprocess under the sub-path /briefing/ and driven in headless Chromium with Playwright. An edit
+shows up in the open page, a broken file turns every page into an error page with FILE:LINE, a fix
+brings the site back, and a CSS change is applied without reloading the page.
+
+The browser runs in a thread of its own: Playwright's sync API refuses to start while another sync
+Playwright (another test module's session fixture) is running in the same thread.
+With CI=true a missing Chromium or Playwright fails the test instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from builder.serve import error_page
+
+REPO = Path(__file__).resolve().parent.parent
+PREFIX = "/briefing/"
+WAIT_MS = 15_000
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def missing(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (required when CI=true)", pytrace=False)
+    pytest.skip(reason)
+
+
+def chromium() -> str:
+    path = os.environ.get("BRIEFING_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).is_file():
+        missing("Chromium not found (install Debian's 'chromium' or set BRIEFING_CHROMIUM)")
+    return path
+
+
+def in_browser(scenario) -> None:
+    """Run `scenario(page)` in headless Chromium, in a fresh thread (see the module docstring)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright is not installed")
+    executable = chromium()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+                try:
+                    page = browser.new_page()
+                    page.set_default_timeout(WAIT_MS)
+                    scenario(page)
+                finally:
+                    browser.close()
+        except BaseException as exc:  # re-raised in the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive(), "the browser scenario hung"
+    if failure:
+        raise failure[0]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_project(root: Path) -> Path:
+    root.mkdir()
+    shutil.copy(REPO / "config.yaml", root / "config.yaml")
+    for name in ("seeds", "content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    return root
+
+
+class Serve:
+    """`python -m builder serve --port N ARGS` running in `project`; output goes to files beside it."""
+
+    def __init__(self, project: Path, *args: str, port: int | None = None):
+        self.port = port or free_port()
+        self.out, self.err = project.parent / "serve.out", project.parent / "serve.err"
+        env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+        with open(self.out, "wb") as out, open(self.err, "wb") as err:
+            self.proc = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--port", str(self.port), *args],
+                                         cwd=project, stdout=out, stderr=err, env=env)
+
+    def url(self, path: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}{PREFIX}{path}"
+
+    def output(self) -> tuple[str, str]:
+        return self.out.read_text(), self.err.read_text()
+
+    def wait_ready(self) -> None:
+        """Until the first build is served (requests wait while it builds)."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"serve exited with {self.proc.returncode}: {self.output()}"
+            try:
+                urllib.request.urlopen(self.url(), timeout=10).close()
+                return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        pytest.fail(f"serve did not answer: {self.output()}")
+
+    def interrupt(self) -> int:
+        """Ctrl-C; the exit status."""
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            return self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("serve") / "project")
+    server = Serve(project, "--base-url", PREFIX)
+    server.project = project
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        if server.proc.poll() is None:
+            server.interrupt()
+
+
+def article_of(project: Path) -> tuple[Path, str]:
+    """A generated article's Markdown file and its page path under the prefix."""
+    for md in sorted((project / "content" / "articles").rglob("*.md")):
+        pages = list((project / "site" / "articles").glob(f"*/{md.stem}/index.html"))
+        if pages:
+            return md, pages[0].parent.relative_to(project / "site").as_posix() + "/"
+    raise AssertionError("no article page found in site/")
+
+
+def wait_connected(page) -> None:
+    """Until livereload.js has its websocket handshake done (a reload sent earlier would be lost)."""
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector.protocol > 0")
+
+
+def fetch(url: str) -> tuple[int, str, str]:
+    """Status, final URL and body of a GET, errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.url, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, url, exc.read().decode()
+
+
+def test_sub_path_preview_and_root_redirect(served):
+    status, final, body = fetch(f"http://127.0.0.1:{served.port}/")
+    assert (status, final) == (200, served.url())
+    assert '<script src="/livereload.js' in body and f'href="{PREFIX}assets/style.css"' in body
+    status, _, body = fetch(served.url("no-such-page/"))
+    assert status == 404 and "livereload.js" in body   # the site's own 404 page
+
+
+def test_edit_error_and_fix_reload_the_open_page(served):
+    md, page_path = article_of(served.project)
+    original = md.read_text(encoding="utf-8")
+    edited = original.rstrip("\n") + "\n\nServe test: the curator's new sentence.\n"
+    broken = "---\ntitle: [broken\n---\nText\n"
+    rebuilds_before = served.output()[0].count("rebuild:")
+
+    def scenario(page) -> None:
+        page.goto(served.url(page_path))
+        wait_connected(page)
+        # A burst of saves: the article and two other files, quickly; one rebuild.
+        md.write_text(edited, encoding="utf-8")
+        for other in ("_index.md", "dossiers/japan-rok.md"):
+            path = served.project / "content" / other
+            path.write_bytes(path.read_bytes())
+        page.get_by_text("Serve test: the curator's new sentence.").wait_for()
+
+        md.write_text(broken, encoding="utf-8")
+        page.locator("#build-error").wait_for()
+        error = page.locator("#build-error").inner_text()
+        assert f"{md.relative_to(served.project).as_posix()}:2:" in error
+        status, _, body = fetch(served.url(page_path))
+        assert status == 500 and "livereload.js" in body and f"{md.name}:2:" in body
+        status, _, _ = fetch(served.url("assets/style.css"))
+        assert status == 500  # every request shows the error while the build is broken
+
+        md.write_text(edited, encoding="utf-8")
+        page.get_by_text("Serve test: the curator's new sentence.").wait_for()
+        assert page.locator("#build-error").count() == 0
+
+    in_browser(scenario)
+    out, err = served.output()
+    assert out.count("rebuild:") - rebuilds_before == 3, out   # the burst made one rebuild
+    assert f"{md.name}:2:" in err and "Traceback" not in err
+
+
+def test_css_change_is_applied_without_reloading_the_page(served):
+    css = served.project / "templates" / "assets" / "style.css"
+    original = css.read_text(encoding="utf-8")
+
+    def scenario(page) -> None:
+        page.goto(served.url())
+        wait_connected(page)
+        page.evaluate("() => { window.notReloaded = 'yes'; }")
+        assert page.evaluate("() => getComputedStyle(document.body).borderTopWidth") != "7px"
+        css.write_text(original + "\nbody { border-top: 7px solid rgb(1, 2, 3); }\n", encoding="utf-8")
+        page.wait_for_function("() => getComputedStyle(document.body).borderTopWidth === '7px'")
+        assert page.evaluate("() => window.notReloaded") == "yes"
+
+    try:
+        in_browser(scenario)
+    finally:
+        css.write_text(original, encoding="utf-8")
+
+
+def test_port_in_use_is_a_clear_error(tmp_path):
+    project = copy_project(tmp_path / "project")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "builder", "serve", "--port", str(port)], cwd=project,
+                                capture_output=True, text=True, timeout=30, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: port {port} is in use; try --port {port + 1}"
+
+
+def test_ctrl_c_exits_cleanly(tmp_path):
+    server = Serve(copy_project(tmp_path / "project"), "--poll", "--base-url", PREFIX)
+    server.wait_ready()
+    assert server.interrupt() == 0
+    out, err = server.output()
+    assert "Traceback" not in err and "Traceback" not in out
+    assert "serve: stopped" in out
+
+
+def test_error_page_escapes_the_message():
+    page = error_page('error: content/a.md:3: bad <script>alert("x")</script> & more')
+    assert "content/a.md:3:" in page and "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in page
