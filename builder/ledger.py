@@ -44,5 +44,7 @@ def load_ledger(content_dir: Path) -> dict[str, dict]:
 
 
 def save_ledger(content_dir: Path, articles: dict[str, dict]) -> None:
-    text = json.dumps({"version": 1, "articles": articles}, indent=1, sort_keys=True, ensure_ascii=False)
-    write_atomic(content_dir / LEDGER, text + "\n")
+    text = json.dumps({"version": 1, "articles": articles}, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    path = content_dir / LEDGER
+    if not path.exists() or path.read_text(encoding="utf-8") != text:  # watchers see no change
+        write_atomic(path, text)

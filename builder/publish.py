@@ -112,10 +112,6 @@ def publish(config: Config, remote: str = "origin", branch: str = "gh-pages", al
         print(f"note: ingest wrote {len(result.ingest.written)} article(s); commit content/ so the source "
               "matches the published site")
     site = config.output_dir
-    (site / ".nojekyll").touch()          # GitHub Pages: serve the files as they are, no Jekyll
-    if config.cname:
-        (site / "CNAME").write_text(config.cname + "\n", encoding="utf-8")
-
     tip = _remote_tip(root, remote, branch)
     tree, count = _tree(root, site)
     message = f"Publish site from {head}\n\nBuilt by `python -m builder publish` from commit {head}" + \

@@ -161,5 +161,7 @@ def render_site(site: Site, out_dir: Path) -> int:
     assets = site.config.templates_dir / "assets"
     if assets.is_dir():
         shutil.copytree(assets, out_dir / "assets")
-    (out_dir / ".nojekyll").write_text("")
+    (out_dir / ".nojekyll").write_text("")  # GitHub Pages: serve the files as they are, no Jekyll
+    if site.config.cname:
+        (out_dir / "CNAME").write_text(site.config.cname + "\n", encoding="utf-8")
     return len(pages)
