@@ -37,6 +37,37 @@ def html_files(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
+# ---------------------------------------------------------------- feeds and sitemap of the built site
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.mark.parametrize("feed", ["atom.xml", "dossiers/japan-dprk/atom.xml", "dossiers/japan-rok/atom.xml",
+                                  "dossiers/ukraine-diplomacy/atom.xml"])
+def test_feeds_parse_with_rfc4287_must_haves(site_dir, feed):
+    root = ET.parse(site_dir / feed).getroot()
+    assert root.tag == f"{ATOM}feed"
+    for tag in ("id", "title", "updated"):
+        assert (root.findtext(f"{ATOM}{tag}") or "").strip(), tag
+    assert root.find(f"{ATOM}link[@rel='self']") is not None
+    entries = root.findall(f"{ATOM}entry")
+    assert entries
+    for entry in entries:
+        for tag in ("id", "title", "updated"):
+            assert (entry.findtext(f"{ATOM}{tag}") or "").strip(), (feed, tag)
+        assert entry.find(f"{ATOM}link[@rel='alternate']").get("href").startswith("http")
+        assert root.find(f"{ATOM}author") is not None or entry.find(f"{ATOM}author") is not None
+    json.loads((site_dir / "feed.json").read_text(encoding="utf-8"))
+
+
+def test_sitemap_lists_every_page(site_dir):
+    urlset = ET.parse(site_dir / "sitemap.xml").getroot()
+    locs = {urlsplit(url.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")).path for url in urlset}
+    pages = {PREFIX + p.relative_to(site_dir).as_posix().removesuffix("index.html")
+             for p in html_files(site_dir) if p.name != "404.html" and "pagefind" not in p.parts}
+    assert locs == pages
+
+
 # ---------------------------------------------------------------- W3C Nu HTML Checker
 
 def test_every_page_is_valid_html(site_dir):
