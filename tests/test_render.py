@@ -451,3 +451,28 @@ def test_xss_search_shows_the_text_and_runs_nothing(browser, xss_site):
     assert XSS in title, f"search result title is not the literal text: {title!r}"
     assert "alert(1)" in results
     assert not scripts, scripts
+
+
+# ---------------------------------------------------------------- Markdown and URLs, without a browser
+
+def test_markdown_keeps_raw_html_and_script_links_inert():
+    from builder.render import markdown_renderer
+    out = markdown_renderer().render("<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y](https://ok.example/)")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert 'href="javascript' not in out and 'href="https://ok.example/"' in out
+
+
+def test_headings_get_unique_anchors():
+    from builder.render import markdown_renderer
+    out = markdown_renderer().render("## Looming election\n\ntext\n\n## Looming election")
+    assert '<h2 id="looming-election">' in out and '<h2 id="looming-election-2">' in out
+
+
+@pytest.mark.parametrize("base_url, path, expected", [
+    ("/", "assets/style.css", "/assets/style.css"),
+    ("/briefing/", "dossiers/japan-rok/", "/briefing/dossiers/japan-rok/"),
+    ("https://example.org/briefing/", "", "/briefing/"),
+])
+def test_internal_urls_follow_the_base_path(tmp_path, base_url, path, expected):
+    from builder.render import environment
+    assert environment(tmp_path, base_url).globals["url"](path) == expected
