@@ -52,6 +52,8 @@ def _ingest_decisions(config: Config, article: Article) -> list[str]:
     seed = config.seeds_dir / article.source.file
     first, last = article.source.lines
     out = [f"source: {seed}, lines {first}-{last}"]
+    if not seed.resolve().is_relative_to(config.seeds_dir.resolve()):
+        return out + ["  (not read: the source names a file outside the seeds folder)"]
     try:
         text, digest = read_seed(seed, config.max_seed_bytes)
     except (BuilderError, OSError) as exc:
