@@ -89,6 +89,6 @@ def test_classify_reports_moves(repo_copy):
 
 def test_explain_never_reads_outside_the_seeds_folder(repo_copy):
     path = next((repo_copy / "content" / "articles" / "2024").glob("japans-kishida*.md"))
-    path.write_text(path.read_text().replace("file: 004_3dd1195f19a70900.txt", "file: ../config.yaml"))
+    path.write_text(path.read_text().replace('file: "004_3dd1195f19a70900.txt"', "file: ../config.yaml"))
     result = run(repo_copy, "explain", str(path))
     assert result.returncode == 0 and "outside the seeds folder" in result.stdout
