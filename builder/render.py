@@ -11,8 +11,10 @@ Template context (everything a template may use):
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import operator
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -130,14 +132,61 @@ def _page_path(out: Output) -> str:
     return out.path.removesuffix("index.html")
 
 
-def render_site(site: Site, out_dir: Path) -> int:
-    """Write every page, feed and asset into `out_dir` (an empty staging folder); returns pages written."""
+@dataclass(frozen=True)
+class Rendered:
+    pages: int                      # HTML pages in the site
+    rendered: int                   # of which rendered now; the rest were unchanged
+    manifest: dict[str, str]        # page path -> fingerprint, for the next build
+    search_changed: bool            # an article page changed, appeared or went: re-index search
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("\x00".join(map(repr, parts)).encode("utf-8")).hexdigest()
+
+
+def _templates_digest(templates_dir: Path) -> str:
+    """The Jinja templates; assets are copied, not rendered, so a CSS change re-renders no page."""
+    files = sorted(p for p in templates_dir.rglob("*") if p.is_file() and p.parts[len(templates_dir.parts)] != "assets")
+    return _digest([(p.relative_to(templates_dir).as_posix(), p.read_bytes()) for p in files])
+
+
+def fingerprints(site: Site, pages: list[Output]) -> dict[str, str]:
+    """Per page, a hash of everything it shows: its own data, and what every page shows (templates,
+    config, navigation, last updated). Same fingerprint, same bytes: the page need not be rendered."""
+    shared = _digest(_templates_digest(site.config.templates_dir), site.config, last_updated(site))
+    whole = None
+    out: dict[str, str] = {}
+    for o in pages:
+        if o.template == "article.html":
+            data = (o.page, site.neighbours.get(o.page.url), site.related.get(o.page.url))
+        elif o.page is not None:
+            data = o.page                       # a dossier, person or archive year
+        else:                                   # home and the indexes show the whole site
+            whole = whole or _digest(site.home, site.dossiers, site.entries, site.people, site.years)
+            data = whole
+        out[o.path] = _digest(shared, o.template, data)
+    return out
+
+
+def render_site(site: Site, out_dir: Path, previous: Path | None = None,
+                manifest: dict[str, str] | None = None) -> Rendered:
+    """Write every page, feed and asset into `out_dir` (an empty staging folder). A page whose
+    fingerprint is in `manifest` (the last build's) is hard-linked from `previous` (the last
+    site), not rendered again: its file is the same and is not rewritten."""
     env = environment(site.config.templates_dir, site.config.base_url)
     root = absolute_root(site.config.base_url)
     titles = {d.slug: d.title for d in site.config.dossiers}
     common = {"site": site, "config": site.config, "dossiers": site.dossiers, "updated": last_updated(site)}
     pages = outputs(site)
+    prints = fingerprints(site, pages)
+    manifest = manifest or {}
+    rendered = 0
     for out in pages:
+        target = out_dir / out.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if previous is not None and manifest.get(out.path) == prints[out.path] and (previous / out.path).is_file():
+            os.link(previous / out.path, target)
+            continue
         entry = out.page if out.template == "article.html" else None
         title = getattr(getattr(out.page, "dossier", None), "title", None) or getattr(out.page, "name", None)
         head = {
@@ -153,9 +202,8 @@ def render_site(site: Site, out_dir: Path) -> int:
         except jinja2.UndefinedError as exc:
             raise BuilderError(f"template error while rendering {out.path}: {exc.message}",
                                site.config.templates_dir / out.template) from None
-        target = out_dir / out.path
-        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
+        rendered += 1
     for path, text in _machine_files(site, pages, root).items():
         (out_dir / path).write_text(text, encoding="utf-8")
     assets = site.config.templates_dir / "assets"
@@ -164,4 +212,9 @@ def render_site(site: Site, out_dir: Path) -> int:
     (out_dir / ".nojekyll").write_text("")  # GitHub Pages: serve the files as they are, no Jekyll
     if site.config.cname:
         (out_dir / "CNAME").write_text(site.config.cname + "\n", encoding="utf-8")
-    return len(pages)
+    articles = {p: f for p, f in prints.items() if p.startswith("articles/")}
+    search = _digest(sorted(articles.items()), [(v.dossier.slug, [e.url for e in v.entries]) for v in site.dossiers])
+    return Rendered(len(pages), rendered, {**prints, SEARCH_KEY: search}, manifest.get(SEARCH_KEY) != search)
+
+
+SEARCH_KEY = "#search"

@@ -58,12 +58,12 @@ def blob_id(data: bytes) -> str:
 
 
 def snapshot(work: Path) -> dict[str, object]:
-    """Everything publish must leave alone: every file of the work tree (but site/, the git-ignored
-    build output, and .git/) byte for byte, the index file, HEAD, branches and staged changes.
+    """Everything publish must leave alone: every file of the work tree (but site/ and .cache/,
+    the git-ignored build output and cache, and .git/) byte for byte, the index file, HEAD, branches and staged changes.
     (`--no-optional-locks`: a plain `git status` may itself rewrite the index to refresh it.)"""
     files = {p.relative_to(work).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
              for p in sorted(work.rglob("*"))
-             if p.is_file() and p.relative_to(work).parts[0] not in ("site", ".git")}
+             if p.is_file() and p.relative_to(work).parts[0] not in ("site", ".cache", ".git")}
     return {
         "files": files,
         "index": (work / ".git" / "index").read_bytes(),
