@@ -26,12 +26,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO, copy_project
 PREFIX = "/briefing/"
 TOOLS = Path(os.environ.get("BRIEFING_TOOLS") or REPO / ".cache" / "tools")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-PROJECT_PARTS = ("config.yaml", "seeds", "content", "templates")
 
 
 def in_ci() -> bool:
@@ -76,17 +75,6 @@ def axe_script() -> Path:
 
 
 # ---------------------------------------------------------------- building
-
-def copy_project(dest: Path, source: Path = REPO) -> Path:
-    """The repository's project (config, seeds, content, templates) in `dest`, nothing else."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_PARTS:
-        if (source / name).is_dir():
-            shutil.copytree(source / name, dest / name)
-        else:
-            shutil.copy(source / name, dest / name)
-    return dest
-
 
 def build_project(root: Path, base_url: str = PREFIX, run_ingest: bool = False) -> Path:
     """Build the project in `root` with the `build()` API; returns its output folder."""

@@ -10,6 +10,18 @@ import pytest
 from builder.config import load_config
 
 REPO = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("config.yaml", "seeds", "content", "templates")
+
+
+def copy_project(dest: Path, source: Path = REPO) -> Path:
+    """The repository's project (config, seeds, content, templates) in `dest`, nothing else."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_PARTS:
+        if (source / name).is_dir():
+            shutil.copytree(source / name, dest / name)
+        else:
+            shutil.copy(source / name, dest / name)
+    return dest
 
 
 class Project:
@@ -38,3 +50,9 @@ class Project:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path)
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """A copy of the repository's own project, curated content included."""
+    return copy_project(tmp_path)

@@ -9,15 +9,8 @@ import pytest
 
 from builder.build import build
 from builder.config import load_config
-from tests.conftest import REPO
 
 
-@pytest.fixture
-def repo_copy(tmp_path):
-    shutil.copy(REPO / "config.yaml", tmp_path / "config.yaml")
-    for name in ("seeds", "content", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    return tmp_path
 
 
 def tree(folder):

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-
-import pytest
 
 from tests.conftest import REPO
 
@@ -16,12 +13,6 @@ def run(cwd, *args):
                           env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
 
 
-@pytest.fixture
-def repo_copy(tmp_path):
-    shutil.copy(REPO / "config.yaml", tmp_path / "config.yaml")
-    for name in ("seeds", "content", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    return tmp_path
 
 
 def test_build_prints_summary_and_writes_site(repo_copy):

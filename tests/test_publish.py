@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO, copy_project
 WORKFLOW = ".github/workflows/pages.yml"
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None and os.environ.get("CI", "").lower() != "true",
@@ -29,19 +29,17 @@ def publish(cwd: Path, *args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
 
 
-def copy_project(root: Path) -> Path:
-    root.mkdir()
-    shutil.copy(REPO / "config.yaml", root / "config.yaml")
+def copy_repository(root: Path) -> Path:
+    """The project as a repository holds it: with .gitignore (site/ and .cache/ stay out of git)."""
+    copy_project(root)
     shutil.copy(REPO / ".gitignore", root / ".gitignore")
-    for name in ("seeds", "content", "templates"):
-        shutil.copytree(REPO / name, root / name)
     return root
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """The project committed on `main`, with a bare repository as `origin`."""
-    work = copy_project(tmp_path / "work")
+    work = copy_repository(tmp_path / "work")
     git(work, "init", "--quiet", "--initial-branch=main")
     git(work, "config", "user.name", "Test Curator")
     git(work, "config", "user.email", "curator@example.org")
@@ -117,7 +115,7 @@ def test_publish_twice_commits_site_on_gh_pages_and_leaves_the_repository_alone(
 
 
 def test_refuses_outside_a_git_repository(tmp_path):
-    project = copy_project(tmp_path / "plain")
+    project = copy_repository(tmp_path / "plain")
     result = publish(project)
     assert result.returncode == 1
     assert result.stderr.startswith("error: ") and "not a git repository" in result.stderr

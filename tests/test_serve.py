@@ -11,7 +11,6 @@ With CI=true a missing Chromium or Playwright fails the test instead of skipping
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -25,25 +24,10 @@ from pathlib import Path
 import pytest
 
 from builder.serve import error_page
+from tests.browser import CHROMIUM_ARGS, PREFIX, chromium_path, missing
+from tests.conftest import REPO, copy_project
 
-REPO = Path(__file__).resolve().parent.parent
-PREFIX = "/briefing/"
 WAIT_MS = 15_000
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def missing(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (required when CI=true)", pytrace=False)
-    pytest.skip(reason)
-
-
-def chromium() -> str:
-    path = os.environ.get("BRIEFING_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).is_file():
-        missing("Chromium not found (install Debian's 'chromium' or set BRIEFING_CHROMIUM)")
-    return path
 
 
 def in_browser(scenario) -> None:
@@ -52,7 +36,7 @@ def in_browser(scenario) -> None:
         from playwright.sync_api import sync_playwright
     except ImportError:
         missing("playwright is not installed")
-    executable = chromium()
+    executable = chromium_path()
     failure: list[BaseException] = []
 
     def run() -> None:
@@ -80,14 +64,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def copy_project(root: Path) -> Path:
-    root.mkdir()
-    shutil.copy(REPO / "config.yaml", root / "config.yaml")
-    for name in ("seeds", "content", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    return root
 
 
 class Serve:
