@@ -152,20 +152,32 @@ def _templates_digest(templates_dir: Path) -> str:
 
 def fingerprints(site: Site, pages: list[Output]) -> dict[str, str]:
     """Per page, a hash of everything it shows: its own data, and what every page shows (templates,
-    config, navigation, last updated). Same fingerprint, same bytes: the page need not be rendered."""
+    config, navigation, last updated). Same fingerprint, same bytes: the page need not be rendered.
+    Each article is hashed once; pages that list articles hash those digests."""
     shared = _digest(_templates_digest(site.config.templates_dir), site.config, last_updated(site))
-    whole = None
-    out: dict[str, str] = {}
-    for o in pages:
+    entry = {e.url: _digest(e) for e in site.entries}
+
+    def listed(entries) -> list[str]:
+        return [entry[e.url] for e in entries]
+
+    def shown(o: Output) -> object:
+        page = o.page
         if o.template == "article.html":
-            data = (o.page, site.neighbours.get(o.page.url), site.related.get(o.page.url))
-        elif o.page is not None:
-            data = o.page                       # a dossier, person or archive year
-        else:                                   # home and the indexes show the whole site
-            whole = whole or _digest(site.home, site.dossiers, site.entries, site.people, site.years)
-            data = whole
-        out[o.path] = _digest(shared, o.template, data)
-    return out
+            return (entry[page.url], [(n.dossier.dossier.slug, n.older and entry[n.older.url],
+                                       n.newer and entry[n.newer.url]) for n in site.neighbours.get(page.url, ())],
+                    listed(site.related.get(page.url, ())))
+        if o.template == "dossier.html":
+            return (page.dossier, page.intro, listed(page.entries))
+        if o.template == "person.html":
+            return (page.name, page.slug, listed(page.entries))
+        if o.template == "year.html":
+            return (page.label, listed(page.entries))
+        return whole                            # home and the indexes show the whole site
+
+    whole = _digest(site.home, [(v.dossier, v.intro, listed(v.entries)) for v in site.dossiers],
+                    listed(site.entries), [(p.name, p.slug, len(p.entries)) for p in site.people],
+                    [(y.label, len(y.entries)) for y in site.years])
+    return {o.path: _digest(shared, o.template, shown(o)) for o in pages}
 
 
 def render_site(site: Site, out_dir: Path, previous: Path | None = None,

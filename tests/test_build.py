@@ -80,3 +80,38 @@ def test_stylesheet_change_renders_no_page(repo_copy):
     css.write_text(css.read_text() + "\n.brand { letter-spacing: 0; }\n")
     result = build(config, run_ingest=False)
     assert result.rendered == 0 and b"letter-spacing: 0" in (repo_copy / "site" / "assets" / "style.css").read_bytes()
+
+
+def test_a_sequence_of_edits_always_equals_a_clean_build(repo_copy, tmp_path):
+    """Edit, retitle, re-date, delete, add and re-file articles one after another; after every
+    step the incremental site is byte-identical to a clean build of the same content."""
+    config = load_config(repo_copy / "config.yaml")
+    articles = repo_copy / "content" / "articles"
+    kishida = next(articles.rglob("japans-kishida*.md"))
+    abe = next(articles.rglob("after-elections-win*.md"))
+    lavrov = next(articles.rglob("still-a-long-way*.md"))
+
+    def replace(path, old, new):
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new, 1))
+
+    steps = [
+        lambda: replace(kishida, "whirlwind trip", "whirlwind visit"),
+        lambda: replace(abe, "title: After Elections Win", "title: After Election Win"),
+        lambda: replace(lavrov, "date: 2026-02-09", "date: 2025-12-30"),
+        lambda: replace(kishida, "- Fumio Kishida\n", "- Fumio Kishida\n- Taro Yamada\n"),
+        lambda: abe.unlink(),
+        lambda: (articles / "2023" / "hand-written.md").write_text(
+            "---\ntitle: Japan and North Korea talk in Mongolia\ndate: 2023-04-01\npeople: [Taro Yamada]\n---\n\n"
+            "Japanese and North Korean officials met in Ulaanbaatar on the abduction issue.\n"),
+        lambda: replace(lavrov, "- ukraine-diplomacy", "- japan-rok"),
+    ]
+    (articles / "2023").mkdir(exist_ok=True)
+    build(config, run_ingest=False)
+    for n, step in enumerate(steps):
+        step()
+        build(config, run_ingest=False)
+        incremental = tree(repo_copy / "site")
+        shutil.copytree(repo_copy, tmp_path / f"clean{n}", ignore=shutil.ignore_patterns("site", ".cache"))
+        assert incremental == clean_build(tmp_path / f"clean{n}"), f"step {n}"
