@@ -147,13 +147,13 @@ def sha256(data: bytes | str) -> str:
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
 
 
-def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
-    """(front matter, body, line where the body starts); errors name the file and line."""
+def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
+    """(front matter, body); errors name the file and line."""
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n")
     if not text.startswith("---"):
-        return {}, text, 1
+        return {}, text
     match = _FENCE.search(text, 3)
     first = text.find("\n") + 1
     if not _FENCE.match(text, 0) or match is None:
@@ -169,8 +169,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
         meta = {}
     if not isinstance(meta, dict):
         raise BuilderError("front matter must be a mapping of keys to values", path, 2)
-    body_line = text.count("\n", 0, match.end()) + 2
-    return meta, text[match.end():].lstrip("\n"), body_line
+    return meta, text[match.end():].lstrip("\n")
 
 
 def _line_of(text: str, key: str) -> int:
@@ -213,7 +212,7 @@ def _date(value: Any) -> dt.date | None:
 
 def parse_article(text: str, path: Path, rel: Path) -> Article:
     """Build an Article from a file's text; `path` is for messages, `rel` is kept in the record."""
-    meta, body, _ = split_front_matter(text, path)
+    meta, body = split_front_matter(text, path)
     known = {k: meta.pop(k) for k in list(meta) if k in FIELDS}
     key = "title"
     try:
@@ -258,18 +257,21 @@ def parse_article(text: str, path: Path, rel: Path) -> Article:
     )
 
 
-def read_article(content_dir: Path, rel: Path) -> Article:
-    path = content_dir / rel
+def _read_text(path: Path) -> str:
+    """A content file's text; a BuilderError naming the file (and line) when it cannot be read."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise BuilderError(f"cannot read: {exc.strerror}", path) from None
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise BuilderError("not UTF-8 text", path, line) from None
-    return parse_article(text, path, rel)
+        raise BuilderError("not UTF-8 text", path, data.count(b"\n", 0, exc.start) + 1) from None
+
+
+def read_article(content_dir: Path, rel: Path) -> Article:
+    path = content_dir / rel
+    return parse_article(_read_text(path), path, rel)
 
 
 def article_files(content_dir: Path) -> list[Path]:
@@ -292,11 +294,7 @@ def read_page(content_dir: Path, rel: Path, default_title: str) -> Page:
     path = content_dir / rel
     if not path.is_file():
         return Page(rel, default_title, "")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BuilderError(f"cannot read: {exc}", path) from None
-    meta, body, _ = split_front_matter(text, path)
+    meta, body = split_front_matter(_read_text(path), path)
     title = meta.get("title") if isinstance(meta.get("title"), str) else default_title
     return Page(rel, title, body)
 
@@ -304,7 +302,7 @@ def read_page(content_dir: Path, rel: Path, default_title: str) -> Page:
 def set_keys(text: str, values: dict[str, Any], path: Path) -> str:
     """`text` with the top-level front matter keys in `values` replaced (or appended), every other
     byte of the file kept as the curator wrote it."""
-    meta, _, _ = split_front_matter(text, path)
+    split_front_matter(text, path)  # refuse to edit a file whose front matter does not parse
     end = _FENCE.search(text, 3)
     head, rest = text[:end.start()], text[end.start():]
     lines = head.split("\n")

@@ -60,7 +60,7 @@ def _ingest_decisions(config: Config, article: Article) -> list[str]:
         return out + [f"  (seed not readable now: {exc})"]
     if digest != article.source.sha256:
         out.append("  note: the seed has changed since this article was ingested")
-    extraction = extract(text, seed.name)
+    extraction = extract(text)
     draft = next((d for d in extraction.drafts if d.lines[0] == first), None)
     if draft is None:
         return out + ["  (the seed no longer yields an article at these lines)"]

@@ -197,7 +197,7 @@ def _headline_groups(lines: list[str], keys: list[str]) -> list[tuple[int, int]]
     return groups
 
 
-def extract(text: str, name: str = "") -> Extraction:
+def extract(text: str) -> Extraction:
     """Articles in one dump's text (already decoded, `\\n` line ends)."""
     lines = [clean(line).strip() for line in text.split("\n")]
     # Comparison keys: folded words for short lines; longer ones (captions) compare by their text.

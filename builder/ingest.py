@@ -314,7 +314,7 @@ def _process(seed: Path, config: Config | None = None) -> _Seed:
         return _Seed(seed.name, problem=exc)
     except OSError as exc:
         return _Seed(seed.name, problem=BuilderError(f"cannot read seed: {exc.strerror}; skipped", seed))
-    extraction = extract(text, seed.name)
+    extraction = extract(text)
     articles = []
     for draft in extraction.drafts:
         folded = key(" ".join(draft.paragraphs))  # the story's words: its identity and sketch
