@@ -7,9 +7,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 from builder.config import Config, Dossier
-from builder.content import article_files, dump, read_article, set_keys, sha256
+from builder.content import Article, article_files, dump, read_article, set_keys, sha256
 from builder.ledger import load_ledger, save_ledger, write_atomic
-from builder.query import Document, prepare
+from builder.query import Document, Prepared, Result, prepare
 
 
 @dataclass(frozen=True)
@@ -18,14 +18,20 @@ class Filing:
     classification: dict[str, Any]      # slug -> {score, min_score, terms}, for dossiers with evidence
 
 
+def judge(dossier: Dossier, prepared: Prepared) -> tuple[Result, bool]:
+    """The dossier's query on a document, and whether that files it: the query matches and its
+    evidence reaches the dossier's `min_score`."""
+    result = dossier.query.evaluate(prepared)
+    return result, result.matched and result.score >= dossier.min_score
+
+
 def file_document(doc: Document, dossiers: Iterable[Dossier]) -> Filing:
-    """Filed where the query matches and its evidence reaches the dossier's `min_score`."""
     prepared = prepare(doc)
     filed: list[str] = []
     evidence: dict[str, Any] = {}
     for dossier in dossiers:
-        result = dossier.query.evaluate(prepared)
-        if result.matched and result.score >= dossier.min_score:
+        result, files = judge(dossier, prepared)
+        if files:
             filed.append(dossier.slug)
         if result.terms:
             evidence[dossier.slug] = {
@@ -47,6 +53,11 @@ def document(title: str, paragraphs: list[str]) -> Document:
     return Document(title=title, lead=paragraphs[0] if paragraphs else "", body="\n".join(paragraphs))
 
 
+def article_document(article: Article) -> Document:
+    """What the queries see of an article file: its title and its Markdown body as plain text."""
+    return document(article.title, markdown_text(article.body))
+
+
 def refile(config: Config, dry_run: bool = False) -> list[str]:
     """Re-run every dossier query over the content; a curator's own `dossiers:` always wins.
 
@@ -64,7 +75,7 @@ def refile(config: Config, dry_run: bool = False) -> list[str]:
         entry = ledger.get(article.id) if article.id else None
         if article.dossiers is None or entry is None or list(article.dossiers) != entry["dossiers"]:
             continue  # the curator's own filing, or filed afresh at every load
-        filing = file_document(document(article.title, markdown_text(article.body)), config.dossiers)
+        filing = file_document(article_document(article), config.dossiers)
         if filing.dossiers == article.dossiers and filing.classification == article.classification:
             continue
         for slug in sorted(set(article.dossiers) - set(filing.dossiers)):

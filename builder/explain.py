@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.classify import document, markdown_text
+from builder.classify import article_document, document, judge
 from builder.config import Config
 from builder.content import Article, parse_article
 from builder.errors import BuilderError
@@ -18,8 +18,7 @@ def _dossiers(config: Config, doc: Document, recorded: tuple[str, ...] | None = 
     prepared = prepare(doc)
     out = []
     for dossier in config.dossiers:
-        result = dossier.query.evaluate(prepared)
-        filed = result.matched and result.score >= dossier.min_score
+        result, filed = judge(dossier, prepared)
         if filed:
             verdict = "FILED"
         elif result.matched:
@@ -84,5 +83,5 @@ def explain_file(config: Config, path: Path) -> str:
     if article.review:
         lines.append(f"review: {', '.join(article.review)}")
     lines += _ingest_decisions(config, article)
-    lines += _dossiers(config, document(article.title, markdown_text(article.body)), article.dossiers)
+    lines += _dossiers(config, article_document(article), article.dossiers)
     return "\n".join(lines)

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from builder.classify import document, file_document, markdown_text
+from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
 from builder.content import DOSSIERS, Article, Page, article_files, read_article, read_page
 from builder.errors import BuilderError, BuilderErrors
@@ -91,7 +91,7 @@ def _newest_first(entry: Entry) -> tuple:
 def filed(article: Article, config: Config) -> Article:
     """Fill in what a hand-written file leaves out: dossiers from the queries, status from dossiers."""
     if article.dossiers is None:
-        filing = file_document(document(article.title, markdown_text(article.body)), config.dossiers)
+        filing = file_document(article_document(article), config.dossiers)
         article = replace(article, dossiers=filing.dossiers, classification=filing.classification)
     if article.status is None:
         article = replace(article, status="published" if article.dossiers else "unfiled")
