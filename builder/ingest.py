@@ -21,7 +21,7 @@ from builder.errors import BuilderError
 from builder.extract import Draft, extract
 from builder.ledger import load_ledger, save_ledger, write_atomic
 from builder.people import find_people
-from builder.text import key
+from builder.text import key, slugify
 
 SKETCH = 32            # shingle hashes kept per article for near-duplicate detection
 SHINGLE = 5            # words per shingle
@@ -111,12 +111,6 @@ def summary_of(lede: str, limit: int = 320) -> str:
             break
         out += " " + s
     return out if len(out) <= limit else out[:limit].rsplit(" ", 1)[0] + "…"
-
-
-def slugify(text: str, limit: int = 70) -> str:
-    """URL-safe words of `text`: `Japan’s Kishida` -> `japans-kishida`."""
-    slug = "-".join(key(re.sub(r"['’]", "", text)).split())[:limit].strip("-")
-    return slug.rsplit("-", 1)[0] if len(slug) == limit and "-" in slug else (slug or "untitled")
 
 
 def article_from_draft(draft: Draft, source: Source, config: Config, ident: str) -> Article:

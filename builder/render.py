@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from builder import feeds
 from builder.errors import BuilderError
-from builder.ingest import slugify
+from builder.text import slugify
 from builder.site import Site, last_updated
 
 

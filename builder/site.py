@@ -11,7 +11,7 @@ from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
 from builder.content import DOSSIERS, Article, Page, article_files, read_article, read_page
 from builder.errors import BuilderError, BuilderErrors
-from builder.ingest import slugify
+from builder.text import slugify
 
 
 @dataclass(frozen=True)

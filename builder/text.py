@@ -1,4 +1,4 @@
-"""Text normalisation shared by query matching, people names and duplicate detection.
+"""Text normalisation shared by query matching, people names, duplicate detection and URL slugs.
 
 Folding makes `Kim Jong-un`, `KIM JONG UN` and `Kim Jong Un` the same words, and `Japan–ROK`,
 `North Korea’s` and `Curaçao` match `japan rok`, `north korea s` and `curacao`.
@@ -55,3 +55,9 @@ def words(text: str) -> list[str]:
 def key(text: str) -> str:
     """A comparison key for short strings (headlines, captions): folded words joined by spaces."""
     return " ".join(words(text))
+
+
+def slugify(text: str, limit: int = 70) -> str:
+    """URL-safe words of `text`: `Japan’s Kishida` -> `japans-kishida`."""
+    slug = "-".join(key(re.sub(r"['’]", "", text)).split())[:limit].strip("-")
+    return slug.rsplit("-", 1)[0] if len(slug) == limit and "-" in slug else (slug or "untitled")

@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 from builder import feeds
 from builder.config import load_config
 from builder.content import Article
-from builder.ingest import slugify
+from builder.text import slugify
 from builder.site import Entry
 
 REPO = Path(__file__).resolve().parent.parent
