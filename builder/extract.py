@@ -119,7 +119,7 @@ def _is_headline(text: str) -> bool:
     words = text.split()
     return (2 <= len(words) <= 30 and len(text) <= HEADLINE_MAX
             and not text.endswith((".", ",", ";", ":"))
-            and (text[0].isupper() or text[0].isdigit() or text[0] in "'\"")
+            and (text[0].isupper() or text[0].isdigit() or text[0] in "'\"‘“")  # lines keep curly quotes
             and not _BULLET.match(text))
 
 

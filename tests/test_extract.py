@@ -122,3 +122,9 @@ def test_decisions_name_lines():
     (draft,) = extract("\n".join(dump)).drafts
     assert draft.lines == (1, 7)
     assert any(d.first == 4 and d.what == "dropped" for d in draft.decisions)
+
+
+def test_headline_opening_with_a_curly_quote_is_a_headline():
+    title = "‘Great opportunity’: leaders agree to resume talks"
+    (draft,) = extract("\n".join([title, "", f"Update {title}", "Follow", "", title, "", BODY, BODY2])).drafts
+    assert draft.title == title
