@@ -263,13 +263,15 @@ class _Run:
     def write(self, article: Article) -> None:
         text = dump(article)
         full = self.content_dir / article.path
+        again = article.id in self.written_this_run  # a merge: the file is already counted
         self.written_this_run[article.id] = article.path
         current = full.read_bytes() if full.exists() else None
         data = text.encode("utf-8")
         if current == data:
-            self.report.unchanged += 1
+            self.report.unchanged += not again
         else:
-            self.report.written.append(str(full))
+            if not again:
+                self.report.written.append(str(full))
             if not self.dry_run:
                 write_atomic(full, text)
         self.ledger[article.id] = {"path": article.path.as_posix(), "sha256": sha256(data),

@@ -109,7 +109,8 @@ def test_same_story_in_two_dumps_is_one_article_with_both_sources(project):
     project.seed("a.txt", dump(STORY))
     near = [line.replace("officials in Tokyo said", "Tokyo officials said") for line in STORY]
     project.seed("b.txt", dump(OTHER, near))
-    ingest(project.config)
+    report = ingest(project.config)
+    assert len(report.written) == len(set(report.written)) == 2
     files = [t for p, t in project.articles().items() if "abductions" in p]
     assert len(files) == 1
     meta = front(files[0])
