@@ -13,23 +13,16 @@ from builder.errors import BuilderError
 def _ingest(args, config) -> int:
     from builder.ingest import ingest
     report = ingest(config, args.seeds, args.content, dry_run=args.dry_run)
-    _print_report(report)
+    report.print()
     print(report.summary(args.dry_run))
     return 1 if report.problems else 0
-
-
-def _print_report(report) -> None:
-    for note in report.notes:
-        print(note)
-    for problem in report.problems:
-        print(f"error: {problem}", file=sys.stderr)
 
 
 def _build(args, config) -> int:
     from builder.build import build
     result = build(config, run_ingest=not args.no_ingest, drafts=args.drafts)
     if result.ingest:
-        _print_report(result.ingest)
+        result.ingest.print()
     print(result.summary())
     return 0
 

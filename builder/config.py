@@ -43,6 +43,11 @@ class Config:
     cname: str | None
     dossiers: tuple[Dossier, ...]
 
+    @property
+    def sources(self) -> list[Path]:
+        """Everything a site is built from: what serve watches and publish wants committed."""
+        return [self.content_dir, self.seeds_dir, self.templates_dir, self.path]
+
     def dossier(self, slug: str) -> Dossier | None:
         return next((d for d in self.dossiers if d.slug == slug), None)
 

@@ -10,6 +10,7 @@ import functools
 import multiprocessing
 import os
 import re
+import sys
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,6 +37,13 @@ class Report:
     unchanged: int = 0
     notes: list[str] = field(default_factory=list)
     problems: list[BuilderError] = field(default_factory=list)
+
+    def print(self) -> None:
+        """Notes to stdout, problems to stderr as `error:` lines (ingest, build, serve, publish)."""
+        for note in self.notes:
+            print(note, flush=True)
+        for problem in self.problems:
+            print(f"error: {problem}", file=sys.stderr, flush=True)
 
     def summary(self, dry_run: bool) -> str:
         verb = "would write" if dry_run else "wrote"

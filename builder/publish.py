@@ -15,11 +15,11 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from builder.build import build
 from builder.config import Config
 from builder.errors import BuilderError
+from builder.render import absolute_root
 
 
 def _git(cwd: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None,
@@ -40,15 +40,10 @@ def _out(cwd: Path, *args: str, **kwargs) -> str:
     return _git(cwd, *args, **kwargs).stdout.strip()
 
 
-def source_paths(config: Config) -> list[Path]:
-    """What the site is built from: uncommitted changes here make a publish unreproducible."""
-    return [config.content_dir, config.seeds_dir, config.templates_dir, config.path]
-
-
 def _uncommitted(root: Path, config: Config) -> list[str]:
     """Changed, staged or untracked source files, as `git status --porcelain` lines.
     `--no-optional-locks`: status must not refresh (rewrite) the user's index."""
-    paths = [str(p.resolve()) for p in source_paths(config) if p.exists()]
+    paths = [str(p.resolve()) for p in config.sources if p.exists()]
     if not paths:
         return []
     status = _out(root, "--no-optional-locks", "status", "--porcelain", "--untracked-files=all", "--", *paths)
@@ -69,7 +64,7 @@ def _tree(root: Path, site: Path) -> tuple[str, int]:
     """Write the files of `site` as a tree object; returns its id and the number of files."""
     files = sorted(p for p in site.rglob("*") if p.is_file())
     names = [p.relative_to(site).as_posix() for p in files]
-    if any("\n" in str(p) for p in files):
+    if any("\n" in name for name in names):
         raise BuilderError("a file name in the built site contains a line break", site)
     blobs = _out(root, "hash-object", "-w", "--no-filters", "--stdin-paths",
                  input="".join(f"{p}\n" for p in files)).split()
@@ -101,12 +96,12 @@ def publish(config: Config, remote: str = "origin", branch: str = "gh-pages", al
         raise BuilderError(f"uncommitted changes in {shown}; commit them first (the published site records "
                            "the commit it was built from), or pass --allow-dirty")
 
-    if not urlsplit(config.base_url).scheme:
+    if absolute_root(config.base_url) != config.base_url:
         print(f"note: base_url {config.base_url} has no host, so feeds and the sitemap point at localhost; "
               "set base_url in config.yaml or pass --base-url https://USER.github.io/REPO/", file=sys.stderr)
     result = build(config, run_ingest=True)   # a BuilderError here stops the publish: nothing is pushed
-    for problem in result.ingest.problems if result.ingest else ():
-        print(f"error: {problem}", file=sys.stderr)
+    if result.ingest:
+        result.ingest.print()
     print(result.summary())
     if result.ingest and result.ingest.written:
         print(f"note: ingest wrote {len(result.ingest.written)} article(s); commit content/ so the source "

@@ -104,8 +104,7 @@ class Preview:
         return self.config.base_url
 
     def watched(self) -> list[Path]:
-        c = self.config
-        return [c.content_dir, c.seeds_dir, c.templates_dir, c.path]
+        return self.config.sources
 
     # -- watching
 
@@ -147,7 +146,7 @@ class Preview:
         print(f"rebuild: {len(changed)} change(s): {shown}", flush=True)
         was_good = self.error is None
         self.build()
-        if self.error is None and was_good and changed and all(self.is_asset(p, ".css") for p in changed):
+        if self.error is None and was_good and all(self.is_stylesheet(p) for p in changed):
             for path in changed:  # the client swaps a stylesheet whose URL ends like this path
                 LiveReloadHandler.reload_waiters(self.asset_url(path))
         else:
@@ -166,8 +165,8 @@ class Preview:
             print(self.error, file=sys.stderr, flush=True)
         else:
             self.config, self.error = config, None
-            for problem in result.ingest.problems if result.ingest else ():
-                print(f"error: {problem}", file=sys.stderr, flush=True)
+            if result.ingest:
+                result.ingest.print()
             print(result.summary(), flush=True)
             # Articles the build's own ingest wrote are not edits: forget those changes.
             own = {os.path.abspath(p) for p in (result.ingest.written if result.ingest else ())}
@@ -176,12 +175,15 @@ class Preview:
                 self.pending |= edits
                 self.schedule()
 
-    def is_asset(self, path: str, suffix: str) -> bool:
-        assets = os.path.abspath(self.config.templates_dir / "assets")
-        return path.startswith(assets + os.sep) and path.lower().endswith(suffix)
+    @property
+    def assets(self) -> str:
+        return os.path.abspath(self.config.templates_dir / "assets")
+
+    def is_stylesheet(self, path: str) -> bool:
+        return path.startswith(self.assets + os.sep) and path.lower().endswith(".css")
 
     def asset_url(self, path: str) -> str:
-        rel = os.path.relpath(path, os.path.abspath(self.config.templates_dir / "assets"))
+        rel = os.path.relpath(path, self.assets)
         return f"{self.prefix}assets/{Path(rel).as_posix()}"
 
 
