@@ -109,7 +109,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, b"outside the site\n", "text/plain; charset=utf-8", body)
         root = self.root.resolve()
         target = (root / path[len(self.prefix):]).resolve()
-        if target != root and root not in target.parents:
+        if not target.is_relative_to(root):
             return self._send(404, b"outside the site\n", "text/plain; charset=utf-8", body)
         if target.is_dir():
             if not path.endswith("/"):
@@ -148,7 +148,6 @@ class _Handler(BaseHTTPRequestHandler):
 class Server:
     origin: str                     # "http://127.0.0.1:PORT"
     prefix: str                     # "/briefing/"
-    root: Path
     log: list[tuple[str, int]]      # (request path, status), in order
 
     @property
@@ -169,7 +168,7 @@ def serve(root: Path, prefix: str = PREFIX) -> Iterator[Server]:
     thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
-        yield Server(f"http://127.0.0.1:{httpd.server_address[1]}", prefix, Path(root), log)
+        yield Server(f"http://127.0.0.1:{httpd.server_address[1]}", prefix, log)
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -70,6 +70,7 @@ class Serve:
     """`python -m builder serve --port N ARGS` running in `project`; output goes to files beside it."""
 
     def __init__(self, project: Path, *args: str, port: int | None = None):
+        self.project = project
         self.port = port or free_port()
         self.out, self.err = project.parent / "serve.out", project.parent / "serve.err"
         env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
@@ -110,7 +111,6 @@ class Serve:
 def served(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("serve") / "project")
     server = Serve(project, "--base-url", PREFIX)
-    server.project = project
     try:
         server.wait_ready()
         yield server
