@@ -35,13 +35,18 @@ _UI = re.compile(
     r"most popular|related|related articles|related stories|related news|you may also like|"
     r"recommended|back to top|next article|previous article|loading|show more|view comments)$"
 )
-_PROMPT = re.compile(
-    r"subscrib|newsletter|sign up|signup|donat|leave (?:a|your) (?:reply|comment)|comment below|"
-    r"share it with|share this|was this (?:information|article) helpful|thank you for (?:visiting|reading)|"
-    r"follow us|click here|register here|premium news|cookie|all rights reserved|copyright|"
-    r"submit news|tips or recipes|support our journalism|download (?:our|the) app|"
-    r"enable javascript|your email|email inbox|terms of (?:use|service)|privacy policy"
+_PROMPTS = (
+    "subscrib", "newsletter", "sign up", "signup", "donat", "leave (?:a|your) (?:reply|comment)",
+    "comment below", "share it with", "share this", "was this (?:information|article) helpful",
+    "thank you for (?:visiting|reading)", "follow us", "click here", "register here", "premium news",
+    "cookie", "all rights reserved", "copyright", "submit news", "tips or recipes",
+    "support our journalism", "download (?:our|the) app", "enable javascript", "your email",
+    "email inbox", "terms of (?:use|service)", "privacy policy",
 )  # matched against key(): folded to lower case, so no (slow) IGNORECASE
+_PROMPT = re.compile("|".join(_PROMPTS))
+# The literal each prompt opens with: `in` tests for these rule out most lines far faster than
+# the regex, which tries every alternative at every position.
+_PROMPT_OPENINGS = tuple(sorted({re.match(r"[a-z ]+", p).group() for p in _PROMPTS}))
 _FOOTER = re.compile(
     r"^(?:leave a (?:reply|comment)|thank you for (?:visiting|reading)|donate now|more donation options|"
     r"related (?:articles|stories|posts|news)|more from|recommended for you|you might also like|"
@@ -116,8 +121,7 @@ class Extraction:
 
 
 def _is_headline(text: str) -> bool:
-    words = text.split()
-    return (2 <= len(words) <= 30 and len(text) <= HEADLINE_MAX
+    return (len(text) <= HEADLINE_MAX and 2 <= len(text.split()) <= 30
             and not text.endswith((".", ",", ";", ":"))
             and (text[0].isupper() or text[0].isdigit() or text[0] in "'\"‘“")  # lines keep curly quotes
             and not _BULLET.match(text))
@@ -135,7 +139,7 @@ def _is_furniture(text: str, low: str) -> str | None:
         return "inline related link"
     if _PHOTO_CREDIT.match(text):
         return "photo credit"
-    if _PROMPT.search(low):
+    if any(opening in low for opening in _PROMPT_OPENINGS) and _PROMPT.search(low):
         return "prompt (subscribe, share, donate, comment)"
     return None
 
@@ -200,8 +204,10 @@ def _headline_groups(lines: list[str], keys: list[str]) -> list[tuple[int, int]]
 def extract(text: str) -> Extraction:
     """Articles in one dump's text (already decoded, `\\n` line ends)."""
     lines = [clean(line).strip() for line in text.split("\n")]
-    # Comparison keys: folded words for short lines; longer ones (captions) compare by their text.
-    keys = [key(line) if len(line) <= HEADLINE_MAX else " ".join(line.split()) for line in lines]
+    # Comparison keys: folded words for short lines; longer ones (captions) compare by their text,
+    # with runs of spaces made one (every other kind of space is unprintable).
+    keys = [key(line) if len(line) <= HEADLINE_MAX else
+            line if "  " not in line and line.isprintable() else " ".join(line.split()) for line in lines]
     publisher = _publisher(lines)
     groups = _headline_groups(lines, keys)
     dump_decisions: list[Decision] = []
@@ -338,13 +344,17 @@ def _article(lines: list[str], keys: list[str], start: int, header_end: int | No
                 wire = wire or (WIRES.get(key(m["wire"])) if m["wire"] else None)
                 text = text[m.end():]
                 decisions.append(Decision(i + 1, i + 1, "metadata", f"dateline {dateline!r}"))
-        if (text.isupper() or (len(text.split()) <= 8 and text.upper() == text)) and len(text) <= 80 \
+        if len(text) <= 80 and (text.isupper() or (len(text.split()) <= 8 and text.upper() == text)) \
                 and blocks and any(c.isalpha() for c in text) and _truncated(text):
             blocks.append(Block("h", text, i + 1))
             continue
         blocks.append(Block("p", text, i + 1))
 
-    words = sum(len(b.text.split()) for b in blocks)
+    words = 0
+    for b in blocks:  # counted only as far as needed: a story's first paragraph is usually enough
+        words += len(b.text.split())
+        if words >= MIN_WORDS:
+            break
     first_line = start + 1
     last_line = max([b.line for b in blocks] + [first_line])
     if words < MIN_WORDS:

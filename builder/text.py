@@ -6,6 +6,7 @@ Folding makes `Kim Jong-un`, `KIM JONG UN` and `Kim Jong Un` the same words, and
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -20,36 +21,65 @@ _PUNCT = str.maketrans({
 
 _WORD = re.compile(r"[^\W_]+")
 
+# str.translate takes a slow path, a dict lookup per character, on any non-ASCII text; replacing
+# just the characters present is some 40 times faster on news copy.
+_REPLACE = tuple((chr(c), v or "") for c, v in _PUNCT.items())
+_INVISIBLE = tuple((c, v) for c, v in _REPLACE if v in ("", " "))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_NON_ASCII_SPACE = re.compile(r"[^\w\x00-\x7f]")    # non-ASCII characters that are not word ones
+# ASCII letters to lower case and everything else to spaces, in one bytes.translate (str.translate
+# is several times slower even on ASCII).
+_ASCII_WORDS = bytes(ord(chr(c).lower()) if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
 
-_INVISIBLE = {c: v for c, v in _PUNCT.items() if v in (None, " ")}
+
+def _replace(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    if text.isascii():
+        return text
+    for char, plain in pairs:
+        if char in text:
+            text = text.replace(char, plain)
+    return text
 
 
 def clean(text: str) -> str:
     """Drop invisible characters and odd spaces, keeping the page's own quotes and dashes."""
-    return text.translate(_INVISIBLE)
+    return _replace(text, _INVISIBLE)
 
 
 def tidy(text: str) -> str:
     """Straighten quotes and dashes, drop invisible characters; case and accents are kept."""
-    return text.translate(_PUNCT)
+    return _replace(text.replace("`", "'"), _REPLACE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _strip_run(run: str) -> str:
+    return unicodedata.normalize("NFC", "".join(
+        c for c in unicodedata.normalize("NFKD", run) if not unicodedata.combining(c)))
 
 
 def strip_accents(text: str) -> str:
-    """Remove combining accents (é -> e); pure-ASCII text is returned untouched, fast."""
+    """Remove combining accents (é -> e); pure-ASCII text is returned untouched, fast.
+
+    Only the non-ASCII runs are decomposed (and remembered): what follows an ASCII character never
+    composes with it once the combining marks are gone."""
     if text.isascii():
         return text
-    return unicodedata.normalize("NFC", "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)))
+    return _NON_ASCII.sub(lambda m: _strip_run(m.group()), text)
 
 
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form of `text`, for comparisons."""
-    return strip_accents(tidy(text)).casefold()
+    text = strip_accents(tidy(text))
+    return text.lower() if text.isascii() else text.casefold()
 
 
 def words(text: str) -> list[str]:
     """Folded word tokens: hyphens, apostrophes and other punctuation separate words."""
-    return _WORD.findall(fold(text))
+    if not text.isascii():
+        text = _NON_ASCII_SPACE.sub(" ", fold(text))  # bullets, ellipses, currency signs...
+        if not text.isascii():
+            return _WORD.findall(text)                # words in other scripts
+    return text.encode().translate(_ASCII_WORDS).decode().split()
 
 
 def key(text: str) -> str:
