@@ -177,21 +177,27 @@ def _neighbours(views: tuple[DossierView, ...]) -> dict[str, tuple[Neighbours, .
 
 
 RELATED = 5
+NEARBY = 25     # candidates per shared person: the articles this close to it in that person's timeline
 
 
 def _related(entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tuple[Entry, ...]]:
-    """Per article, others sharing a dossier, ranked by people in common, then recency."""
+    """Per article, others sharing a dossier, ranked by people in common, then closeness in time.
+    Only each person's NEARBY articles on either side are weighed: someone named in thousands of
+    articles would otherwise make this quadratic."""
     rank = {entry.url: i for i, entry in enumerate(entries)}
-    by_person = {p.name: p.entries for p in people}
+    dossiers = {entry.url: frozenset(entry.article.dossiers or ()) for entry in entries}
+    timelines = {p.slug: p.entries for p in people}
+    place = {(p.slug, e.url): i for p in people for i, e in enumerate(p.entries)}
     out: dict[str, tuple[Entry, ...]] = {}
     for entry in entries:
-        dossiers = set(entry.article.dossiers or ())
+        here, mine = rank[entry.url], dossiers[entry.url]
         shared: dict[str, int] = {}
-        for name in entry.article.people:
-            for other in by_person.get(name, ()):
-                if other.url != entry.url and dossiers & set(other.article.dossiers or ()):
+        for slug in {slugify(name) for name in entry.article.people}:
+            at = place[(slug, entry.url)]
+            for other in timelines[slug][max(0, at - NEARBY):at + NEARBY + 1]:
+                if other.url != entry.url and mine & dossiers[other.url]:
                     shared[other.url] = shared.get(other.url, 0) + 1
-        best = sorted(shared, key=lambda url: (-shared[url], rank[url]))[:RELATED]
+        best = sorted(shared, key=lambda url: (-shared[url], abs(rank[url] - here), rank[url]))[:RELATED]
         out[entry.url] = tuple(entries[rank[url]] for url in best)
     return out
 
