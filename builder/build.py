@@ -13,25 +13,33 @@ from pathlib import Path
 
 from builder.config import Config
 from builder.ingest import Report, ingest
-from builder.ledger import write_atomic
+from builder.ledger import LEDGER, write_atomic
 from builder.render import render_site
 from builder.search import BUNDLE, index_site
 from builder.site import Site, load_site
+from builder.stamp import last, save, stamp
 
 
 @dataclass(frozen=True)
 class Result:
-    site: Site
+    site: Site | None           # None: no input changed since the last build, which stands
     ingest: Report | None
+    articles: str               # "9 article(s) (japan-dprk 4, ...); 3 unfiled, 0 needing review"
     pages: int
     rendered: int
     seconds: float
 
     def summary(self) -> str:
-        per = ", ".join(f"{v.dossier.slug} {len(v.entries)}" for v in self.site.dossiers)
-        return (f"build: {len(self.site.entries)} article(s) ({per}); {self.site.unfiled} unfiled, "
-                f"{self.site.review} needing review; {self.pages} pages written ({self.rendered} rendered, "
+        if self.site is None:
+            return (f"build: {self.articles}; nothing changed since the last build, its {self.pages} "
+                    f"pages stand ({self.seconds:.2f} s)")
+        return (f"build: {self.articles}; {self.pages} pages written ({self.rendered} rendered, "
                 f"{self.pages - self.rendered} unchanged) in {self.seconds:.2f} s")
+
+
+def _articles(site: Site) -> str:
+    per = ", ".join(f"{v.dossier.slug} {len(v.entries)}" for v in site.dossiers)
+    return f"{len(site.entries)} article(s) ({per}); {site.unfiled} unfiled, {site.review} needing review"
 
 
 def swap_in(staging: Path, target: Path) -> None:
@@ -58,11 +66,37 @@ def _manifest(config: Config) -> dict[str, str]:
     return data if isinstance(data, dict) and config.output_dir.is_dir() else {}
 
 
+INGEST_STAMP = "ingest-stamp.json"
+BUILD_STAMP = "build-stamp.json"
+
+
+def _ingest(config: Config) -> Report | None:
+    """Ingest, unless the seeds, the ledger, config and code are as the last clean run left them:
+    then it would write nothing (curators' edits and deletions stay theirs either way)."""
+    path = config.cache_dir / INGEST_STAMP
+    before = stamp([config.seeds_dir, config.content_dir / LEDGER, config.path], config)
+    if last(path).get("stamp") == before:
+        return None
+    path.unlink(missing_ok=True)
+    report = ingest(config)
+    if not report.problems:  # a bad seed is reported on every build until it is fixed
+        save(path, stamp([config.seeds_dir, config.content_dir / LEDGER, config.path], config))
+    return report
+
+
 def build(config: Config, run_ingest: bool = True, drafts: bool = False) -> Result:
     started = time.perf_counter()
-    report = ingest(config) if run_ingest else None
-    site = load_site(config, drafts=drafts)
+    report = _ingest(config) if run_ingest else None
     out = config.output_dir
+    stamp_path = config.cache_dir / BUILD_STAMP
+    inputs = stamp([config.content_dir, config.templates_dir, config.path], config, drafts,
+                   os.environ.get("SOURCE_DATE_EPOCH"))
+    previous_build = last(stamp_path)
+    if previous_build.get("stamp") == inputs and out.is_dir():
+        return Result(None, report, previous_build.get("articles", ""), previous_build.get("pages", 0), 0,
+                      time.perf_counter() - started)
+    stamp_path.unlink(missing_ok=True)
+    site = load_site(config, drafts=drafts)
     out.parent.mkdir(parents=True, exist_ok=True)
     manifest = _manifest(config)
     previous = out if manifest else None
@@ -81,4 +115,6 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False) -> Resu
             shutil.rmtree(staging)
     config.cache_dir.mkdir(parents=True, exist_ok=True)
     write_atomic(config.cache_dir / MANIFEST, json.dumps(rendered.manifest, indent=0, sort_keys=True))
-    return Result(site, report, rendered.pages, rendered.rendered, time.perf_counter() - started)
+    articles = _articles(site)
+    save(stamp_path, inputs, articles=articles, pages=rendered.pages)
+    return Result(site, report, articles, rendered.pages, rendered.rendered, time.perf_counter() - started)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,10 +277,11 @@ def read_article(content_dir: Path, rel: Path) -> Article:
 
 def article_files(content_dir: Path) -> list[Path]:
     """Every article file, relative to `content_dir`, in a stable order."""
-    root = content_dir / ARTICLES
-    if not root.is_dir():
-        return []
-    return sorted(p.relative_to(content_dir) for p in root.rglob("*.md") if p.is_file())
+    found: list[tuple[str, ...]] = []
+    for folder, _, names in os.walk(content_dir / ARTICLES):  # pathlib's rglob is ten times slower
+        parts = Path(folder).relative_to(content_dir).parts
+        found.extend((*parts, name) for name in names if name.endswith(".md"))
+    return [Path(*parts) for parts in sorted(found)]
 
 
 @dataclass(frozen=True)

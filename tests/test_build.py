@@ -3,6 +3,7 @@ producing exactly what a clean build produces."""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -31,6 +32,38 @@ def test_no_op_rebuild_renders_nothing_and_rewrites_nothing(repo_copy):
     again = build(config, run_ingest=False)
     assert first.rendered == first.pages and again.rendered == 0
     assert (repo_copy / "site" / "index.html").stat().st_ino == inode   # the same file, not rewritten
+
+
+def test_a_build_whose_inputs_did_not_change_is_skipped(repo_copy):
+    config = load_config(repo_copy / "config.yaml")
+    first = build(config)
+    again = build(config)
+    assert again.site is None and again.ingest is None       # neither ingest nor render ran
+    assert "nothing changed since the last build" in again.summary() and str(first.pages) in again.summary()
+    shutil.rmtree(repo_copy / "site")
+    assert build(config).site is not None                     # no site: build it again
+
+
+def test_a_same_size_rewrite_within_one_clock_tick_is_seen(repo_copy):
+    config = load_config(repo_copy / "config.yaml")
+    intro = repo_copy / "content" / "_index.md"
+    build(config, run_ingest=False)
+    text = intro.read_text()
+    times = intro.stat()
+    intro.write_text(text.replace("a", "b", 1) if "a" in text else text + "x")
+    os.utime(intro, ns=(times.st_atime_ns, times.st_mtime_ns))   # as if in the same tick
+    assert build(config, run_ingest=False).site is not None
+
+
+def test_ingest_runs_again_when_a_seed_changes_and_a_bad_seed_is_reported_every_time(repo_copy):
+    config = load_config(repo_copy / "config.yaml")
+    assert build(config).ingest is not None
+    (repo_copy / "seeds" / "zz_broken.txt").write_bytes(b"\xff\xfe\x00bad")
+    for _ in range(2):
+        report = build(config).ingest
+        assert report is not None and any("zz_broken.txt" in str(p) for p in report.problems)
+    (repo_copy / "seeds" / "zz_broken.txt").unlink()
+    assert build(config).ingest is not None and build(config).ingest is None
 
 
 def test_edit_renders_only_affected_pages_and_equals_a_clean_build(repo_copy):
