@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.cache import Cache, open_cache, save_cache
 from builder.config import Config
 from builder.ingest import Report, ingest
 from builder.ledger import LEDGER, write_atomic
@@ -84,7 +85,9 @@ def _ingest(config: Config) -> Report | None:
     return report
 
 
-def build(config: Config, run_ingest: bool = True, drafts: bool = False) -> Result:
+def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: Cache | None = None) -> Result:
+    """Ingest, load, render, swap in. `cache` is what earlier builds parsed: `serve` keeps one in
+    memory (and saves it); without, it is read from the cache folder and saved back."""
     started = time.perf_counter()
     report = _ingest(config) if run_ingest else None
     out = config.output_dir
@@ -96,13 +99,15 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False) -> Resu
         return Result(None, report, previous_build.get("articles", ""), previous_build.get("pages", 0), 0,
                       time.perf_counter() - started)
     stamp_path.unlink(missing_ok=True)
-    site = load_site(config, drafts=drafts)
+    own_cache = cache is None
+    cache = cache or open_cache(config)
+    site = load_site(config, drafts=drafts, cache=cache)
     out.parent.mkdir(parents=True, exist_ok=True)
     manifest = _manifest(config)
     previous = out if manifest else None
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        rendered = render_site(site, staging, previous, manifest)
+        rendered = render_site(site, staging, previous, manifest, cache)
         if rendered.search_changed or not (out / BUNDLE).is_dir():
             index_site(staging, {v.dossier.slug: [f"{e.url}index.html" for e in v.entries] for v in site.dossiers})
         else:  # no article page changed: the last search index is still exact
@@ -115,6 +120,8 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False) -> Resu
             shutil.rmtree(staging)
     config.cache_dir.mkdir(parents=True, exist_ok=True)
     write_atomic(config.cache_dir / MANIFEST, json.dumps(rendered.manifest, indent=0, sort_keys=True))
+    if own_cache:
+        save_cache(config, cache)
     articles = _articles(site)
     save(stamp_path, inputs, articles=articles, pages=rendered.pages)
     return Result(site, report, articles, rendered.pages, rendered.rendered, time.perf_counter() - started)

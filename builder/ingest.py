@@ -7,8 +7,6 @@ The ledger (`ledger.py`) tells an article a person edited (left alone) or delete
 from __future__ import annotations
 
 import functools
-import multiprocessing
-import os
 import re
 import sys
 import threading
@@ -23,6 +21,7 @@ from builder.content import ARTICLES, Article, Source, dump, sha256
 from builder.errors import BuilderError
 from builder.extract import Draft, extract
 from builder.ledger import load_ledger, save_ledger, write_atomic
+from builder.parallel import ordered
 from builder.people import find_people
 from builder.text import key, slugify
 
@@ -335,17 +334,8 @@ class _Seed:
     note: str | None = None
 
 
-_config: Config | None = None   # the worker process's copy, set once by _start_worker
-
-
-def _start_worker(config: Config) -> None:
-    global _config
-    _config = config
-
-
-def _process(seed: Path, config: Config | None = None) -> _Seed:
+def _process(config: Config, seed: Path) -> _Seed:
     """Read, split, clean, file, sketch and format one seed; only this dump's text is held meanwhile."""
-    config = config or _config
     try:
         text, digest = read_seed(seed, config.max_seed_bytes)
     except BuilderError as exc:
@@ -384,12 +374,7 @@ def ingest(config: Config, seeds_dir: Path | None = None, content_dir: Path | No
     # Seeds ingested before go first, so a story they hold keeps its file when a new dump repeats it.
     known = {entry.get("seed") for entry in run.ledger.values()}
     seeds = sorted(seeds_dir.glob("*.txt"), key=lambda p: (p.name not in known, p.name))
-    workers = min(os.cpu_count() or 1, len(seeds))
-    if workers > 1 and len(seeds) >= PARALLEL_FROM:
-        with multiprocessing.get_context("fork").Pool(workers, _start_worker, (config,)) as pool:
-            _apply(run, pool.imap(_process, seeds, chunksize=4))
-    else:
-        _apply(run, (_process(seed, config) for seed in seeds))
+    _apply(run, ordered(_process, config, seeds, at_least=PARALLEL_FROM))
     run.finish()
     return report
 

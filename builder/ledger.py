@@ -13,14 +13,15 @@ from builder.errors import BuilderError
 LEDGER = ".ingest-ledger.json"
 
 
-def write_atomic(path: Path, data: str) -> None:
+def write_atomic(path: Path, data: str | bytes) -> None:
     """Write via a temporary file beside it and rename, so a crash never leaves half a file."""
     tmp = path.with_name(f".{path.name}.tmp")
+    data = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        tmp.write_bytes(data.encode("utf-8"))
+        tmp.write_bytes(data)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data.encode("utf-8"))
+        tmp.write_bytes(data)
     try:
         os.replace(tmp, path)
     except BaseException:

@@ -26,6 +26,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from builder import feeds
+from builder.cache import Cache
 from builder.errors import BuilderError
 from builder.text import slugify
 from builder.site import Site, last_updated
@@ -71,7 +72,7 @@ def absolute_root(base_url: str) -> str:
     return base_url if urlsplit(base_url).scheme else f"http://localhost{base_path(base_url)}"
 
 
-def environment(templates_dir: Path, base_url: str) -> jinja2.Environment:
+def environment(templates_dir: Path, base_url: str, cache: Cache | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
@@ -85,7 +86,8 @@ def environment(templates_dir: Path, base_url: str) -> jinja2.Environment:
     root = absolute_root(base_url)
     env.globals["url"] = lambda path="": prefix + str(path).lstrip("/")
     env.globals["absolute"] = lambda path="": root + str(path).lstrip("/")
-    env.filters["markdown"] = lambda text: Markup(md.render(text or ""))
+    render = cache.markdown(md.render) if cache else md.render
+    env.filters["markdown"] = lambda text: Markup(render(text or ""))
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else "Undated"
     env.filters["slug"] = slugify
@@ -181,11 +183,12 @@ def fingerprints(site: Site, pages: list[Output]) -> dict[str, str]:
 
 
 def render_site(site: Site, out_dir: Path, previous: Path | None = None,
-                manifest: dict[str, str] | None = None) -> Rendered:
+                manifest: dict[str, str] | None = None, cache: Cache | None = None) -> Rendered:
     """Write every page, feed and asset into `out_dir` (an empty staging folder). A page whose
     fingerprint is in `manifest` (the last build's) is hard-linked from `previous` (the last
-    site), not rendered again: its file is the same and is not rewritten."""
-    env = environment(site.config.templates_dir, site.config.base_url)
+    site), not rendered again: its file is the same and is not rewritten. `cache` remembers
+    Markdown rendered to HTML."""
+    env = environment(site.config.templates_dir, site.config.base_url, cache)
     root = absolute_root(site.config.base_url)
     titles = {d.slug: d.title for d in site.config.dossiers}
     common = {"site": site, "config": site.config, "dossiers": site.dossiers, "updated": last_updated(site)}

@@ -37,6 +37,7 @@ from livereload.watcher import Watcher, get_watcher_class
 from tornado import httpserver, ioloop, web
 
 from builder.build import build
+from builder.cache import Cache, cache_key, open_cache, save_cache
 from builder.config import Config, load_config
 from builder.errors import BuilderError
 from builder.render import base_path
@@ -93,6 +94,7 @@ class Preview:
             self.watcher.watch(str(path), None, None, ignore=_ignored)
         self.pending: set[str] = set()
         self.timer: object | None = None
+        self.cache: Cache | None = None      # parsed content, kept between rebuilds; saved on stop
 
     @staticmethod
     def local(config: Config) -> Config:
@@ -156,7 +158,9 @@ class Preview:
         """Re-read config.yaml and build; a failure switches to error mode instead of stopping."""
         try:
             config = self.local(load_config(self.config.path, base_url=self.base_url))
-            result = build(config, run_ingest=True)
+            if self.cache is None or self.cache.key != cache_key(config):
+                self.cache = open_cache(config)
+            result = build(config, run_ingest=True, cache=self.cache)
         except BuilderError as exc:
             self.error = f"error: {exc}"
             print(self.error, file=sys.stderr, flush=True)
@@ -271,6 +275,8 @@ async def _serve(preview: Preview, host: str, port: int) -> None:
     await stop.wait()
 
     server.stop()
+    if preview.cache is not None:
+        save_cache(preview.config, preview.cache)
     for waiter in list(LiveReloadHandler.waiters):
         waiter.close()
     await server.close_all_connections()

@@ -7,10 +7,12 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from builder.cache import Cache, Signature, signature
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
 from builder.content import DOSSIERS, Article, Page, article_files, read_article, read_page
 from builder.errors import BuilderError, BuilderErrors
+from builder.parallel import ordered
 from builder.text import slugify
 
 
@@ -98,15 +100,45 @@ def filed(article: Article, config: Config) -> Article:
     return article
 
 
-def load_site(config: Config, drafts: bool = False) -> Site:
-    """Read every article and page; all bad files are reported together."""
-    errors: list[BuilderError] = []
-    articles: list[Article] = []
+def _read(config: Config, rel: Path) -> Article | BuilderError:
+    try:
+        return filed(read_article(config.content_dir, rel), config)
+    except BuilderError as exc:
+        return exc
+
+
+PARALLEL_FROM = 200  # files to parse; below this a process pool costs more than it saves
+
+
+def _articles(config: Config, cache: Cache, errors: list[BuilderError]) -> list[Article]:
+    """Every article file, from the cache where unchanged, the rest parsed on all cores."""
+    articles: dict[Path, Article] = {}
+    todo: list[tuple[Path, Signature | None]] = []
     for rel in article_files(config.content_dir):
         try:
-            articles.append(filed(read_article(config.content_dir, rel), config))
-        except BuilderError as exc:
-            errors.append(exc)
+            sig = signature(config.content_dir / rel)
+        except OSError:
+            sig = None   # reading it says what is wrong
+        found = cache.article(rel.as_posix(), sig)
+        if found is None:
+            todo.append((rel, sig))
+        else:
+            articles[rel] = found
+    for (rel, sig), result in zip(todo, ordered(_read, config, [rel for rel, _ in todo], PARALLEL_FROM, 32)):
+        if isinstance(result, BuilderError):
+            errors.append(result)
+        else:
+            articles[rel] = result
+            cache.keep(rel.as_posix(), sig, result)
+    cache.forget_unseen()
+    return [articles[rel] for rel in sorted(articles)]
+
+
+def load_site(config: Config, drafts: bool = False, cache: Cache | None = None) -> Site:
+    """Read every article and page; all bad files are reported together. `cache` holds what
+    earlier builds parsed (and gets what this one parses)."""
+    errors: list[BuilderError] = []
+    articles = _articles(config, cache or Cache(""), errors)
 
     known = {d.slug for d in config.dossiers}
     entries: list[Entry] = []

@@ -1,0 +1,60 @@
+"""The parse cache: an article is parsed once per change, across builds; a changed filing rule,
+a damaged cache file or a file saved a moment ago is never trusted."""
+
+from __future__ import annotations
+
+import pytest
+
+from builder import cache as cache_module
+from builder.build import build
+from builder.cache import FILE, Cache, open_cache, signature
+from builder.config import load_config
+from builder.site import load_site
+
+
+@pytest.fixture
+def trust_times(monkeypatch):
+    """Trust files written a moment ago (normally the last few seconds are re-read), so a test
+    need not wait for its files to age."""
+    monkeypatch.setattr(cache_module, "RACY", 0)
+
+
+def test_unchanged_articles_come_from_the_cache_and_an_edit_is_parsed_again(repo_copy, trust_times):
+    config = load_config(repo_copy / "config.yaml")
+    cache = Cache("test")
+    first = {e.url: e.article for e in load_site(config, cache=cache).entries}
+    story = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    story.write_text(story.read_text().replace("whirlwind trip", "whirlwind visit"))
+    second = {e.url: e.article for e in load_site(config, cache=cache).entries}
+    edited = [url for url in first if second[url] is not first[url]]
+    assert len(edited) == 1 and "whirlwind visit" in second[edited[0]].body
+
+
+def test_a_file_saved_a_moment_ago_is_not_trusted(tmp_path, monkeypatch):
+    path = tmp_path / "a.md"
+    path.write_text("x")
+    assert signature(path) is None
+    monkeypatch.setattr(cache_module, "RACY", 0)
+    assert signature(path) is not None
+
+
+def test_the_cache_survives_between_builds_and_a_damaged_one_is_ignored(repo_copy, trust_times):
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    assert len(open_cache(config).articles) == len(list((repo_copy / "content" / "articles").rglob("*.md")))
+    (config.cache_dir / FILE).write_bytes(b"not a pickle")
+    (config.cache_dir / "build-stamp.json").unlink()
+    assert build(config, run_ingest=False).site is not None and open_cache(config).articles
+
+
+def test_changed_dossier_queries_refile_articles_that_leave_filing_to_them(repo_copy, trust_times):
+    manual = repo_copy / "content" / "articles" / "manual.md"
+    manual.write_text("---\ntitle: Tokyo and Pyongyang\n---\n\nJapan protested a North Korean missile launch.\n")
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    assert "japan-dprk" in open_cache(config).articles["articles/manual.md"][1].dossiers
+    text = (repo_copy / "config.yaml").read_text()
+    (repo_copy / "config.yaml").write_text(text.replace("min_score: 4", "min_score: 400", 1))
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    assert "japan-dprk" not in open_cache(config).articles["articles/manual.md"][1].dossiers
