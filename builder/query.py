@@ -35,10 +35,8 @@ from itertools import accumulate
 from operator import itemgetter
 
 from builder.errors import BuilderError
-from builder.text import strip_accents, tidy, words
+from builder.text import WORD, strip_accents, tidy, words
 
-# Same tokens as builder.text.words, minus the case folding that `case:` terms must skip.
-_WORD = re.compile(r"[^\W_]+")
 _QUOTES = frozenset('"\u201c\u201d\u201e\u201f\u2033')
 _FIELDS = ("title", "lead", "body")
 _PREFIX = re.compile(r"([A-Za-z]+):")
@@ -169,7 +167,7 @@ def _tokenise(query: str) -> list[_Tok]:
 
 
 def _cased_words(text: str) -> list[str]:
-    return _WORD.findall(strip_accents(tidy(text)))
+    return WORD.findall(strip_accents(tidy(text)))  # text.words' tokens, without its case folding
 
 
 def _vacuous(node: Node) -> Not | None:
@@ -383,27 +381,6 @@ class Document:
     body: str   # the whole body, lead included
 
 
-# The usual non-ASCII in news copy; replacing these first leaves most text ASCII, where str is fast.
-_COMMON = tuple((c, tidy(c)) for c in "\u2019\u2018\u201c\u201d\u2013\u2014\u00a0")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-
-@functools.lru_cache(maxsize=4096)
-def _unaccent_run(run: str) -> str:
-    return strip_accents(tidy(run))
-
-
-def _unaccent(text: str) -> str:
-    """strip_accents(tidy(text)), fast for mostly-ASCII text: only non-ASCII runs are decomposed."""
-    if text.isascii():
-        return text
-    for char, plain in _COMMON:
-        text = text.replace(char, plain)
-    if text.isascii():
-        return text
-    return _NON_ASCII.sub(lambda m: _unaccent_run(m.group()), text)
-
-
 def _casefold(text: str) -> str:
     return text.lower() if text.isascii() else text.casefold()
 
@@ -417,14 +394,14 @@ class Prepared:
     Title and body (and the lead, only if the body lacks it) are joined by blank lines into one
     text, so that a term is searched once per document; fields are ranges of that text.
     """
-    __slots__ = ("cased", "folded", "title_end", "scopes", "cache", "_folded_at")
+    __slots__ = ("cased", "folded", "title_end", "scopes", "cache", "seen", "_folded_at")
 
     def __init__(self, doc: Document):
-        cased = [_unaccent(doc.title), _unaccent(doc.body)]
+        cased = [strip_accents(tidy(doc.title)), strip_accents(tidy(doc.body))]
         folded = [_casefold(text) for text in cased]
         title = (0, len(folded[0]))
         body = (title[1] + 2, title[1] + 2 + len(folded[1]))
-        lead_cased = _unaccent(doc.lead)
+        lead_cased = strip_accents(tidy(doc.lead))
         lead_folded = _casefold(lead_cased)
         paragraph = lead_folded.strip()
         at = folded[1].find(paragraph)
@@ -439,7 +416,10 @@ class Prepared:
         self.title_end = title[1]
         self.scopes: dict[str, tuple[Span, ...]] = {
             "all": (title, body), "title": (title,), "body": (body,), "lead": (lead,)}
-        self.cache: dict[str, list[Span]] = {}  # _Leaf.cache_key -> its hits, for every query
+        # Shared by every query: the hits of each _Leaf.cache_key, and the pairs of each _Near.
+        self.cache: dict[str | _Near, list] = {}
+        # Where each _Leaf.needle first occurs (-1: nowhere) in `folded` and in `cased`, for every query.
+        self.seen: tuple[dict[str, int], dict[str, int]] = ({}, {})
         self._folded_at: list[int] | None = None
 
     def realign(self, spans: list[Span]) -> list[Span]:
@@ -468,6 +448,9 @@ class Result:
 Hit = tuple[int, int, tuple[tuple[str, Span], ...]]  # start, end, and each term hit within it
 Counted = dict[str, set[Span]]                       # term text -> the hits it scores
 
+# A matcher's hits(p, window) are None where it does not hold in `window`; where it holds, the hits of
+# its positive terms (possibly none: `a OR NOT b` holds without any).
+
 
 def _clip(p: Prepared, scope: str, window: Span) -> Span | None:
     """The part of `window` (one field's range) that `scope` covers: a scope's fields never overlap."""
@@ -479,35 +462,48 @@ def _clip(p: Prepared, scope: str, window: Span) -> Span | None:
 
 
 class _Leaf:
-    """One term searched in one scope, by a regex over the normalised text."""
+    """One term searched in one scope: str.find for its words, then a regex to confirm each hit."""
 
     def __init__(self, term: Term, scope: str):
         self.key = _term_text(term)
         self.scope = scope
         self.cache_key = self.key if scope == "all" else f"{scope}:{self.key}"
         self.case = term.case
-        # Every hit contains the longest word; a plain substring test for it rejects most texts fast.
-        self.needle = max(term.words, key=len)
         first, rest = term.words[0], term.words[1:]
         self.first = first
+        # Every hit contains the longest word (likeliest to be absent, fastest to search for), so a
+        # document without it needs no further search.
+        self.needle = max(term.words, key=len)
         # The pattern opens with the first word as a literal so `re` can skip ahead to it quickly;
         # the rest sits in a lookahead so overlapping occurrences ("ha ha" in "ha ha ha") all count.
         tail = "".join(r"[\W_]+" + w for w in rest) + (r"[^\W_]*" if term.wildcard else r"(?![^\W_])")
         self.pattern = re.compile(rf"{first}(?<![^\W_]{first})(?=({tail}))")
 
     def _scan(self, p: Prepared) -> list[Span]:
-        subject = p.cased if self.case else p.folded
-        if self.needle not in subject:
-            return []
-        # str.find skips ahead far faster than the regex engine's own search.
+        first = self.first
+        if self.scope == "title" and not self.case:
+            # The title is short: searching it beats looking for the needle in the whole text.
+            subject, end = p.folded, p.title_end
+            at = subject.find(first, 0, end)
+        else:
+            subject = p.cased if self.case else p.folded
+            end = len(subject)
+            seen = p.seen[self.case]
+            at = seen.get(self.needle)
+            if at is None:
+                at = seen[self.needle] = subject.find(self.needle)
+            if at < 0:
+                return []
+            if self.needle != first:
+                at = subject.find(first)
         found = []
-        find, match, first = subject.find, self.pattern.match, self.first
-        at = find(first)
+        find, match, step = subject.find, self.pattern.match, len(first)
         while at >= 0:
             m = match(subject, at)
             if m:
                 found.append((at, m.end(1)))
-            at = find(first, at + 1)
+            # A hit starts a word, so no hit starts inside this occurrence of the first word.
+            at = find(first, at + step, end)
         return p.realign(found) if self.case else found
 
     def scoped(self, p: Prepared) -> list[Span]:
@@ -530,13 +526,13 @@ class _Leaf:
         found = p.cache.get(self.cache_key)
         return bool(self.scoped(p) if found is None else found)
 
-    def found(self, p: Prepared, window: Span) -> bool:
-        return bool(self.hits(p, window))
-
-    def hits(self, p: Prepared, window: Span) -> list[Hit]:
+    def hits(self, p: Prepared, window: Span) -> list[Hit] | None:
         # Most terms of a big NEAR group are absent: skip clipping for them.
         w = _clip(p, self.scope, window) if self.scoped(p) else None
-        return [] if w is None else [(s, e, ((self.key, (s, e)),)) for s, e in self.spans(p, w)]
+        if w is None:
+            return None
+        key = self.key
+        return [(s, e, ((key, (s, e)),)) for s, e in self.spans(p, w)] or None
 
     def collect(self, p: Prepared, out: Counted) -> None:
         found = self.scoped(p)
@@ -544,23 +540,37 @@ class _Leaf:
             out.setdefault(self.key, set()).update(found)
 
 
+def _cost(matcher: _Matcher) -> float:
+    """About how many whole-text searches `matcher` takes; a NOT rarely fails, so it counts as dearest."""
+    if isinstance(matcher, _Leaf):
+        return 0.1 if matcher.scope == "title" and not matcher.case else 1
+    if isinstance(matcher, _Not):
+        return 1000 + _cost(matcher.item)
+    if isinstance(matcher, _Near):
+        return _cost(matcher.left) + _cost(matcher.right)
+    return sum(map(_cost, matcher.items))
+
+
 class _And:
     def __init__(self, items: list[_Matcher]):
         self.items = items
+        # Cheapest first: the first clause to fail spares the searches of the others.
+        self.order = sorted(items, key=_cost)
 
     def match(self, p: Prepared) -> bool:
-        for item in self.items:
+        for item in self.order:
             if not item.match(p):
                 return False
         return True
 
-    def found(self, p: Prepared, window: Span) -> bool:
-        return all(item.found(p, window) for item in self.items)
-
-    def hits(self, p: Prepared, window: Span) -> list[Hit]:
-        if not self.found(p, window):
-            return []
-        return [hit for item in self.items for hit in item.hits(p, window)]
+    def hits(self, p: Prepared, window: Span) -> list[Hit] | None:
+        found: list[Hit] = []
+        for item in self.order:
+            more = item.hits(p, window)
+            if more is None:
+                return None
+            found += more
+        return found
 
     def collect(self, p: Prepared, out: Counted) -> None:
         for item in self.items:
@@ -569,16 +579,18 @@ class _And:
 
 class _Or(_And):
     def match(self, p: Prepared) -> bool:
-        for item in self.items:
+        for item in self.order:
             if item.match(p):
                 return True
         return False
 
-    def found(self, p: Prepared, window: Span) -> bool:
-        return any(item.found(p, window) for item in self.items)
-
-    def hits(self, p: Prepared, window: Span) -> list[Hit]:
-        return [hit for item in self.items for hit in item.hits(p, window)]
+    def hits(self, p: Prepared, window: Span) -> list[Hit] | None:
+        found = None
+        for item in self.items:
+            more = item.hits(p, window)
+            if more is not None:
+                found = more if found is None else found + more
+        return found
 
     def collect(self, p: Prepared, out: Counted) -> None:
         for item in self.items:
@@ -593,11 +605,8 @@ class _Not:
     def match(self, p: Prepared) -> bool:
         return not self.item.match(p)
 
-    def found(self, p: Prepared, window: Span) -> bool:
-        return not self.item.found(p, window)
-
-    def hits(self, p: Prepared, window: Span) -> list[Hit]:
-        return []
+    def hits(self, p: Prepared, window: Span) -> list[Hit] | None:
+        return None if self.item.hits(p, window) is not None else []
 
     def collect(self, p: Prepared, out: Counted) -> None:
         pass
@@ -625,33 +634,35 @@ class _Near:
         self.left, self.right, self.ordered, self.scope = left, right, ordered, scope
         self.gap = _gap(distance)
 
-    def pairs(self, p: Prepared, window: Span) -> Iterator[tuple[Hit, Hit]]:
+    def pairs(self, p: Prepared, window: Span) -> list[tuple[Hit, Hit]]:
         left = self.left.hits(p, window)
         right = self.right.hits(p, window) if left else None
         if not right:
-            return
-        yield from _in_order(p.folded, left, right, self.gap)
+            return []
+        found = list(_in_order(p.folded, left, right, self.gap))
         if not self.ordered:
-            yield from ((a, b) for b, a in _in_order(p.folded, right, left, self.gap))
+            found += ((a, b) for b, a in _in_order(p.folded, right, left, self.gap))
+        return found
+
+    def scoped(self, p: Prepared) -> list[tuple[Hit, Hit]]:
+        """The pairs in this NEAR's scope, cached on the document for `match`, then `collect`."""
+        found = p.cache.get(self)
+        if found is None:
+            found = p.cache[self] = [pair for w in p.scopes[self.scope] for pair in self.pairs(p, w)]
+        return found
 
     def match(self, p: Prepared) -> bool:
-        return any(next(self.pairs(p, w), None) for w in p.scopes[self.scope])
+        return bool(self.scoped(p))
 
-    def found(self, p: Prepared, window: Span) -> bool:
+    def hits(self, p: Prepared, window: Span) -> list[Hit] | None:
         w = _clip(p, self.scope, window)
-        return w is not None and next(self.pairs(p, w), None) is not None
-
-    def hits(self, p: Prepared, window: Span) -> list[Hit]:
-        w = _clip(p, self.scope, window)
-        if w is None:
-            return []
-        return [(min(a[0], b[0]), max(a[1], b[1]), a[2] + b[2]) for a, b in self.pairs(p, w)]
+        found = self.pairs(p, w) if w else None
+        return [(min(a[0], b[0]), max(a[1], b[1]), a[2] + b[2]) for a, b in found] if found else None
 
     def collect(self, p: Prepared, out: Counted) -> None:
-        for w in p.scopes[self.scope]:
-            for a, b in self.pairs(p, w):
-                for key, span in a[2] + b[2]:
-                    out.setdefault(key, set()).add(span)
+        for a, b in self.scoped(p):
+            for key, span in a[2] + b[2]:
+                out.setdefault(key, set()).add(span)
 
 
 _Matcher = _Leaf | _And | _Or | _Not | _Near

@@ -19,7 +19,7 @@ _PUNCT = str.maketrans({
     "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None, "\u00ad": None,
 })
 
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")  # a word: letters and digits
 
 # str.translate takes a slow path, a dict lookup per character, on any non-ASCII text; replacing
 # just the characters present is some 40 times faster on news copy.
@@ -78,7 +78,7 @@ def words(text: str) -> list[str]:
     if not text.isascii():
         text = _NON_ASCII_SPACE.sub(" ", fold(text))  # bullets, ellipses, currency signs...
         if not text.isascii():
-            return _WORD.findall(text)                # words in other scripts
+            return WORD.findall(text)                # words in other scripts
     return text.encode().translate(_ASCII_WORDS).decode().split()
 
 

@@ -338,9 +338,8 @@ TRICKY = "aZé e\u0301ßİ\u2019'\u201c\u2013-_ \u00a0\u200b\u00ad\uff21\u2122\u
 
 @given(st.text(st.sampled_from(TRICKY), max_size=30))
 @settings(max_examples=100, deadline=None)
-def test_fast_normalisation_agrees_with_text_words(text: str) -> None:
-    assert q._unaccent(text) == strip_accents(tidy(text))
-    assert re.findall(r"[^\W_]+", q._casefold(q._unaccent(text))) == words(text)
+def test_fast_casefolding_agrees_with_text_words(text: str) -> None:
+    assert re.findall(r"[^\W_]+", q._casefold(strip_accents(tidy(text)))) == words(text)
 
 
 QUERY_WORDS = ["japan", "korea", "north", "kim", "un", "koreans", "strasse", "and", "near", "title"]
@@ -526,3 +525,50 @@ def test_evaluation_agrees_with_a_naive_model(nodes_: list[q.Node], d: Document)
             expected[key] = expected.get(key, 0) + 1
         assert result.terms == expected
         assert result.score == sum(5 if field == "title" else 1 for _, field, _ in atoms)
+
+
+# ---------------------------------------------------------------- shared work on one Prepared
+
+def test_a_needle_seen_by_one_query_is_not_confused_across_case_or_queries() -> None:
+    prepared = prepare(doc("Talks", "join us in Stra\u00dfe; the US said so"))
+    assert compile_query("case:US").evaluate(prepared).terms == {'case:"US"': 1}
+    assert compile_query("us").evaluate(prepared).terms == {"us": 2}
+    assert compile_query('case:"Straße" AND us').evaluate(prepared).terms == {'case:"Straße"': 1, "us": 2}
+    assert not compile_query("case:JOIN").evaluate(prepared).matched
+    assert compile_query("join").evaluate(prepared).matched
+
+
+def test_a_phrase_whose_longest_word_is_absent_is_not_searched_for_but_still_found_when_present() -> None:
+    prepared = prepare(doc("", "the north, the korea"))
+    assert not compile_query('"north koreans"').evaluate(prepared).matched
+    assert compile_query('"the korea" AND "north the"').evaluate(prepared).matched
+
+
+def test_title_terms_are_searched_in_the_title_alone() -> None:
+    d = dict(title="STRASSE talks", body="Talks in Seoul.")
+    assert run('title:"strasse talks"', **d).terms == {'"strasse talks"': 1}
+    assert not matches('title:"talks seoul"', **d) and not matches("title:seoul", **d)
+    assert run("title:talks AND talks", **d).terms == {"talks": 2}
+    assert run("title:talk*", title="Stra\u00dfe talkers", body="talks").terms == {"talk*": 1}
+
+
+def test_clause_order_is_free_of_side_effects_and_explain_keeps_the_written_order() -> None:
+    query = compile_query("NOT sport AND (japan OR korea) AND title:seoul")
+    prepared = prepare(doc("Seoul", "Japan and Korea"))
+    assert query.evaluate(prepared) == q.Result(True, 3 + 2, {"seoul": 1, "japan": 1, "korea": 1})
+    assert query.explain(prepared).splitlines()[1:3] == ["  [x] NOT", "    [ ] sport"]
+
+
+def test_near_pairs_are_kept_per_query_on_a_shared_prepared() -> None:
+    prepared = prepare(doc("", "Japan and South Korea talks; later on, Japan"))
+    near = compile_query("japan NEAR/2 korea")
+    far = compile_query("japan NEAR/5 korea")
+    assert far.evaluate(prepared).terms == {"japan": 2, "korea": 1}
+    assert near.evaluate(prepared).terms == {"japan": 1, "korea": 1}
+    assert near.evaluate(prepared) == near.evaluate(prepared)
+
+
+def test_a_near_operand_may_hold_through_a_not_while_its_hits_come_from_its_other_terms() -> None:
+    query = "(japan AND (sport OR NOT golf)) NEAR/3 korea"
+    assert run(query, body="Japan and Korea").terms == {"japan": 1, "korea": 1}
+    assert not matches(query, body="Japan and Korea golf")
