@@ -16,7 +16,7 @@ from builder.config import Config
 from builder.ingest import Report, ingest
 from builder.ledger import LEDGER, write_atomic
 from builder.render import render_site
-from builder.search import BUNDLE, index_site
+from builder.search import digests, index_site
 from builder.site import Site, load_site
 from builder.stamp import last, save, stamp
 
@@ -108,10 +108,11 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         rendered = render_site(site, staging, previous, manifest, cache)
-        if rendered.search_changed or not (out / BUNDLE).is_dir():
-            index_site(staging, {v.dossier.slug: [f"{e.url}index.html" for e in v.entries] for v in site.dossiers})
-        else:  # no article page changed: the last search index is still exact
-            shutil.copytree(out / BUNDLE, staging / BUNDLE, copy_function=os.link)
+        dossier_pages = {v.dossier.slug: [f"{e.url}index.html" for e in v.entries] for v in site.dossiers}
+        search = {f"#{bundle}": digest for bundle, digest in digests(dossier_pages, rendered.manifest).items()}
+        unchanged = frozenset(key[1:] for key, digest in search.items()
+                              if manifest.get(key) == digest and (out / key[1:]).is_dir())
+        index_site(staging, dossier_pages, previous, unchanged)
         # Forget the old fingerprints first: a crash between swap and save must not trust them.
         (config.cache_dir / MANIFEST).unlink(missing_ok=True)
         swap_in(staging, out)
@@ -119,7 +120,7 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
         if staging.exists():
             shutil.rmtree(staging)
     config.cache_dir.mkdir(parents=True, exist_ok=True)
-    write_atomic(config.cache_dir / MANIFEST, json.dumps(rendered.manifest, indent=0, sort_keys=True))
+    write_atomic(config.cache_dir / MANIFEST, json.dumps(rendered.manifest | search, indent=0, sort_keys=True))
     if own_cache:
         save_cache(config, cache)
     articles = _articles(site)

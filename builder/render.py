@@ -139,7 +139,6 @@ class Rendered:
     pages: int                      # HTML pages in the site
     rendered: int                   # of which rendered now; the rest were unchanged
     manifest: dict[str, str]        # page path -> fingerprint, for the next build
-    search_changed: bool            # an article page changed, appeared or went: re-index search
 
 
 def _digest(*parts: object) -> str:
@@ -227,9 +226,4 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
     (out_dir / ".nojekyll").write_text("")  # GitHub Pages: serve the files as they are, no Jekyll
     if site.config.cname:
         (out_dir / "CNAME").write_text(site.config.cname + "\n", encoding="utf-8")
-    articles = {p: f for p, f in prints.items() if p.startswith("articles/")}
-    search = _digest(sorted(articles.items()), [(v.dossier.slug, [e.url for e in v.entries]) for v in site.dossiers])
-    return Rendered(len(pages), rendered, {**prints, SEARCH_KEY: search}, manifest.get(SEARCH_KEY) != search)
-
-
-SEARCH_KEY = "#search"
+    return Rendered(len(pages), rendered, prints)

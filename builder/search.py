@@ -2,20 +2,40 @@
 per dossier in `pagefind/dossiers/<slug>/` for the search page's dossier filter.
 
 Per-dossier bundles, not Pagefind filters: its filter index is not byte-identical between runs
-(Pagefind issue #638), and two builds of the same input must be."""
+(Pagefind issue #638), and two builds of the same input must be. A bundle whose pages are all
+unchanged is taken from the last build; the others are indexed side by side, one Pagefind per core.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Mapping, Sequence
 
 from builder.errors import BuilderError
 
 BUNDLE = "pagefind"
+
+
+def bundles(dossiers: Mapping[str, Sequence[str]]) -> dict[str, Sequence[str] | None]:
+    """Each bundle's folder (relative to the site) -> the pages it indexes, None for all of them.
+    `dossiers` maps each dossier slug to its article pages; an empty dossier has no bundle (Pagefind
+    refuses an empty site, and the search page offers only filled dossiers)."""
+    return {BUNDLE: None} | {f"{BUNDLE}/dossiers/{slug}": pages for slug, pages in dossiers.items() if pages}
+
+
+def digests(dossiers: Mapping[str, Sequence[str]], prints: Mapping[str, str]) -> dict[str, str]:
+    """Per bundle, a hash of what it indexes: its pages and their fingerprints."""
+    articles = sorted(p for p in prints if p.startswith("articles/"))
+    return {bundle: hashlib.sha256(repr([(p, prints[p]) for p in (articles if pages is None else pages)])
+                                   .encode("utf-8")).hexdigest()
+            for bundle, pages in bundles(dossiers).items()}
 
 
 def _pagefind(site: Path, output: Path) -> None:
@@ -30,16 +50,34 @@ def _pagefind(site: Path, output: Path) -> None:
                            " (is the 'pagefind[extended]' package installed?)"))
 
 
-def index_site(site_dir: Path, dossiers: Mapping[str, Sequence[str]]) -> None:
-    """Index `site_dir` (the wheel ships Pagefind's binary); `dossiers` maps each dossier slug to
-    its article pages, relative to `site_dir`."""
-    _pagefind(site_dir, site_dir / BUNDLE)
-    for slug, pages in dossiers.items():
-        if not pages:
-            continue  # Pagefind refuses an empty site; the search page offers only filled dossiers
-        with tempfile.TemporaryDirectory(prefix="pagefind-") as tmp:
-            for page in pages:  # hard links: the dossier's pages at their own paths, for free
-                link = Path(tmp, page)
-                link.parent.mkdir(parents=True, exist_ok=True)
-                os.link(site_dir / page, link)
-            _pagefind(Path(tmp), site_dir / BUNDLE / "dossiers" / slug)
+def _index(site_dir: Path, pages: Sequence[str] | None, output: Path) -> None:
+    if pages is None:
+        _pagefind(site_dir, output)
+        return
+    with tempfile.TemporaryDirectory(prefix="pagefind-") as tmp:
+        for page in pages:  # hard links: the dossier's pages at their own paths, for free
+            link = Path(tmp, page)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.link(site_dir / page, link)
+        _pagefind(Path(tmp), output)
+
+
+def index_site(site_dir: Path, dossiers: Mapping[str, Sequence[str]], reuse: Path | None = None,
+               unchanged: frozenset[str] = frozenset()) -> None:
+    """Write every bundle into `site_dir` (the wheel ships Pagefind's binary). The `unchanged`
+    bundles are hard-linked from the same place under `reuse`, the last site."""
+    wanted = bundles(dossiers)
+    fresh = {b: pages for b, pages in wanted.items() if reuse is None or b not in unchanged}
+    with tempfile.TemporaryDirectory(prefix="pagefind-out-") as tmp:
+        outputs = {bundle: Path(tmp, str(n)) for n, bundle in enumerate(fresh)}
+        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # Pagefind works mostly on one core
+            for done in [pool.submit(_index, site_dir, fresh[b], outputs[b]) for b in fresh]:
+                done.result()
+        for bundle in wanted:  # the site's bundle first: the dossiers' go inside it
+            target = site_dir / bundle
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if bundle in outputs:
+                shutil.move(outputs[bundle], target)
+            else:
+                shutil.copytree(reuse / bundle, target, copy_function=os.link,
+                                ignore=lambda folder, names: ["dossiers"] if Path(folder) == reuse / BUNDLE else [])

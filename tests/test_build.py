@@ -81,6 +81,20 @@ def test_edit_renders_only_affected_pages_and_equals_a_clean_build(repo_copy):
     assert story.exists()
 
 
+def test_an_edit_reindexes_only_the_search_bundles_holding_the_article(repo_copy):
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    bundles = repo_copy / "site" / "pagefind"
+    entry = {name: (bundles / name / "pagefind-entry.json").stat().st_ino
+             for name in (".", "dossiers/japan-rok", "dossiers/japan-dprk", "dossiers/ukraine-diplomacy")}
+    kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))  # japan-rok only
+    kishida.write_text(kishida.read_text().replace("whirlwind trip", "whirlwind visit"))
+    build(config, run_ingest=False)
+    again = {name: (bundles / name / "pagefind-entry.json").stat().st_ino for name in entry}
+    assert [name for name in entry if again[name] != entry[name]] == [".", "dossiers/japan-rok"]
+    assert tree(repo_copy / "site") == clean_build(repo_copy)
+
+
 def test_template_change_renders_everything(repo_copy):
     config = load_config(repo_copy / "config.yaml")
     build(config, run_ingest=False)
