@@ -28,6 +28,7 @@ from markupsafe import Markup
 from builder import feeds
 from builder.cache import Cache
 from builder.errors import BuilderError
+from builder.parallel import ordered
 from builder.text import slugify
 from builder.site import Site, last_updated
 
@@ -181,43 +182,73 @@ def fingerprints(site: Site, pages: list[Output]) -> dict[str, str]:
     return {o.path: _digest(shared, o.template, shown(o)) for o in pages}
 
 
+class _Pages:
+    """Renders pages of one site into a folder; forked, with the site model, into each worker."""
+
+    def __init__(self, site: Site, out_dir: Path, cache: Cache | None):
+        self.site, self.out_dir, self.cache = site, out_dir, cache
+        self.env: jinja2.Environment | None = None      # made once per process
+        self.root = absolute_root(site.config.base_url)
+        self.titles = {d.slug: d.title for d in site.config.dossiers}
+        self.common = {"site": site, "config": site.config, "dossiers": site.dossiers,
+                       "updated": last_updated(site)}
+
+    def render(self, batch: list[Output]) -> dict[str, str]:
+        """Write `batch`; returns the Markdown HTML it added to the cache (a worker's copy of the
+        cache is lost when it ends)."""
+        site, config = self.site, self.site.config
+        if self.env is None:
+            self.env = environment(config.templates_dir, config.base_url, self.cache)
+        known = len(self.cache.html) if self.cache else 0
+        for out in batch:
+            entry = out.page if out.template == "article.html" else None
+            title = getattr(getattr(out.page, "dossier", None), "title", None) or getattr(out.page, "name", None)
+            head = {
+                "page_path": _page_path(out),
+                "open_graph": feeds.open_graph(entry, self.root, _page_path(out), config.title,
+                                               config.description, title=title),
+                "json_ld": Markup(feeds.json_ld(entry, self.root, config.title, dossier_titles=self.titles))
+                if entry else None,
+            }
+            try:
+                html = self.env.get_template(out.template).render(page=out.page, **head, **self.common)
+            except jinja2.TemplateSyntaxError as exc:
+                raise BuilderError(f"template error: {exc.message}", exc.filename or exc.name, exc.lineno) from None
+            except jinja2.UndefinedError as exc:
+                raise BuilderError(f"template error while rendering {out.path}: {exc.message}",
+                                   config.templates_dir / out.template) from None
+            (self.out_dir / out.path).write_text(html, encoding="utf-8")
+        # Dicts keep insertion order: what this batch added comes last.
+        return dict(itertools.islice(self.cache.html.items(), known, None)) if self.cache else {}
+
+
+BATCH = 50  # pages a worker renders per task
+
+
 def render_site(site: Site, out_dir: Path, previous: Path | None = None,
                 manifest: dict[str, str] | None = None, cache: Cache | None = None) -> Rendered:
-    """Write every page, feed and asset into `out_dir` (an empty staging folder). A page whose
-    fingerprint is in `manifest` (the last build's) is hard-linked from `previous` (the last
-    site), not rendered again: its file is the same and is not rewritten. `cache` remembers
-    Markdown rendered to HTML."""
-    env = environment(site.config.templates_dir, site.config.base_url, cache)
+    """Write every page, feed and asset into `out_dir` (an empty staging folder), pages on all
+    cores. A page whose fingerprint is in `manifest` (the last build's) is hard-linked from
+    `previous` (the last site), not rendered again: its file is the same and is not rewritten.
+    `cache` remembers Markdown rendered to HTML."""
     root = absolute_root(site.config.base_url)
-    titles = {d.slug: d.title for d in site.config.dossiers}
-    common = {"site": site, "config": site.config, "dossiers": site.dossiers, "updated": last_updated(site)}
     pages = outputs(site)
     prints = fingerprints(site, pages)
     manifest = manifest or {}
-    rendered = 0
+    todo: list[Output] = []
     for out in pages:
         target = out_dir / out.path
         target.parent.mkdir(parents=True, exist_ok=True)
         if previous is not None and manifest.get(out.path) == prints[out.path] and (previous / out.path).is_file():
             os.link(previous / out.path, target)
-            continue
-        entry = out.page if out.template == "article.html" else None
-        title = getattr(getattr(out.page, "dossier", None), "title", None) or getattr(out.page, "name", None)
-        head = {
-            "page_path": _page_path(out),
-            "open_graph": feeds.open_graph(entry, root, _page_path(out), site.config.title,
-                                           site.config.description, title=title),
-            "json_ld": Markup(feeds.json_ld(entry, root, site.config.title, dossier_titles=titles)) if entry else None,
-        }
-        try:
-            html = env.get_template(out.template).render(page=out.page, **head, **common)
-        except jinja2.TemplateSyntaxError as exc:
-            raise BuilderError(f"template error: {exc.message}", exc.filename or exc.name, exc.lineno) from None
-        except jinja2.UndefinedError as exc:
-            raise BuilderError(f"template error while rendering {out.path}: {exc.message}",
-                               site.config.templates_dir / out.template) from None
-        target.write_text(html, encoding="utf-8")
-        rendered += 1
+        else:
+            todo.append(out)
+    batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
+    for added in ordered(_Pages.render, _Pages(site, out_dir, cache), batches, at_least=2, chunksize=1):
+        if cache is not None and added:
+            cache.html.update(added)
+            cache.changed = True
+    rendered = len(todo)
     for path, text in _machine_files(site, pages, root).items():
         (out_dir / path).write_text(text, encoding="utf-8")
     assets = site.config.templates_dir / "assets"

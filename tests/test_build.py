@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from builder.build import build
+from builder.cache import open_cache
 from builder.config import load_config
 
 
@@ -162,3 +163,20 @@ def test_a_sequence_of_edits_always_equals_a_clean_build(repo_copy, tmp_path):
         incremental = tree(repo_copy / "site")
         shutil.copytree(repo_copy, tmp_path / f"clean{n}", ignore=shutil.ignore_patterns("site", ".cache"))
         assert incremental == clean_build(tmp_path / f"clean{n}"), f"step {n}"
+
+
+def test_pages_rendered_on_all_cores_equal_a_single_process_build(project, monkeypatch):
+    from builder import render
+    for n in range(160):  # enough pages for several batches
+        path = project.root / "content" / "articles" / f"{2000 + n % 20}" / f"story-{n}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\ntitle: Story {n}\ndate: {2000 + n % 20}-01-{1 + n % 28:02d}\n"
+                        f"dossiers: [{['japan-dprk', 'japan-rok', 'ukraine-diplomacy'][n % 3]}]\n"
+                        f"people: [Person {n % 7} Name]\n---\n\n## Part {n}\n\nText *{n}* with a [link](https://example.org/{n}).\n")
+    config = project.config
+    build(config, run_ingest=False)
+    parallel = tree(project.root / "site")
+    cached = open_cache(config).html
+    assert len(cached) >= 160          # what the workers rendered reached the cache
+    monkeypatch.setattr(render, "BATCH", 10**6)   # one batch: no worker processes
+    assert clean_build(project.root) == parallel
