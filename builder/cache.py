@@ -1,6 +1,6 @@
-"""The persistent parse cache (`.cache/parsed.pickle`, git-ignored): each article file is read,
-parsed and filed, and each Markdown text rendered to HTML, once per change, across builds and
-`serve` sessions."""
+"""The persistent caches (git-ignored, under `.cache/`): each article file is read, parsed and
+filed, each Markdown text rendered to HTML, and each seed extracted, once per change, across builds
+and `serve` sessions."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from builder.config import Config
 from builder.content import Article
@@ -18,6 +18,8 @@ from builder.ledger import write_atomic
 from builder.stamp import CODE, RACY, stamp
 
 FILE = "parsed.pickle"
+
+T = TypeVar("T")
 
 Signature = tuple[int, int, int, int]   # size, mtime, ctime, inode
 
@@ -91,3 +93,41 @@ def save_cache(config: Config, cache: Cache) -> None:
         cache.changed = False
         config.cache_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(config.cache_dir / FILE, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class PerFile:
+    """Results computed from one file each (ingest's per-seed work), kept as one pickle per file in
+    `folder` for as long as the file's signature and `key` stay the same."""
+
+    def __init__(self, folder: Path, key: str):
+        self.folder, self.key = folder, key
+
+    def _entry(self, path: Path) -> Path:
+        return self.folder / (hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:24] + ".pickle")
+
+    def get(self, path: Path, compute: Callable[[Path], T]) -> T:
+        try:
+            sig = signature(path)
+        except OSError:
+            return compute(path)  # it says what is wrong with the file
+        entry = self._entry(path)
+        try:
+            with open(entry, "rb") as f:
+                key, kept_sig, value = pickle.load(f)
+            if sig is not None and (key, kept_sig) == (self.key, sig):
+                return value
+        except Exception:  # missing or damaged: compute afresh
+            pass
+        value = compute(path)
+        if sig is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(entry, pickle.dumps((self.key, sig, value), protocol=pickle.HIGHEST_PROTOCOL))
+        return value
+
+    def keep_only(self, paths: list[Path]) -> None:
+        """Forget the files not in `paths` (deleted seeds)."""
+        wanted = {self._entry(p).name for p in paths}
+        if self.folder.is_dir():
+            for entry in self.folder.iterdir():
+                if entry.name not in wanted:
+                    entry.unlink(missing_ok=True)

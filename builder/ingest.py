@@ -15,6 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from builder.cache import PerFile, cache_key
 from builder.classify import document, file_document
 from builder.config import Config
 from builder.content import ARTICLES, Article, Source, dump, sha256
@@ -334,6 +335,12 @@ class _Seed:
     note: str | None = None
 
 
+def _remembered(job: tuple[Config, PerFile], seed: Path) -> _Seed:
+    """What `_process` made of this seed when it was last ingested unchanged, or made now."""
+    config, results = job
+    return results.get(seed, lambda path: _process(config, path))
+
+
 def _process(config: Config, seed: Path) -> _Seed:
     """Read, split, clean, file, sketch and format one seed; only this dump's text is held meanwhile."""
     try:
@@ -355,6 +362,7 @@ def _process(config: Config, seed: Path) -> _Seed:
 
 
 PARALLEL_FROM = 16  # seeds; below this a process pool costs more than it saves
+SEEDS = "seeds"     # the folder under the cache folder with each seed's results
 
 
 def ingest(config: Config, seeds_dir: Path | None = None, content_dir: Path | None = None,
@@ -374,8 +382,12 @@ def ingest(config: Config, seeds_dir: Path | None = None, content_dir: Path | No
     # Seeds ingested before go first, so a story they hold keeps its file when a new dump repeats it.
     known = {entry.get("seed") for entry in run.ledger.values()}
     seeds = sorted(seeds_dir.glob("*.txt"), key=lambda p: (p.name not in known, p.name))
-    _apply(run, ordered(_process, config, seeds, at_least=PARALLEL_FROM))
+    # Seeds ingested before and unchanged since come from the cache: only their results are replayed.
+    results = PerFile(config.cache_dir / SEEDS, f"{cache_key(config)} {config.max_seed_bytes}")
+    _apply(run, ordered(_remembered, (config, results), seeds, at_least=PARALLEL_FROM))
     run.finish()
+    if seeds_dir == config.seeds_dir:
+        results.keep_only(seeds)
     return report
 
 

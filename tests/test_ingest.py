@@ -236,3 +236,32 @@ def test_changed_extraction_of_the_same_place_keeps_the_file(project):
     ingest(project.config)
     files = project.articles()
     assert list(files) == [before] and "A final paragraph" in files[before]
+
+
+def test_unchanged_seeds_are_replayed_from_the_cache_with_the_same_result(tmp_path, monkeypatch):
+    from builder import cache as cache_module
+    from builder.ingest import SEEDS
+    from tests.conftest import Project
+    monkeypatch.setattr(cache_module, "RACY", 0)   # trust the times of files written a moment ago
+    runs = []
+    for name in ("cached", "fresh"):
+        (tmp_path / name).mkdir()
+        project = Project(tmp_path / name)
+        project.seed("a.txt", dump(STORY))
+        project.seed("b.txt", dump(OTHER))
+        project.seed("c.txt", dump(STORY))                    # the same story again: merged into a.txt's
+        if name == "cached":
+            ingest(project.config)
+            kept = {p.name: p.stat().st_ino for p in (project.config.cache_dir / SEEDS).iterdir()}
+            assert len(kept) == 3
+            project.seed("b.txt", dump(OTHER, STORY))         # changed: extracted again
+            (project.root / "seeds" / "c.txt").unlink()       # gone: its cache entry too
+        else:
+            project.seed("b.txt", dump(OTHER, STORY))
+            (project.root / "seeds" / "c.txt").unlink()
+        ingest(project.config)
+        runs.append((project.articles(), (project.root / "content" / ".ingest-ledger.json").read_text()))
+        if name == "cached":
+            now = {p.name: p.stat().st_ino for p in (project.config.cache_dir / SEEDS).iterdir()}
+            assert len(now) == 2 and len(set(now.items()) & set(kept.items())) == 1   # a.txt's entry kept
+    assert runs[0] == runs[1]
