@@ -86,12 +86,13 @@ _RESERVED = frozenset("y n yes no on off true false null".split())
 
 def _scalar(value: Any) -> str:
     """One YAML scalar: plain where that is unambiguous, else a double-quoted (JSON) string."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, dt.date)):
-        return value.isoformat() if isinstance(value, dt.date) else repr(value)
+    if type(value) is not str:  # noqa: E721 -- most values are text: test for it first, and fast
+        if value is None:
+            return "null"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float, dt.date)):
+            return value.isoformat() if isinstance(value, dt.date) else repr(value)
     text = str(value)
     if _PLAIN.match(text) and text.casefold() not in _RESERVED and not text.endswith(" ") \
             and " #" not in text:

@@ -76,14 +76,15 @@ def read_seed(path: Path, max_bytes: int) -> tuple[str, str]:
 
 # --- from draft to article ---------------------------------------------------------------------
 
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?\w+;)")
-_MD_LINE_START = re.compile(r"^(#|[-+=>]|\d+[.)](?=\s|$))")
+_MD_INLINE = re.compile(r"[\\`*_\[\]<>|~]|&(?=#?\w+;)")
+_MD_LINE_START = re.compile(r"#|[-+=>]|\d+[.)](?=\s|$)")
 
 
 def escape_markdown(text: str) -> str:
     """Seed text as literal Markdown: no emphasis, links, HTML or block markers sneak in."""
-    text = _MD_INLINE.sub(lambda m: "\\" + (m.group(1) or "&"), text)
-    return _MD_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
+    text = _MD_INLINE.sub(r"\\\g<0>", text)
+    start = _MD_LINE_START.match(text)   # a block marker: escape its last character
+    return text if start is None else f"{text[:start.end() - 1]}\\{text[start.end() - 1:]}"
 
 
 def markdown_body(draft: Draft) -> str:
