@@ -3,6 +3,7 @@ folder, and swap that in for `site/` only when everything succeeded."""
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import shutil
@@ -16,7 +17,7 @@ from builder.config import Config
 from builder.ingest import Report, ingest
 from builder.ledger import LEDGER, write_atomic
 from builder.render import render_site
-from builder.search import digests, index_site
+from builder.search import digests, index_site, update_index
 from builder.site import Site, load_site
 from builder.stamp import last, save, stamp
 
@@ -104,25 +105,101 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     site = load_site(config, drafts=drafts, cache=cache)
     out.parent.mkdir(parents=True, exist_ok=True)
     manifest = _manifest(config)
-    previous = out if manifest else None
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        rendered = render_site(site, staging, previous, manifest, cache)
-        dossier_pages = {v.dossier.slug: [f"{e.url}index.html" for e in v.entries] for v in site.dossiers}
-        search = {f"#{bundle}": digest for bundle, digest in digests(dossier_pages, rendered.manifest).items()}
-        unchanged = frozenset(key[1:] for key, digest in search.items()
-                              if manifest.get(key) == digest and (out / key[1:]).is_dir())
-        index_site(staging, dossier_pages, previous, unchanged)
-        # Forget the old fingerprints first: a crash between swap and save must not trust them.
-        (config.cache_dir / MANIFEST).unlink(missing_ok=True)
-        swap_in(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+    layout = stamp([config.templates_dir], config, drafts)   # what decides the files besides pages
+    # Forget the old fingerprints first: a crash while the site changes must not trust them.
+    (config.cache_dir / MANIFEST).unlink(missing_ok=True)
+    if manifest.get(LAYOUT) == layout:
+        rendered, search = _update(site, out, manifest, cache)
+    else:
+        rendered, search = _replace(site, out, manifest, cache)
     config.cache_dir.mkdir(parents=True, exist_ok=True)
-    write_atomic(config.cache_dir / MANIFEST, json.dumps(rendered.manifest | search, indent=0, sort_keys=True))
+    write_atomic(config.cache_dir / MANIFEST,
+                 json.dumps(rendered.manifest | search | {LAYOUT: layout}, indent=0, sort_keys=True))
     if own_cache:
         save_cache(config, cache)
     articles = _articles(site)
     save(stamp_path, inputs, articles=articles, pages=rendered.pages)
     return Result(site, report, articles, rendered.pages, rendered.rendered, time.perf_counter() - started)
+
+
+LAYOUT = "#layout"
+
+
+def _search_plan(site: Site, out: Path, manifest: dict[str, str], prints: dict[str, str]) -> tuple:
+    """Each dossier's article pages, each search bundle's digest (manifest keys), and the bundles
+    whose digest is unchanged since the last build."""
+    dossier_pages = {v.dossier.slug: [f"{e.url}index.html" for e in v.entries] for v in site.dossiers}
+    search = {f"#{bundle}": digest for bundle, digest in digests(dossier_pages, prints).items()}
+    unchanged = frozenset(key[1:] for key, digest in search.items()
+                          if manifest.get(key) == digest and (out / key[1:]).is_dir())
+    return dossier_pages, search, unchanged
+
+
+def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> tuple:
+    """A new site beside the old one, unchanged pages hard-linked from it, swapped in whole: for a
+    first build, or when templates or config change what the site is made of."""
+    previous = out if manifest else None
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        rendered = render_site(site, staging, previous, manifest, cache)
+        dossier_pages, search, unchanged = _search_plan(site, out, manifest, rendered.manifest)
+        index_site(staging, dossier_pages, previous, unchanged)
+        swap_in(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return rendered, search
+
+
+def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> tuple:
+    """The changed pages and files only, each moved into the site (atomically, one by one) once all
+    are rendered; search re-indexed after. Any failure puts every file back as it was."""
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
+        staging, backup = Path(tmp, "new"), Path(tmp, "old")
+        staging.mkdir()
+        backup.mkdir()
+        rendered = render_site(site, staging, None, manifest, cache, assets=False)
+        removed = [path for path in manifest if not path.startswith("#") and path not in rendered.manifest]
+        undo = _commit(staging, out, removed, backup)
+        try:
+            dossier_pages, search, unchanged = _search_plan(site, out, manifest, rendered.manifest)
+            update_index(out, dossier_pages, unchanged)
+        except BaseException:
+            for target, saved in reversed(undo):
+                if saved is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    os.replace(saved, target)
+            raise
+    for path in removed:  # their folders too, once empty
+        folder = (out / path).parent
+        while folder != out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return rendered, search
+
+
+def _commit(staging: Path, out: Path, removed: list[str], backup: Path) -> list[tuple[Path, Path | None]]:
+    """Move each file of `staging` into `out` unless the same bytes are there, and the `removed`
+    pages out of it into `backup`; returns (file, its old copy or None) to undo it."""
+    undo: list[tuple[Path, Path | None]] = []
+    for folder, _, names in os.walk(staging):
+        for name in names:
+            new = Path(folder, name)
+            target = out / new.relative_to(staging)
+            saved = None
+            if target.exists():
+                if filecmp.cmp(new, target, shallow=False):
+                    continue   # unchanged files are not rewritten
+                saved = backup / str(len(undo))
+                os.link(target, saved)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(new, target)
+            undo.append((target, saved))
+    for path in removed:
+        if (out / path).exists():
+            saved = backup / str(len(undo))
+            os.replace(out / path, saved)
+            undo.append((out / path, saved))
+    return undo

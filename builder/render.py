@@ -226,20 +226,23 @@ BATCH = 50  # pages a worker renders per task
 
 
 def render_site(site: Site, out_dir: Path, previous: Path | None = None,
-                manifest: dict[str, str] | None = None, cache: Cache | None = None) -> Rendered:
-    """Write every page, feed and asset into `out_dir` (an empty staging folder), pages on all
-    cores. A page whose fingerprint is in `manifest` (the last build's) is hard-linked from
-    `previous` (the last site), not rendered again: its file is the same and is not rewritten.
-    `cache` remembers Markdown rendered to HTML."""
+                manifest: dict[str, str] | None = None, cache: Cache | None = None,
+                assets: bool = True) -> Rendered:
+    """Write the pages, feeds and (with `assets`) assets into `out_dir`, an empty staging folder;
+    pages on all cores. A page whose fingerprint is in `manifest` (the last build's) is not
+    rendered again: it is hard-linked from `previous` (the last site), or, without `previous`, left
+    out, the page in the site being current. `cache` remembers Markdown rendered to HTML."""
     root = absolute_root(site.config.base_url)
     pages = outputs(site)
     prints = fingerprints(site, pages)
     manifest = manifest or {}
     todo: list[Output] = []
     for out in pages:
+        if manifest.get(out.path) == prints[out.path] and previous is None:
+            continue
         target = out_dir / out.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if previous is not None and manifest.get(out.path) == prints[out.path] and (previous / out.path).is_file():
+        if manifest.get(out.path) == prints[out.path] and (previous / out.path).is_file():
             os.link(previous / out.path, target)
         else:
             todo.append(out)
@@ -250,10 +253,11 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
             cache.changed = True
     rendered = len(todo)
     for path, text in _machine_files(site, pages, root).items():
+        (out_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (out_dir / path).write_text(text, encoding="utf-8")
-    assets = site.config.templates_dir / "assets"
-    if assets.is_dir():
-        shutil.copytree(assets, out_dir / "assets")
+    folder = site.config.templates_dir / "assets"
+    if assets and folder.is_dir():
+        shutil.copytree(folder, out_dir / "assets")
     (out_dir / ".nojekyll").write_text("")  # GitHub Pages: serve the files as they are, no Jekyll
     if site.config.cname:
         (out_dir / "CNAME").write_text(site.config.cname + "\n", encoding="utf-8")

@@ -62,17 +62,24 @@ def _index(site_dir: Path, pages: Sequence[str] | None, output: Path) -> None:
         _pagefind(Path(tmp), output)
 
 
+def _index_all(site_dir: Path, jobs: Mapping[str, Sequence[str] | None], tmp: Path) -> dict[str, Path]:
+    """Run Pagefind for each bundle of `jobs` side by side (it works mostly on one core); returns
+    the folder under `tmp` each bundle was written to."""
+    outputs = {bundle: tmp / str(n) for n, bundle in enumerate(jobs)}
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        for done in [pool.submit(_index, site_dir, jobs[b], outputs[b]) for b in jobs]:
+            done.result()
+    return outputs
+
+
 def index_site(site_dir: Path, dossiers: Mapping[str, Sequence[str]], reuse: Path | None = None,
                unchanged: frozenset[str] = frozenset()) -> None:
-    """Write every bundle into `site_dir` (the wheel ships Pagefind's binary). The `unchanged`
-    bundles are hard-linked from the same place under `reuse`, the last site."""
+    """Write every bundle into `site_dir`, a new site (the wheel ships Pagefind's binary). The
+    `unchanged` bundles are hard-linked from the same place under `reuse`, the last site."""
     wanted = bundles(dossiers)
     fresh = {b: pages for b, pages in wanted.items() if reuse is None or b not in unchanged}
     with tempfile.TemporaryDirectory(prefix="pagefind-out-") as tmp:
-        outputs = {bundle: Path(tmp, str(n)) for n, bundle in enumerate(fresh)}
-        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # Pagefind works mostly on one core
-            for done in [pool.submit(_index, site_dir, fresh[b], outputs[b]) for b in fresh]:
-                done.result()
+        outputs = _index_all(site_dir, fresh, Path(tmp))
         for bundle in wanted:  # the site's bundle first: the dossiers' go inside it
             target = site_dir / bundle
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -81,3 +88,32 @@ def index_site(site_dir: Path, dossiers: Mapping[str, Sequence[str]], reuse: Pat
             else:
                 shutil.copytree(reuse / bundle, target, copy_function=os.link,
                                 ignore=lambda folder, names: ["dossiers"] if Path(folder) == reuse / BUNDLE else [])
+
+
+def update_index(site_dir: Path, dossiers: Mapping[str, Sequence[str]], unchanged: frozenset[str]) -> None:
+    """Re-index the bundles of `site_dir`, a live site, that are not `unchanged`: all are indexed
+    first, then each is swapped in whole, so a failure changes nothing and a reader sees a bundle
+    old or new, never half."""
+    wanted = bundles(dossiers)
+    fresh = {b: pages for b, pages in wanted.items() if b not in unchanged}
+    root = site_dir / BUNDLE
+    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site_dir.parent) as tmp:  # renames stay on one disk
+        outputs = _index_all(site_dir, fresh, Path(tmp))
+        old = Path(tmp, "old")
+        old.mkdir()
+        if BUNDLE in outputs:  # the dossiers' bundles live inside the site's: carry them over
+            if (root / "dossiers").is_dir():
+                os.replace(root / "dossiers", outputs[BUNDLE] / "dossiers")
+            if root.exists():
+                os.replace(root, old / BUNDLE)
+            os.replace(outputs.pop(BUNDLE), root)
+        kept = root / "dossiers"
+        for folder in (kept.iterdir() if kept.is_dir() else ()):
+            if f"{BUNDLE}/dossiers/{folder.name}" not in wanted:   # the dossier is empty now
+                os.replace(folder, old / f"gone-{folder.name}")
+        for n, (bundle, output) in enumerate(outputs.items()):
+            target = site_dir / bundle
+            if target.exists():
+                os.replace(target, old / str(n))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(output, target)
