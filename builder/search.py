@@ -31,8 +31,9 @@ def bundles(dossiers: Mapping[str, Sequence[str]]) -> dict[str, Sequence[str] | 
 
 
 def digests(dossiers: Mapping[str, Sequence[str]], prints: Mapping[str, str]) -> dict[str, str]:
-    """Per bundle, a hash of what it indexes: its pages and their fingerprints."""
-    articles = sorted(p for p in prints if p.startswith("articles/"))
+    """Per bundle, a hash of what it indexes: its pages and their fingerprints. Pagefind indexes
+    only the article pages (they mark their body for it), or, on a site without any, every page."""
+    articles = sorted(p for p in prints if p.startswith("articles/")) or sorted(prints)
     return {bundle: hashlib.sha256(repr([(p, prints[p]) for p in (articles if pages is None else pages)])
                                    .encode("utf-8")).hexdigest()
             for bundle, pages in bundles(dossiers).items()}
