@@ -18,7 +18,7 @@ from pathlib import Path
 from builder.cache import PerFile, cache_key
 from builder.classify import document, file_document
 from builder.config import Config
-from builder.content import ARTICLES, Article, Source, dump, sha256
+from builder.content import ARTICLES, Article, Source, dump, parse_article, sha256
 from builder.errors import BuilderError
 from builder.extract import Draft, extract
 from builder.ledger import load_ledger, save_ledger, write_atomic
@@ -216,10 +216,14 @@ class _Writer:
         self.room = threading.BoundedSemaphore(backlog)   # texts held in memory at once
         self.pending: dict[Path, Future] = {}
 
-    def write(self, path: Path, text: str) -> None:
+    def wait(self, path: Path) -> None:
+        """Until the last write of `path` given is done."""
         earlier = self.pending.pop(path, None)
         if earlier is not None:
             earlier.result()
+
+    def write(self, path: Path, text: str) -> None:
+        self.wait(path)
         self.room.acquire()
         future = self.pool.submit(write_atomic, path, text)
         future.add_done_callback(lambda _: self.room.release())
@@ -240,7 +244,7 @@ class _Run:
     def __init__(self, config: Config, content_dir: Path, dry_run: bool, report: Report):
         self.config, self.content_dir, self.dry_run, self.report = config, content_dir, dry_run, report
         self.stories = _Stories()
-        self.written_this_run: dict[str, Article] = {}   # id -> what this run wrote or would write
+        self.written_this_run: dict[str, Path] = {}      # id -> path this run wrote or would write
         self.writer = _Writer()
         self.protect_all = False
         try:
@@ -294,19 +298,25 @@ class _Run:
 
     def merge(self, ident: str, source: Source) -> None:
         """The same story again: add `source` to the article already written for it."""
-        article = self.written_this_run.get(ident)
-        if article is None:
+        path = self.written_this_run.get(ident)
+        if path is None:
             return  # its file is the curator's now (edited or deleted): left as they have it
+        full = self.content_dir / path
+        self.writer.wait(full)
+        if self.dry_run and not full.exists():
+            return
+        # Read back, not kept from the write: memory stays flat however many articles a run writes.
+        article = parse_article(full.read_text(encoding="utf-8"), full, path)
         if source == article.source or source in article.other_sources:
             return
         merged = replace(article, other_sources=article.other_sources + (source,))
-        self.write(merged, dump(merged), None)
+        self.write(merged, dump(merged), full.read_bytes())
 
     def write(self, article: Article, text: str, current: bytes | None) -> None:
         """Write `text` as `article`'s file unless `current`, its bytes on disk, already hold it."""
         full = self.content_dir / article.path
         again = article.id in self.written_this_run  # a merge: the file is already counted
-        self.written_this_run[article.id] = article
+        self.written_this_run[article.id] = article.path
         data = text.encode("utf-8")
         if current == data:
             self.report.unchanged += not again
