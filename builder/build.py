@@ -1,5 +1,8 @@
-"""The build: ingest the seeds, load `content/` into the Site model, render it into a staging
-folder, and swap that in for `site/` only when everything succeeded."""
+"""The build: ingest the seeds, load `content/` into the Site model, render what changed, and put
+it in `site/` only when everything succeeded.
+
+The stages are imported when a build needs them: a build with nothing to do must not pay for
+loading Jinja, markdown-it and the extractor (a third of a second)."""
 
 from __future__ import annotations
 
@@ -11,15 +14,16 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from builder.cache import Cache, open_cache, save_cache
 from builder.config import Config
-from builder.ingest import Report, ingest
 from builder.ledger import LEDGER, write_atomic
-from builder.render import render_site
-from builder.search import digests, index_site, update_index
-from builder.site import Site, load_site
 from builder.stamp import last, save, stamp
+
+if TYPE_CHECKING:
+    from builder.cache import Cache
+    from builder.ingest import Report
+    from builder.site import Site
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ BUILD_STAMP = "build-stamp.json"
 def _ingest(config: Config) -> Report | None:
     """Ingest, unless the seeds, the ledger, config and code are as the last clean run left them:
     then it would write nothing (curators' edits and deletions stay theirs either way)."""
+    from builder.ingest import ingest
     path = config.cache_dir / INGEST_STAMP
     before = stamp([config.seeds_dir, config.content_dir / LEDGER, config.path], config)
     if last(path).get("stamp") == before:
@@ -100,6 +105,8 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
         return Result(None, report, previous_build.get("articles", ""), previous_build.get("pages", 0), 0,
                       time.perf_counter() - started)
     stamp_path.unlink(missing_ok=True)
+    from builder.cache import open_cache, save_cache
+    from builder.site import load_site
     own_cache = cache is None
     cache = cache or open_cache(config)
     site = load_site(config, drafts=drafts, cache=cache)
@@ -128,6 +135,7 @@ LAYOUT = "#layout"
 def _search_plan(site: Site, out: Path, manifest: dict[str, str], prints: dict[str, str]) -> tuple:
     """Each dossier's article pages, each search bundle's digest (manifest keys), and the bundles
     whose digest is unchanged since the last build."""
+    from builder.search import digests
     dossier_pages = {v.dossier.slug: [f"{e.url}index.html" for e in v.entries] for v in site.dossiers}
     search = {f"#{bundle}": digest for bundle, digest in digests(dossier_pages, prints).items()}
     unchanged = frozenset(key[1:] for key, digest in search.items()
@@ -138,6 +146,8 @@ def _search_plan(site: Site, out: Path, manifest: dict[str, str], prints: dict[s
 def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> tuple:
     """A new site beside the old one, unchanged pages hard-linked from it, swapped in whole: for a
     first build, or when templates or config change what the site is made of."""
+    from builder.render import render_site
+    from builder.search import index_site
     previous = out if manifest else None
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -154,6 +164,8 @@ def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> t
 def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> tuple:
     """The changed pages and files only, each moved into the site (atomically, one by one) once all
     are rendered; search re-indexed after. Any failure puts every file back as it was."""
+    from builder.render import render_site
+    from builder.search import update_index
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
         staging, backup = Path(tmp, "new"), Path(tmp, "old")
         staging.mkdir()
