@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -182,11 +183,15 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None) 
                 neighbours=_neighbours(views), related=_related(entries, people), **counts)
 
 
+# The same few hundred names recur in thousands of articles: slug each once.
+_person_slug = functools.lru_cache(maxsize=1 << 16)(slugify)
+
+
 def _people(entries: list[Entry]) -> tuple[Person, ...]:
     by_slug: dict[str, tuple[str, list[Entry]]] = {}
     for entry in entries:
         for name in entry.article.people:
-            by_slug.setdefault(slugify(name), (name, []))[1].append(entry)
+            by_slug.setdefault(_person_slug(name), (name, []))[1].append(entry)
     return tuple(Person(name, slug, tuple(found)) for slug, (name, found) in
                  sorted(by_slug.items(), key=lambda kv: (kv[1][0].casefold(), kv[0])))
 
@@ -209,7 +214,7 @@ def _neighbours(views: tuple[DossierView, ...]) -> dict[str, tuple[Neighbours, .
 
 
 RELATED = 5
-NEARBY = 25     # candidates per shared person: the articles this close to it in that person's timeline
+NEARBY = 10     # candidates per shared person: the articles this close to it in that person's timeline
 
 
 def _related(entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tuple[Entry, ...]]:
@@ -224,7 +229,7 @@ def _related(entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tupl
     for entry in entries:
         here, mine = rank[entry.url], dossiers[entry.url]
         shared: dict[str, int] = {}
-        for slug in {slugify(name) for name in entry.article.people}:
+        for slug in {_person_slug(name) for name in entry.article.people}:
             at = place[(slug, entry.url)]
             for other in timelines[slug][max(0, at - NEARBY):at + NEARBY + 1]:
                 if other.url != entry.url and mine & dossiers[other.url]:
