@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -15,22 +14,16 @@ from typing import Callable, TypeVar
 from builder.config import Config
 from builder.content import Article
 from builder.ledger import write_atomic
-from builder.stamp import CODE, RACY, stamp
+from builder.stamp import Signature, racy, signature, stamp
 
 FILE = "parsed.pickle"
 
 T = TypeVar("T")
 
-Signature = tuple[int, int, int, int]   # size, mtime, ctime, inode
-
-
-def signature(path: Path) -> Signature | None:
-    """What changes whenever the file does; None for a file written too recently to trust its
-    times (they tick only every few milliseconds), which is then read again."""
+def trusted(path: Path) -> Signature | None:
+    """The file's signature; None for a file changed too lately to trust it, which is read again."""
     st = os.stat(path)
-    if max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - RACY:
-        return None
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+    return None if racy(st) else signature(st)
 
 
 @dataclass
@@ -73,7 +66,7 @@ class Cache:
 
 def cache_key(config: Config) -> str:
     """Entries hold for this code and these filing rules; anything else starts afresh."""
-    return stamp([CODE], config.dossiers, config.title_weight)
+    return stamp([], config.dossiers, config.title_weight)   # a stamp always covers the code
 
 
 def open_cache(config: Config) -> Cache:
@@ -107,7 +100,7 @@ class PerFile:
 
     def get(self, path: Path, compute: Callable[[Path], T]) -> T:
         try:
-            sig = signature(path)
+            sig = trusted(path)
         except OSError:
             return compute(path)  # it says what is wrong with the file
         entry = self._entry(path)

@@ -8,12 +8,13 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from builder.cache import Cache, Signature, signature
+from builder.cache import Cache, trusted
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
 from builder.content import DOSSIERS, Article, Page, article_files, read_article, read_page
 from builder.errors import BuilderError, BuilderErrors
 from builder.parallel import ordered
+from builder.stamp import Signature
 from builder.text import slugify
 
 
@@ -115,9 +116,10 @@ def _articles(config: Config, cache: Cache, errors: list[BuilderError]) -> list[
     """Every article file, from the cache where unchanged, the rest parsed on all cores."""
     articles: dict[Path, Article] = {}
     todo: list[tuple[Path, Signature | None]] = []
-    for rel in article_files(config.content_dir):
+    files = article_files(config.content_dir)
+    for rel in files:
         try:
-            sig = signature(config.content_dir / rel)
+            sig = trusted(config.content_dir / rel)
         except OSError:
             sig = None   # reading it says what is wrong
         found = cache.article(rel.as_posix(), sig)
@@ -132,7 +134,7 @@ def _articles(config: Config, cache: Cache, errors: list[BuilderError]) -> list[
             articles[rel] = result
             cache.keep(rel.as_posix(), sig, result)
     cache.forget_unseen()
-    return [articles[rel] for rel in sorted(articles)]
+    return [articles[rel] for rel in files if rel in articles]
 
 
 def load_site(config: Config, drafts: bool = False, cache: Cache | None = None) -> Site:

@@ -15,15 +15,26 @@ from builder.ledger import write_atomic
 CODE = Path(__file__).resolve().parent
 
 
-RACY = 3 * 10**9  # ns: file times tick only every few milliseconds, so recent files are hashed
+RACY = 3 * 10**9  # ns: file times tick only every few milliseconds (seconds on some disks)
+
+Signature = tuple[int, int, int, int]   # size, mtime, ctime, inode
 
 
-def _file(path: str, st: os.stat_result, recent: int) -> tuple:
-    """Size, times and inode: any write changes ctime, which no tool can set back. Two writes of
-    the same size within one clock tick look alike, so a file changed lately adds its hash
-    (git's "racy clean" problem)."""
-    sig: tuple = (path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-    if max(st.st_mtime_ns, st.st_ctime_ns) >= recent:
+def signature(st: os.stat_result) -> Signature:
+    """What changes whenever the file does: any write changes ctime, which no tool can set back."""
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def racy(st: os.stat_result, now: int | None = None) -> bool:
+    """Changed too lately for its signature to be trusted: two writes of the same size within one
+    clock tick look alike (git's "racy clean" problem)."""
+    return max(st.st_mtime_ns, st.st_ctime_ns) >= (now or time.time_ns()) - RACY
+
+
+def _file(path: str, st: os.stat_result, now: int) -> tuple:
+    """The file's signature, and its hash when the signature is not to be trusted yet."""
+    sig: tuple = (path, *signature(st))
+    if racy(st, now):
         try:
             sig += (hashlib.sha256(Path(path).read_bytes()).hexdigest(),)
         except OSError:
@@ -31,20 +42,20 @@ def _file(path: str, st: os.stat_result, recent: int) -> tuple:
     return sig
 
 
-def _files(root: Path, out: list[tuple], recent: int) -> None:
+def _files(root: Path, out: list[tuple], now: int) -> None:
     try:
         entries = list(os.scandir(root))
     except (FileNotFoundError, NotADirectoryError):
         if root.exists():
-            out.append(_file(str(root), root.stat(), recent))
+            out.append(_file(str(root), root.stat(), now))
         return
     for entry in entries:
         if entry.is_dir():
             if entry.name != "__pycache__":
-                _files(Path(entry.path), out, recent)
+                _files(Path(entry.path), out, now)
             continue
         try:
-            out.append(_file(entry.path, entry.stat(), recent))
+            out.append(_file(entry.path, entry.stat(), now))
         except FileNotFoundError:  # a dangling link: the step reading it reports it
             out.append((entry.path, -1))
 
@@ -52,9 +63,9 @@ def _files(root: Path, out: list[tuple], recent: int) -> None:
 def stamp(paths: list[Path], *values: Any) -> str:
     """The hash of the files under `paths` (and the builder's code) together with `values`."""
     found: list[tuple] = []
-    recent = time.time_ns() - RACY
+    now = time.time_ns()
     for path in [*paths, CODE]:
-        _files(path, found, recent)
+        _files(path, found, now)
     found.sort()
     return hashlib.sha256(repr((found, values)).encode("utf-8")).hexdigest()
 

@@ -193,7 +193,7 @@ from pathlib import Path  # noqa: E402
 from hypothesis import HealthCheck, settings, strategies as st  # noqa: E402
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule  # noqa: E402
 
-from builder import cache as cache_module, stamp as stamp_module  # noqa: E402
+from builder import stamp as stamp_module  # noqa: E402
 from tests.conftest import Project  # noqa: E402
 
 DOSSIER_SLUGS = ("japan-dprk", "japan-rok", "ukraine-diplomacy")
@@ -262,12 +262,12 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
         self.memory = open_cache(self.config)    # what `serve` keeps between rebuilds
         self.articles: dict[str, dict] = {}       # path under content/ -> front matter and body
         self.serial = 0
-        self.racy = (cache_module.RACY, stamp_module.RACY)
+        self.racy = stamp_module.RACY
         if self.trusted_times:
-            cache_module.RACY = stamp_module.RACY = 0
+            stamp_module.RACY = 0
 
     def teardown(self):
-        cache_module.RACY, stamp_module.RACY = self.racy
+        stamp_module.RACY = self.racy
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- writing files
@@ -385,7 +385,7 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
 
 
 class TrustedTimesMachine(IncrementalBuildMachine):
-    """The same with file times trusted at once (`RACY` 0 in cache and stamp): the signature path
+    """The same with file times trusted at once (`RACY` 0): the signature path
     (size, mtime, ctime, inode) with no hashing of recent files; every edit changes the size."""
     trusted_times = True
 

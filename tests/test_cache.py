@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from builder import cache as cache_module
+from builder import stamp as stamp_module
 from builder.build import build
-from builder.cache import FILE, Cache, open_cache, signature
+from builder.cache import FILE, Cache, open_cache, trusted
 from builder.config import load_config
 from builder.site import load_site
 
@@ -16,7 +16,7 @@ from builder.site import load_site
 def trust_times(monkeypatch):
     """Trust files written a moment ago (normally the last few seconds are re-read), so a test
     need not wait for its files to age."""
-    monkeypatch.setattr(cache_module, "RACY", 0)
+    monkeypatch.setattr(stamp_module, "RACY", 0)
 
 
 def test_unchanged_articles_come_from_the_cache_and_an_edit_is_parsed_again(repo_copy, trust_times):
@@ -33,9 +33,9 @@ def test_unchanged_articles_come_from_the_cache_and_an_edit_is_parsed_again(repo
 def test_a_file_saved_a_moment_ago_is_not_trusted(tmp_path, monkeypatch):
     path = tmp_path / "a.md"
     path.write_text("x")
-    assert signature(path) is None
-    monkeypatch.setattr(cache_module, "RACY", 0)
-    assert signature(path) is not None
+    assert trusted(path) is None
+    monkeypatch.setattr(stamp_module, "RACY", 0)
+    assert trusted(path) is not None
 
 
 def test_the_cache_survives_between_builds_and_a_damaged_one_is_ignored(repo_copy, trust_times):

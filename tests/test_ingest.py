@@ -239,10 +239,10 @@ def test_changed_extraction_of_the_same_place_keeps_the_file(project):
 
 
 def test_unchanged_seeds_are_replayed_from_the_cache_with_the_same_result(tmp_path, monkeypatch):
-    from builder import cache as cache_module
+    from builder import stamp as stamp_module
     from builder.ingest import SEEDS
     from tests.conftest import Project
-    monkeypatch.setattr(cache_module, "RACY", 0)   # trust the times of files written a moment ago
+    monkeypatch.setattr(stamp_module, "RACY", 0)   # trust the times of files written a moment ago
     runs = []
     for name in ("cached", "fresh"):
         (tmp_path / name).mkdir()
