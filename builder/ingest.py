@@ -306,11 +306,12 @@ class _Run:
         if self.dry_run and not full.exists():
             return
         # Read back, not kept from the write: memory stays flat however many articles a run writes.
-        article = parse_article(full.read_text(encoding="utf-8"), full, path)
+        data = full.read_bytes()
+        article = parse_article(data.decode("utf-8"), full, path)
         if source == article.source or source in article.other_sources:
             return
         merged = replace(article, other_sources=article.other_sources + (source,))
-        self.write(merged, dump(merged), full.read_bytes())
+        self.write(merged, dump(merged), data)
 
     def write(self, article: Article, text: str, current: bytes | None) -> None:
         """Write `text` as `article`'s file unless `current`, its bytes on disk, already hold it."""

@@ -238,11 +238,12 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
     manifest = manifest or {}
     todo: list[Output] = []
     for out in pages:
-        if manifest.get(out.path) == prints[out.path] and previous is None:
+        unchanged = manifest.get(out.path) == prints[out.path]
+        if unchanged and previous is None:
             continue
         target = out_dir / out.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if manifest.get(out.path) == prints[out.path] and (previous / out.path).is_file():
+        if unchanged and (previous / out.path).is_file():
             os.link(previous / out.path, target)
         else:
             todo.append(out)
