@@ -47,7 +47,7 @@ class Cache:
     def markdown(self, render: Callable[[str], str]) -> Callable[[str], str]:
         """`render` remembered by the text's hash."""
         def cached(text: str) -> str:
-            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            digest = _digest(text)
             html = self.html.get(digest)
             if html is None:
                 html = self.html[digest] = render(text)
@@ -56,12 +56,21 @@ class Cache:
         return cached
 
     def forget_unseen(self) -> None:
-        """Drop the articles no longer in content/ (kept HTML is shared and small)."""
+        """Drop the articles no longer in content/; and, once the HTML has grown to twice what the
+        articles need (every edit leaves its old HTML behind), the HTML of no current article."""
         gone = self.articles.keys() - self._seen
         for rel in gone:
             del self.articles[rel]
         self.changed |= bool(gone)
         self._seen = set()
+        if len(self.html) > 2 * len(self.articles) + 64:
+            live = {_digest(article.body) for _, article in self.articles.values()}
+            self.html = {digest: html for digest, html in self.html.items() if digest in live}
+            self.changed = True
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def cache_key(config: Config) -> str:

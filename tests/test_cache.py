@@ -58,3 +58,14 @@ def test_changed_dossier_queries_refile_articles_that_leave_filing_to_them(repo_
     config = load_config(repo_copy / "config.yaml")
     build(config, run_ingest=False)
     assert "japan-dprk" not in open_cache(config).articles["articles/manual.md"][1].dossiers
+
+
+def test_html_no_article_renders_to_any_more_is_dropped_once_it_piles_up(repo_copy, trust_times):
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    cache = open_cache(config)
+    live = dict(cache.html)
+    cache.html.update({f"stale-{n}": "<p>old</p>" for n in range(200)})   # what many edits leave
+    load_site(config, cache=cache)
+    assert not any(key.startswith("stale-") for key in cache.html)
+    assert len(cache.html) >= len(cache.articles) - 3 and set(cache.html) <= set(live)
