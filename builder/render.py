@@ -196,7 +196,7 @@ class _Pages:
     def render(self, batch: list[Output]) -> dict[str, str]:
         """Write `batch`; returns the Markdown HTML it added to the cache (a worker's copy of the
         cache is lost when it ends)."""
-        site, config = self.site, self.site.config
+        config = self.site.config
         if self.env is None:
             self.env = environment(config.templates_dir, config.base_url, self.cache)
         known = len(self.cache.html) if self.cache else 0

@@ -411,3 +411,25 @@ def test_a_site_without_articles_reindexes_search_when_a_page_changes():
         state.rebuild(in_memory=False)
     finally:
         state.teardown()
+
+
+def test_a_failed_update_puts_every_file_back(repo_copy, monkeypatch):
+    from builder import search
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    before = tree(repo_copy / "site")
+    kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    kishida.write_text(kishida.read_text().replace("whirlwind trip", "whirlwind visit"))
+    abe = next((repo_copy / "content" / "articles").rglob("after-elections-win*.md"))
+    abe.unlink()
+
+    def broken(site, output):  # the search indexer fails after the pages were moved in
+        raise BuilderError("search index: Pagefind failed")
+    monkeypatch.setattr(search, "_pagefind", broken)
+    with pytest.raises(BuilderError):
+        build(config, run_ingest=False)
+    assert tree(repo_copy / "site") == before
+    monkeypatch.undo()
+    build(config, run_ingest=False)
+    assert tree(repo_copy / "site") == clean_build(repo_copy)
+    assert not any((repo_copy / "site" / "articles" / "2017").glob("after-elections-win*"))  # its folder went too
