@@ -23,6 +23,7 @@ from builder.stamp import last, save, stamp
 if TYPE_CHECKING:
     from builder.cache import Cache
     from builder.ingest import Report
+    from builder.render import Rendered
     from builder.site import Site
 
 
@@ -134,28 +135,23 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
 LAYOUT = "#layout"
 
 
-def _search_plan(site: Site, out: Path, manifest: dict[str, str], prints: dict[str, str]) -> tuple:
-    """Each dossier's article pages, each search bundle's digest (manifest keys), and the bundles
-    whose digest is unchanged since the last build."""
-    from builder.search import digests
-    dossier_pages = {v.dossier.slug: [f"{e.url}index.html" for e in v.entries] for v in site.dossiers}
-    search = {f"#{bundle}": digest for bundle, digest in digests(dossier_pages, prints).items()}
-    unchanged = frozenset(key[1:] for key, digest in search.items()
-                          if manifest.get(key) == digest and (out / key[1:]).is_dir())
-    return dossier_pages, search, unchanged
+def _index(site: Site, rendered: Rendered, staging: Path, out: Path, manifest: dict[str, str],
+           link: bool) -> dict[str, str]:
+    """The search index's changed files into `staging`; returns its manifest entries."""
+    from builder.search import write_index
+    return write_index(site.entries, {v.dossier.slug: v.entries for v in site.dossiers}, rendered.articles,
+                       staging, out if manifest else None, manifest, link)
 
 
 def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> tuple:
     """A new site beside the old one, unchanged pages hard-linked from it, swapped in whole: for a
     first build, or when templates or config change what the site is made of."""
     from builder.render import render_site
-    from builder.search import index_site
     previous = out if manifest else None
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         rendered = render_site(site, staging, previous, manifest, cache)
-        dossier_pages, search, unchanged = _search_plan(site, out, manifest, rendered.manifest)
-        index_site(staging, dossier_pages, previous, unchanged)
+        search = _index(site, rendered, staging, out, manifest, link=True)
         swap_in(staging, out)
     finally:
         if staging.exists():
@@ -164,27 +160,18 @@ def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> t
 
 
 def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> tuple:
-    """The changed pages and files only, each moved into the site (atomically, one by one) once all
-    are rendered; search re-indexed after. Any failure puts every file back as it was."""
+    """The changed pages and files only (search shards included), each moved into the site
+    (atomically, one by one) once all are written; a failure while moving puts every file back."""
     from builder.render import render_site
-    from builder.search import update_index
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
         staging, backup = Path(tmp, "new"), Path(tmp, "old")
         staging.mkdir()
         backup.mkdir()
         rendered = render_site(site, staging, None, manifest, cache, assets=False)
-        removed = [path for path in manifest if not path.startswith("#") and path not in rendered.manifest]
-        undo = _commit(staging, out, removed, backup)
-        try:
-            dossier_pages, search, unchanged = _search_plan(site, out, manifest, rendered.manifest)
-            update_index(out, dossier_pages, unchanged)
-        except BaseException:
-            for target, saved in reversed(undo):
-                if saved is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    os.replace(saved, target)
-            raise
+        search = _index(site, rendered, staging, out, manifest, link=False)
+        removed = [path for path in manifest
+                   if not path.startswith("#") and path not in rendered.manifest and path not in search]
+        _commit(staging, out, removed, backup)
     for path in removed:  # their folders too, once empty
         folder = (out / path).parent
         while folder != out and folder.is_dir() and not any(folder.iterdir()):
@@ -193,27 +180,34 @@ def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> tu
     return rendered, search
 
 
-def _commit(staging: Path, out: Path, removed: list[str], backup: Path) -> list[tuple[Path, Path | None]]:
+def _commit(staging: Path, out: Path, removed: list[str], backup: Path) -> None:
     """Move each file of `staging` into `out` unless the same bytes are there, and the `removed`
-    pages out of it into `backup`; returns (file, its old copy or None) to undo it."""
-    undo: list[tuple[Path, Path | None]] = []
-    for folder, _, names in os.walk(staging):
-        for name in names:
-            new = Path(folder, name)
-            target = out / new.relative_to(staging)
-            saved = None
-            if target.exists():
-                if filecmp.cmp(new, target, shallow=False):
-                    continue   # unchanged files are not rewritten
+    pages out of it into `backup`; if anything fails, put every file back as it was."""
+    undo: list[tuple[Path, Path | None]] = []   # (file, its old copy or None)
+    try:
+        for folder, _, names in os.walk(staging):
+            for name in names:
+                new = Path(folder, name)
+                target = out / new.relative_to(staging)
+                saved = None
+                if target.exists():
+                    if filecmp.cmp(new, target, shallow=False):
+                        continue   # unchanged files are not rewritten
+                    saved = backup / str(len(undo))
+                    os.link(target, saved)
+                else:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(new, target)
+                undo.append((target, saved))
+        for path in removed:
+            if (out / path).exists():
                 saved = backup / str(len(undo))
-                os.link(target, saved)
+                os.replace(out / path, saved)
+                undo.append((out / path, saved))
+    except BaseException:
+        for target, saved in reversed(undo):
+            if saved is None:
+                target.unlink(missing_ok=True)
             else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(new, target)
-            undo.append((target, saved))
-    for path in removed:
-        if (out / path).exists():
-            saved = backup / str(len(undo))
-            os.replace(out / path, saved)
-            undo.append((out / path, saved))
-    return undo
+                os.replace(saved, target)
+        raise

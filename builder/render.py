@@ -140,6 +140,7 @@ class Rendered:
     pages: int                      # HTML pages in the site
     rendered: int                   # of which rendered now; the rest were unchanged
     manifest: dict[str, str]        # page path -> fingerprint, for the next build
+    articles: dict[str, str]        # article URL -> fingerprint (article_prints)
 
 
 def _digest(*parts: object) -> str:
@@ -152,12 +153,16 @@ def _templates_digest(templates_dir: Path) -> str:
     return _digest([(p.relative_to(templates_dir).as_posix(), p.read_bytes()) for p in files])
 
 
-def fingerprints(site: Site, pages: list[Output]) -> dict[str, str]:
+def article_prints(site: Site) -> dict[str, str]:
+    """Per article URL, a hash of the article as the site shows it (pages and search index)."""
+    return {e.url: _digest(e) for e in site.entries}
+
+
+def fingerprints(site: Site, pages: list[Output], entry: dict[str, str]) -> dict[str, str]:
     """Per page, a hash of everything it shows: its own data, and what every page shows (templates,
     config, navigation, last updated). Same fingerprint, same bytes: the page need not be rendered.
-    Each article is hashed once; pages that list articles hash those digests."""
+    Each article is hashed once (`entry`, from article_prints); pages that list articles hash those."""
     shared = _digest(_templates_digest(site.config.templates_dir), site.config, last_updated(site))
-    entry = {e.url: _digest(e) for e in site.entries}
 
     def listed(entries) -> list[str]:
         return [entry[e.url] for e in entries]
@@ -234,7 +239,8 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
     out, the page in the site being current. `cache` remembers Markdown rendered to HTML."""
     root = absolute_root(site.config.base_url)
     pages = outputs(site)
-    prints = fingerprints(site, pages)
+    articles = article_prints(site)
+    prints = fingerprints(site, pages, articles)
     manifest = manifest or {}
     todo: list[Output] = []
     for out in pages:
@@ -262,4 +268,4 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
     (out_dir / ".nojekyll").write_text("")  # GitHub Pages: serve the files as they are, no Jekyll
     if site.config.cname:
         (out_dir / "CNAME").write_text(site.config.cname + "\n", encoding="utf-8")
-    return Rendered(len(pages), rendered, prints)
+    return Rendered(len(pages), rendered, prints, articles)

@@ -1,120 +1,220 @@
-"""Static full-text search: Pagefind indexes the rendered articles into `pagefind/`, plus one bundle
-per dossier in `pagefind/dossiers/<slug>/` for the search page's dossier filter.
+"""Full-text search with no server: an inverted index of the articles, written as small JSON shards
+under `search/data/` that `assets/search.js` fetches in the reader's browser.
 
-Per-dossier bundles, not Pagefind filters: its filter index is not byte-identical between runs
-(Pagefind issue #638), and two builds of the same input must be. A bundle whose pages are all
-unchanged is taken from the last build; the others are indexed side by side, one Pagefind per core.
+An edit rewrites only the shards holding the changed article's words (old and new), read back from
+the last site, so the index costs what changed, not the size of the archive. Every file is a pure
+function of the site: an incremental build writes the same bytes as a clean one.
+
+Files (all JSON):
+- `meta.json`: article count and the tokenising rules the browser must follow;
+- `terms/<key>.json`: {term: "id:weight,id:weight,..."} (ids sorted) for the terms starting
+  with <key> (the first KEY_LENGTH characters; weight = occurrences in the body + TITLE_WEIGHT x
+  in the title). Postings are a string, not an object: an edit re-encodes only the terms that
+  hold the article, and JSON of long strings is read and written many times faster;
+- `docs/<id[5:7]>.json`: {doc id: {url, title, date, dossiers, summary}};
+- `dossiers/<slug>.json`: the ids of the dossier's articles, for the search page's filter.
 """
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import hashlib
+import json
 import os
+import re
 import shutil
-import subprocess
-import sys
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping
 
+from builder.classify import markdown_text
 from builder.errors import BuilderError
+from builder.parallel import ordered
+from builder.text import words
 
-BUNDLE = "pagefind"
-
-
-def bundles(dossiers: Mapping[str, Sequence[str]]) -> dict[str, Sequence[str] | None]:
-    """Each bundle's folder (relative to the site) -> the pages it indexes, None for all of them.
-    `dossiers` maps each dossier slug to its article pages; an empty dossier has no bundle (Pagefind
-    refuses an empty site, and the search page offers only filled dossiers)."""
-    return {BUNDLE: None} | {f"{BUNDLE}/dossiers/{slug}": pages for slug, pages in dossiers.items() if pages}
-
-
-def digests(dossiers: Mapping[str, Sequence[str]], prints: Mapping[str, str]) -> dict[str, str]:
-    """Per bundle, a hash of what it indexes: its pages and their fingerprints. Pagefind indexes
-    only the article pages (they mark their body for it), or, on a site without any, every page."""
-    articles = sorted(p for p in prints if p.startswith("articles/")) or sorted(prints)
-    return {bundle: hashlib.sha256(repr([(p, prints[p]) for p in (articles if pages is None else pages)])
-                                   .encode("utf-8")).hexdigest()
-            for bundle, pages in bundles(dossiers).items()}
+DATA = "search/data"
+KEY_LENGTH = 3          # a term's shard: its first three characters (a few kB each at 10,000 articles)
+MIN_LENGTH = 2          # single letters ("s" of "Korea's") find nothing useful
+TITLE_WEIGHT = 3
+# Function words every article has: indexing them would make the largest shards for no answer.
+STOPWORDS = frozenset("""a an and are as at be been but by for from had has have he her his in is it
+    its of on or she that the their they this to was were which who will with""".split())
+_LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s[^)]*)?\)")   # Markdown link URLs are not the article's words
+SEARCH_KEY = "#search "   # manifest: "#search <id>" -> "<article fingerprint> <its shard keys>"
+SUMMARY = 300            # characters of the lede shown under a result, for articles without a summary
 
 
-def _pagefind(site: Path, output: Path) -> None:
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output), "--silent"]
+def _hash(url: str) -> str:
+    return base64.b32encode(hashlib.blake2b(url.encode("utf-8"), digest_size=10).digest()).decode().lower()
+
+
+_DAY_ZERO = dt.date(1900, 1, 1).toordinal()
+
+
+def doc_ids(entries: Iterable) -> dict[str, str]:
+    """Per article URL a stable id: its date as five digits (days since 1900; undated 00000) and
+    8 characters of its URL's hash, so ids sort by date and the browser orders equal scores newest
+    first without fetching a record. Articles whose ids collide take 16 hash characters: an id
+    depends only on the set of articles, never on build history."""
+    by_short: dict[str, list[tuple[str, str]]] = {}
+    for e in entries:
+        day = f"{e.article.date.toordinal() - _DAY_ZERO:05d}" if e.article.date else "00000"
+        by_short.setdefault(day + _hash(e.url)[:8], []).append((e.url, day))
+    return {url: short if len(group) == 1 else day + _hash(url)
+            for short, group in by_short.items() for url, day in group}
+
+
+def _bucket(doc_id: str) -> str:
+    return doc_id[5:7]
+
+
+def terms(title: str, body: str) -> dict[str, int]:
+    """The indexed words of an article and their weights."""
+    def counted(text: str) -> Counter:
+        return Counter(w for w in words(text) if len(w) >= MIN_LENGTH and w not in STOPWORDS)
+    found = counted(_LINK_TARGET.sub(" ", body))
+    for word, n in counted(title).items():
+        found[word] += TITLE_WEIGHT * n
+    return dict(found)
+
+
+def shard_name(key: str) -> str:
+    """A shard's file name: the key itself when plain ASCII, else its UTF-8 in hex."""
+    return key if key.isascii() and key.isalnum() else "_" + key.encode("utf-8").hex()
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _print(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+FORMAT = 2
+# In the manifest: an index written by other rules is written afresh, never patched.
+RULES_KEY = "#search-rules"
+_RULES = _print(repr((FORMAT, KEY_LENGTH, MIN_LENGTH, TITLE_WEIGHT, sorted(STOPWORDS), _LINK_TARGET.pattern, SUMMARY)))
+
+
+def _article_terms(_, article: tuple[str, str]) -> dict[str, int]:
+    return terms(*article)
+
+
+def write_index(entries: Iterable, dossiers: Mapping[str, Iterable], prints: Mapping[str, str],
+                out_dir: Path, previous: Path | None, manifest: Mapping[str, str], link: bool) -> dict[str, str]:
+    """Write the search files that changed since `manifest` (the last build's) into `out_dir`, and
+    link the others from `previous` (the last site) when `link`, else leave them out (`out_dir` is
+    then staging for the live site). `prints` fingerprints each entry by URL; `dossiers` lists each
+    dossier's entries. Returns the manifest entries of the index: its files' digests, and per
+    article its fingerprint and shard keys, which tell the next build what to take out."""
+    entries = list(entries)
+    if previous is None or not (previous / DATA).is_dir() or manifest.get(RULES_KEY) != _RULES:
+        manifest = {}   # nothing to read back: everything is written afresh
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BuilderError(f"search index: could not run Pagefind ({exc})") from None
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise BuilderError("search index: Pagefind failed" + (f": {detail[-1]}" if detail else
-                           " (is the 'pagefind[extended]' package installed?)"))
+        return _write(entries, dossiers, prints, out_dir, previous, manifest, link)
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        if not manifest:
+            raise BuilderError(f"search index: could not write it ({exc})") from None
+        # The last site's index is damaged (a file lost or cut short): write it all afresh, after
+        # dropping what was linked from it (writing through a link would change the live site).
+        shutil.rmtree(out_dir / DATA, ignore_errors=True)
+        return _write(entries, dossiers, prints, out_dir, previous, {}, False)
 
 
-def _index(site_dir: Path, pages: Sequence[str] | None, output: Path) -> None:
-    if pages is None:
-        _pagefind(site_dir, output)
-        return
-    with tempfile.TemporaryDirectory(prefix="pagefind-") as tmp:
-        for page in pages:  # hard links: the dossier's pages at their own paths, for free
-            link = Path(tmp, page)
-            link.parent.mkdir(parents=True, exist_ok=True)
-            os.link(site_dir / page, link)
-        _pagefind(Path(tmp), output)
+def _write(entries: list, dossiers: Mapping[str, Iterable], prints: Mapping[str, str], out_dir: Path,
+           previous: Path | None, manifest: Mapping[str, str], link: bool) -> dict[str, str]:
+    ids = doc_ids(entries)
+    docs = {ids[e.url]: e for e in entries}
+    fingerprint = {i: prints[e.url][:32] for i, e in docs.items()}
+    old = {key[len(SEARCH_KEY):]: value.split(" ") for key, value in manifest.items() if key.startswith(SEARCH_KEY)}
+    changed = sorted(i for i in docs if old.get(i, [""])[0] != fingerprint[i])
+    gone = sorted(old.keys() - docs.keys())
+    found = ordered(_article_terms, None, [(docs[i].article.title, docs[i].article.body) for i in changed],
+                    at_least=200, chunksize=64)
+    new_terms = dict(zip(changed, found))
+
+    out: dict[str, str] = {RULES_KEY: _RULES}   # manifest entries
+    touched: dict[str, dict[str, dict[str, int]]] = {}   # shard key -> term -> id -> weight
+    for i in changed:
+        keys = set()
+        for term, weight in new_terms[i].items():
+            key = term[:KEY_LENGTH]
+            keys.add(key)
+            touched.setdefault(key, {}).setdefault(term, {})[i] = weight
+        out[SEARCH_KEY + i] = " ".join([fingerprint[i], *sorted(keys)])
+    for i in docs.keys() - set(changed):
+        out[SEARCH_KEY + i] = manifest[SEARCH_KEY + i]
+    stale = set(changed) | set(gone)
+    for i in stale:
+        for key in old.get(i, [""])[1:]:
+            touched.setdefault(key, {})
+    buckets = {_bucket(i) for i in stale}
+
+    files: dict[str, object] = {}   # path -> new content (None: the file goes)
+    for key, added in touched.items():
+        path = f"{DATA}/terms/{shard_name(key)}.json"
+        shard = _read_back(previous, path, manifest)
+        for term in shard.keys() | added.keys():
+            postings = shard.get(term, "")
+            if term in added or any(i in postings for i in stale):   # a false match only costs a re-encode
+                merged = {i: w for i, _, w in (p.partition(":") for p in postings.split(",") if p)
+                          if i not in stale} | added.get(term, {})
+                if merged:
+                    shard[term] = ",".join(f"{i}:{merged[i]}" for i in sorted(merged))
+                else:
+                    del shard[term]
+        files[path] = shard or None
+    for bucket in buckets:
+        path = f"{DATA}/docs/{bucket}.json"
+        records = {i: r for i, r in _read_back(previous, path, manifest).items() if i not in stale}
+        records.update((i, _record(docs[i])) for i in changed if _bucket(i) == bucket)
+        files[path] = records or None
+    for slug, members in dossiers.items():
+        files[f"{DATA}/dossiers/{slug}.json"] = sorted(ids[e.url] for e in members)
+    files[f"{DATA}/meta.json"] = {"docs": len(docs), "key_length": KEY_LENGTH, "min_length": MIN_LENGTH,
+                                  "stopwords": sorted(STOPWORDS)}
+
+    for path, digest in manifest.items():   # the shards and buckets no change touched stay as they are
+        if path.startswith((f"{DATA}/terms/", f"{DATA}/docs/")) and path not in files:
+            out[path] = digest
+            if link:
+                _link(previous / path, out_dir / path)
+    for path, content in files.items():
+        if content is None:
+            continue
+        text = _dump(content)
+        out[path] = _print(text)
+        if manifest.get(path) == out[path]:
+            if link:
+                _link(previous / path, out_dir / path)
+            continue
+        (out_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (out_dir / path).write_text(text, encoding="utf-8")
+    return out
 
 
-def _index_all(site_dir: Path, jobs: Mapping[str, Sequence[str] | None], tmp: Path) -> dict[str, Path]:
-    """Run Pagefind for each bundle of `jobs` side by side (it works mostly on one core); returns
-    the folder under `tmp` each bundle was written to."""
-    outputs = {bundle: tmp / str(n) for n, bundle in enumerate(jobs)}
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        for done in [pool.submit(_index, site_dir, jobs[b], outputs[b]) for b in jobs]:
-            done.result()
-    return outputs
+def _record(entry) -> dict[str, object]:
+    a = entry.article
+    return {"url": entry.url, "title": a.title, "date": a.date.isoformat() if a.date else None,
+            "dossiers": list(a.dossiers or ()), "summary": a.summary or _lede(a.body)}
 
 
-def index_site(site_dir: Path, dossiers: Mapping[str, Sequence[str]], reuse: Path | None = None,
-               unchanged: frozenset[str] = frozenset()) -> None:
-    """Write every bundle into `site_dir`, a new site (the wheel ships Pagefind's binary). The
-    `unchanged` bundles are hard-linked from the same place under `reuse`, the last site."""
-    wanted = bundles(dossiers)
-    fresh = {b: pages for b, pages in wanted.items() if reuse is None or b not in unchanged}
-    with tempfile.TemporaryDirectory(prefix="pagefind-out-") as tmp:
-        outputs = _index_all(site_dir, fresh, Path(tmp))
-        for bundle in wanted:  # the site's bundle first: the dossiers' go inside it
-            target = site_dir / bundle
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if bundle in outputs:
-                shutil.move(outputs[bundle], target)
-            else:
-                shutil.copytree(reuse / bundle, target, copy_function=os.link,
-                                ignore=lambda folder, names: ["dossiers"] if Path(folder) == reuse / BUNDLE else [])
+def _lede(body: str) -> str:
+    paragraphs = markdown_text(body)
+    lede = paragraphs[0] if paragraphs else ""
+    return lede if len(lede) <= SUMMARY else lede[:SUMMARY].rsplit(" ", 1)[0] + "…"
 
 
-def update_index(site_dir: Path, dossiers: Mapping[str, Sequence[str]], unchanged: frozenset[str]) -> None:
-    """Re-index the bundles of `site_dir`, a live site, that are not `unchanged`: all are indexed
-    first, then each is swapped in whole, so a failure changes nothing and a reader sees a bundle
-    old or new, never half."""
-    wanted = bundles(dossiers)
-    fresh = {b: pages for b, pages in wanted.items() if b not in unchanged}
-    root = site_dir / BUNDLE
-    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site_dir.parent) as tmp:  # renames stay on one disk
-        outputs = _index_all(site_dir, fresh, Path(tmp))
-        old = Path(tmp, "old")
-        old.mkdir()
-        if BUNDLE in outputs:  # the dossiers' bundles live inside the site's: carry them over
-            if (root / "dossiers").is_dir():
-                os.replace(root / "dossiers", outputs[BUNDLE] / "dossiers")
-            if root.exists():
-                os.replace(root, old / BUNDLE)
-            os.replace(outputs.pop(BUNDLE), root)
-        kept = root / "dossiers"
-        for folder in (kept.iterdir() if kept.is_dir() else ()):
-            if f"{BUNDLE}/dossiers/{folder.name}" not in wanted:   # the dossier is empty now
-                os.replace(folder, old / f"gone-{folder.name}")
-        for n, (bundle, output) in enumerate(outputs.items()):
-            target = site_dir / bundle
-            if target.exists():
-                os.replace(target, old / str(n))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(output, target)
+def _read_back(previous: Path | None, path: str, manifest: Mapping[str, str]) -> dict:
+    """The last build's version of an index file, if it wrote one."""
+    if previous is None or path not in manifest:
+        return {}
+    with open(previous / path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.link(source, target)

@@ -11,7 +11,6 @@ import pytest
 from builder.build import build
 from builder.cache import open_cache
 from builder.config import load_config
-from builder.errors import BuilderError
 
 
 
@@ -83,17 +82,21 @@ def test_edit_renders_only_affected_pages_and_equals_a_clean_build(repo_copy):
     assert story.exists()
 
 
-def test_an_edit_reindexes_only_the_search_bundles_holding_the_article(repo_copy):
+def test_an_edit_rewrites_only_the_search_files_holding_the_article(repo_copy):
     config = load_config(repo_copy / "config.yaml")
     build(config, run_ingest=False)
-    bundles = repo_copy / "site" / "pagefind"
-    entry = {name: (bundles / name / "pagefind-entry.json").stat().st_ino
-             for name in (".", "dossiers/japan-rok", "dossiers/japan-dprk", "dossiers/ukraine-diplomacy")}
+    data = repo_copy / "site" / "search" / "data"
+    before = {p.relative_to(data).as_posix(): p.stat().st_ino for p in data.rglob("*.json")}
     kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))  # japan-rok only
-    kishida.write_text(kishida.read_text().replace("whirlwind trip", "whirlwind visit"))
+    kishida.write_text(kishida.read_text().replace("whirlwind trip", "whirlwind zygote"))
     build(config, run_ingest=False)
-    again = {name: (bundles / name / "pagefind-entry.json").stat().st_ino for name in entry}
-    assert [name for name in entry if again[name] != entry[name]] == [".", "dossiers/japan-rok"]
+    after = {p.relative_to(data).as_posix(): p.stat().st_ino for p in data.rglob("*.json")}
+    rewritten = sorted(path for path in after if before.get(path) != after[path])
+    # Its new word's shard appears and its old one's loses it; its record's bucket changes with its
+    # summary left alone only if the summary did not change. Nothing else is touched.
+    assert "terms/zyg.json" in rewritten and "terms/tri.json" in rewritten, rewritten
+    assert all(path.startswith(("terms/", "docs/")) for path in rewritten), rewritten
+    assert len(rewritten) <= 3, rewritten
     assert tree(repo_copy / "site") == clean_build(repo_copy)
 
 
@@ -401,8 +404,8 @@ TestIncrementalBuildWithTrustedTimes.settings = settings(
 
 def test_a_site_without_articles_reindexes_search_when_a_page_changes():
     """The machine's shrunk counterexample, kept as a fixed case: with no article on the site (the
-    only one is unfiled), Pagefind indexes every page (none has data-pagefind-body), but the search
-    bundle's fingerprint covers article pages only, so a changed home intro kept the old index."""
+    only one is unfiled), the Pagefind index of the time covered every page, but its fingerprint
+    covered article pages only, so a changed home intro kept the old index."""
     state = IncrementalBuildMachine()
     try:
         state.first_build(start=[{"folder": "articles/2024", "headline": "Story", "dossiers": [], "people": [],
@@ -414,7 +417,7 @@ def test_a_site_without_articles_reindexes_search_when_a_page_changes():
 
 
 def test_a_failed_update_puts_every_file_back(repo_copy, monkeypatch):
-    from builder import search
+    from builder import build as build_module
     config = load_config(repo_copy / "config.yaml")
     build(config, run_ingest=False)
     before = tree(repo_copy / "site")
@@ -422,14 +425,34 @@ def test_a_failed_update_puts_every_file_back(repo_copy, monkeypatch):
     kishida.write_text(kishida.read_text().replace("whirlwind trip", "whirlwind visit"))
     abe = next((repo_copy / "content" / "articles").rglob("after-elections-win*.md"))
     abe.unlink()
+    moves = []
+    real_replace = os.replace
 
-    def broken(site, output):  # the search indexer fails after the pages were moved in
-        raise BuilderError("search index: Pagefind failed")
-    monkeypatch.setattr(search, "_pagefind", broken)
-    with pytest.raises(BuilderError):
+    def failing(source, target):  # the disk fails on the fifth file moved into the site
+        moves.append(target)
+        if len(moves) == 5:
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+    monkeypatch.setattr(build_module.os, "replace", failing)
+    with pytest.raises(OSError):
         build(config, run_ingest=False)
-    assert tree(repo_copy / "site") == before
     monkeypatch.undo()
+    assert len(moves) > 5   # it got some way, then put every file back
+    assert tree(repo_copy / "site") == before
     build(config, run_ingest=False)
     assert tree(repo_copy / "site") == clean_build(repo_copy)
     assert not any((repo_copy / "site" / "articles" / "2017").glob("after-elections-win*"))  # its folder went too
+
+
+def test_a_damaged_search_index_is_written_afresh(repo_copy, capsys):
+    """Someone deleted one shard of the live site's index and cut another short: the next build
+    cannot patch them, so it writes the whole index again, and the site is as a clean build's."""
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    terms = repo_copy / "site" / "search" / "data" / "terms"
+    (terms / "kis.json").unlink()
+    (terms / "tri.json").write_text('{"trip": "4', encoding="utf-8")
+    kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    kishida.write_text(kishida.read_text().replace("whirlwind trip", "whirlwind visit"))
+    build(config, run_ingest=False)
+    assert tree(repo_copy / "site") == clean_build(repo_copy)

@@ -64,7 +64,7 @@ def test_sitemap_lists_every_page(site_dir):
     urlset = ET.parse(site_dir / "sitemap.xml").getroot()
     locs = {urlsplit(url.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")).path for url in urlset}
     pages = {PREFIX + p.relative_to(site_dir).as_posix().removesuffix("index.html")
-             for p in html_files(site_dir) if p.name != "404.html" and "pagefind" not in p.parts}
+             for p in html_files(site_dir) if p.name != "404.html"}
     assert locs == pages
 
 
@@ -98,9 +98,8 @@ AXE_PAGES = {"home": "", "dossier": DOSSIER, "article": KISHIDA, "people": "peop
 def test_no_axe_violations(browser, server, name, scheme):
     with open_page(browser, server.url(AXE_PAGES[name]), color_scheme=scheme) as (page, _):
         if name == "search":  # check the search UI as a reader sees it: a query with results
-            page.wait_for_selector(".pagefind-ui__search-input")
-            page.fill(".pagefind-ui__search-input", "momentum")
-            page.wait_for_selector(".pagefind-ui__result-link")
+            page.fill("#search-q", "momentum")
+            page.wait_for_selector("#search-results:not([aria-busy]) li h2 a")
         violations = axe_violations(page)
     assert not violations, (f"axe-core on /briefing/{AXE_PAGES[name]} ({scheme} scheme): "
                             f"{len(violations)} violation(s):\n{describe_violations(violations)}")
@@ -252,7 +251,7 @@ def test_crawl_finds_no_broken_or_escaping_links(server, site_dir):
              for p in html_files(site_dir) if p.name != "404.html"}
     unreached = sorted(p[len(server.origin):] for p in pages - set(status))
     assert not unreached, f"pages no link reaches: {unreached}"
-    assert server.url("assets/style.css") in status and server.url("pagefind/pagefind-ui.js") in status
+    assert server.url("assets/style.css") in status and server.url("assets/search.js") in status
 
 
 def test_server_serves_404_page_for_missing_and_outside_paths(server):
@@ -439,11 +438,10 @@ def test_xss_feeds_keep_the_script_tag_as_text(xss_site):
 def test_xss_search_shows_the_text_and_runs_nothing(browser, xss_site):
     _, server, article = xss_site
     with open_page(browser, server.url("search/")) as (page, problems):
-        page.wait_for_selector(".pagefind-ui__search-input")
-        page.fill(".pagefind-ui__search-input", "alert")
-        link = page.wait_for_selector(f".pagefind-ui__result-link[href='{PREFIX}{article}']")
+        page.fill("#search-q", "alert")
+        link = page.wait_for_selector(f"#search-results:not([aria-busy]) li h2 a[href='{PREFIX}{article}']")
         title = link.inner_text()
-        results = page.inner_text(".pagefind-ui__results")
+        results = page.inner_text("#search-results")
         scripts = page.evaluate("""() => [...document.scripts].filter(s => s.textContent.includes('alert'))
                                      .map(s => s.outerHTML)""")
         page.wait_for_timeout(200)
