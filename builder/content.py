@@ -61,6 +61,9 @@ class Article:
     other_sources: tuple[Source, ...] = ()
     id: str = ""
     extra: dict[str, Any] = field(default_factory=dict)  # curator keys ingest does not know
+    # A hash of the file it was read from (path and text), which decides every field above but
+    # the filing: the build fingerprints articles with it instead of hashing each one's repr.
+    digest: str = field(default="", compare=False, repr=False)
 
     def front_matter(self) -> dict[str, Any]:
         values = {
@@ -256,6 +259,7 @@ def parse_article(text: str, path: Path, rel: Path) -> Article:
         summary=text_field("summary") or "", key_points=key_points, people=people, dossiers=dossiers,
         classification=classification, status=status, review=review, source=source,
         other_sources=others, id=text_field("id") or "", extra=meta,
+        digest=hashlib.sha256(f"{rel.as_posix()}\x00{text}".encode("utf-8")).hexdigest(),
     )
 
 

@@ -154,8 +154,10 @@ def _templates_digest(templates_dir: Path) -> str:
 
 
 def article_prints(site: Site) -> dict[str, str]:
-    """Per article URL, a hash of the article as the site shows it (pages and search index)."""
-    return {e.url: _digest(e) for e in site.entries}
+    """Per article URL, a hash of the article as the site shows it (pages and search index): its
+    file's digest and what filing added, or, for an article not read from a file, all of it."""
+    return {e.url: _digest(e.article.digest or e.article, e.article.dossiers, e.article.classification,
+                           e.article.status, e.slug, e.url, e.draft) for e in site.entries}
 
 
 def fingerprints(site: Site, pages: list[Output], entry: dict[str, str]) -> dict[str, str]:

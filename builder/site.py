@@ -223,21 +223,23 @@ def _related(entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tupl
     """Per article, others sharing a dossier, ranked by people in common, then closeness in time.
     Only each person's NEARBY articles on either side are weighed: someone named in thousands of
     articles would otherwise make this quadratic."""
-    rank = {entry.url: i for i, entry in enumerate(entries)}
-    dossiers = {entry.url: frozenset(entry.article.dossiers or ()) for entry in entries}
-    timelines = {p.slug: p.entries for p in people}
-    place = {(p.slug, e.url): i for p in people for i, e in enumerate(p.entries)}
+    rank = {entry.url: i for i, entry in enumerate(entries)}   # articles are their ranks from here on
+    dossiers = [frozenset(entry.article.dossiers or ()) for entry in entries]
+    spots: list[dict[str, tuple[list[int], int]]] = [{} for _ in entries]   # per person: timeline, place
+    for person in people:
+        timeline = [rank[e.url] for e in person.entries]
+        for at, here in enumerate(timeline):
+            spots[here][person.slug] = (timeline, at)
     out: dict[str, tuple[Entry, ...]] = {}
-    for entry in entries:
-        here, mine = rank[entry.url], dossiers[entry.url]
-        shared: dict[str, int] = {}
-        for slug in {_person_slug(name) for name in entry.article.people}:
-            at = place[(slug, entry.url)]
-            for other in timelines[slug][max(0, at - NEARBY):at + NEARBY + 1]:
-                if other.url != entry.url and mine & dossiers[other.url]:
-                    shared[other.url] = shared.get(other.url, 0) + 1
-        best = sorted(shared, key=lambda url: (-shared[url], abs(rank[url] - here), rank[url]))[:RELATED]
-        out[entry.url] = tuple(entries[rank[url]] for url in best)
+    for here, entry in enumerate(entries):
+        mine = dossiers[here]
+        shared: dict[int, int] = {}
+        for timeline, at in spots[here].values():
+            for other in timeline[max(0, at - NEARBY):at + NEARBY + 1]:
+                if other != here and not mine.isdisjoint(dossiers[other]):
+                    shared[other] = shared.get(other, 0) + 1
+        best = sorted(shared, key=lambda r: (-shared[r], abs(r - here), r))[:RELATED]
+        out[entry.url] = tuple(entries[r] for r in best)
     return out
 
 
