@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -16,7 +17,8 @@ from builder.content import Article
 from builder.ledger import write_atomic
 from builder.stamp import Signature, racy, signature, stamp
 
-FILE = "parsed.pickle"
+FOLDER = "parsed"   # SHARDS pickles: an edit rewrites the one holding the article, not all
+SHARDS = 16
 
 T = TypeVar("T")
 
@@ -26,12 +28,16 @@ def trusted(path: Path) -> Signature | None:
     return None if racy(st) else signature(st)
 
 
+def _shard(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8")) % SHARDS
+
+
 @dataclass
 class Cache:
     key: str                                            # the code and filing rules the entries hold for
     articles: dict[str, tuple[Signature, Article]] = field(default_factory=dict)   # by content path
     html: dict[str, str] = field(default_factory=dict)  # sha256 of Markdown -> HTML
-    changed: bool = False
+    dirty: set[int] = field(default_factory=set)        # shards changed since loaded or saved
     _seen: set[str] = field(default_factory=set)
 
     def article(self, rel: str, sig: Signature | None) -> Article | None:
@@ -42,7 +48,12 @@ class Cache:
     def keep(self, rel: str, sig: Signature | None, article: Article) -> None:
         if sig is not None:
             self.articles[rel] = (sig, article)
-            self.changed = True
+            self.dirty.add(_shard(rel))
+
+    def add_html(self, rendered: dict[str, str]) -> None:
+        """HTML rendered elsewhere (by a worker process), by Markdown digest."""
+        self.html.update(rendered)
+        self.dirty.update(_shard(digest) for digest in rendered)
 
     def markdown(self, render: Callable[[str], str]) -> Callable[[str], str]:
         """`render` remembered by the text's hash."""
@@ -51,7 +62,7 @@ class Cache:
             html = self.html.get(digest)
             if html is None:
                 html = self.html[digest] = render(text)
-                self.changed = True
+                self.dirty.add(_shard(digest))
             return html
         return cached
 
@@ -61,12 +72,12 @@ class Cache:
         gone = self.articles.keys() - self._seen
         for rel in gone:
             del self.articles[rel]
-        self.changed |= bool(gone)
+        self.dirty.update(_shard(rel) for rel in gone)
         self._seen = set()
         if len(self.html) > 2 * len(self.articles) + 64:
             live = {_digest(article.body) for _, article in self.articles.values()}
             self.html = {digest: html for digest, html in self.html.items() if digest in live}
-            self.changed = True
+            self.dirty.update(range(SHARDS))
 
 
 def _digest(text: str) -> str:
@@ -79,22 +90,35 @@ def cache_key(config: Config) -> str:
 
 
 def open_cache(config: Config) -> Cache:
-    key = cache_key(config)
-    try:
-        with open(config.cache_dir / FILE, "rb") as f:
-            cache = pickle.load(f)
-        if isinstance(cache, Cache) and cache.key == key:
-            return cache
-    except Exception:  # missing, from another version, or damaged: a cache is only ever a shortcut
-        pass
-    return Cache(key)
+    """The saved cache; a shard that is missing, damaged or for another key is left out (its
+    articles are parsed again)."""
+    cache = Cache(cache_key(config))
+    for n in range(SHARDS):
+        try:
+            with open(config.cache_dir / FOLDER / f"{n}.pickle", "rb") as f:
+                key, articles, html = pickle.load(f)
+            if key == cache.key:
+                cache.articles.update(articles)
+                cache.html.update(html)
+        except Exception:  # missing, from another version, or damaged: a cache is only ever a shortcut
+            pass
+    return cache
 
 
 def save_cache(config: Config, cache: Cache) -> None:
-    if cache.changed:
-        cache.changed = False
-        config.cache_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(config.cache_dir / FILE, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
+    """Write the shards that changed."""
+    if not cache.dirty:
+        return
+    parts: list[tuple[dict, dict]] = [({}, {}) for _ in range(SHARDS)]
+    for rel, value in cache.articles.items():
+        parts[_shard(rel)][0][rel] = value
+    for digest, html in cache.html.items():
+        parts[_shard(digest)][1][digest] = html
+    folder = config.cache_dir / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in sorted(cache.dirty):
+        write_atomic(folder / f"{n}.pickle", pickle.dumps((cache.key, *parts[n]), protocol=pickle.HIGHEST_PROTOCOL))
+    cache.dirty = set()
 
 
 class PerFile:

@@ -258,8 +258,7 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
     batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
     for added in ordered(_Pages.render, _Pages(site, out_dir, cache), batches, at_least=2, chunksize=1):
         if cache is not None and added:
-            cache.html.update(added)
-            cache.changed = True
+            cache.add_html(added)
     rendered = len(todo)
     for path, text in _machine_files(site, pages, root).items():
         (out_dir / path).parent.mkdir(parents=True, exist_ok=True)

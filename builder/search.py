@@ -18,6 +18,7 @@ Files (all JSON):
 from __future__ import annotations
 
 import base64
+import bisect
 import datetime as dt
 import hashlib
 import json
@@ -42,6 +43,7 @@ STOPWORDS = frozenset("""a an and are as at be been but by for from had has have
     its of on or she that the their they this to was were which who will with""".split())
 _LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s[^)]*)?\)")   # Markdown link URLs are not the article's words
 SEARCH_KEY = "#search "   # manifest: "#search <id>" -> "<article fingerprint> <its shard keys>"
+MASS_CHANGE = 256       # more changed articles than this (and an eighth of all): write the index afresh
 SUMMARY = 300            # characters of the lede shown under a result, for articles without a summary
 
 
@@ -131,6 +133,8 @@ def _write(entries: list, dossiers: Mapping[str, Iterable], prints: Mapping[str,
     old = {key[len(SEARCH_KEY):]: value.split(" ") for key, value in manifest.items() if key.startswith(SEARCH_KEY)}
     changed = sorted(i for i in docs if old.get(i, [""])[0] != fingerprint[i])
     gone = sorted(old.keys() - docs.keys())
+    if len(changed) + len(gone) > max(MASS_CHANGE, len(docs) // 8):   # patching would cost more
+        manifest, old, changed, gone = {}, {}, sorted(docs), []
     found = ordered(_article_terms, None, [(docs[i].article.title, docs[i].article.body) for i in changed],
                     at_least=200, chunksize=64)
     new_terms = dict(zip(changed, found))
@@ -158,13 +162,15 @@ def _write(entries: list, dossiers: Mapping[str, Iterable], prints: Mapping[str,
         shard = _read_back(previous, path, manifest)
         for term in shard.keys() | added.keys():
             postings = shard.get(term, "")
-            if term in added or any(i in postings for i in stale):   # a false match only costs a re-encode
-                merged = {i: w for i, _, w in (p.partition(":") for p in postings.split(",") if p)
-                          if i not in stale} | added.get(term, {})
-                if merged:
-                    shard[term] = ",".join(f"{i}:{merged[i]}" for i in sorted(merged))
-                else:
-                    del shard[term]
+            for i in stale:
+                if i in postings:
+                    postings = _without(postings, i)
+            if term in added:
+                postings = _with(postings, added[term])
+            if postings:
+                shard[term] = postings
+            else:
+                shard.pop(term, None)
         files[path] = shard or None
     for bucket in buckets:
         path = f"{DATA}/docs/{bucket}.json"
@@ -193,6 +199,32 @@ def _write(entries: list, dossiers: Mapping[str, Iterable], prints: Mapping[str,
         (out_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (out_dir / path).write_text(text, encoding="utf-8")
     return out
+
+
+def _without(postings: str, doc_id: str) -> str:
+    """`postings` ("id:weight,...") without the article's entry, by string search: a few calls in
+    C instead of parsing thousands of entries to take one out."""
+    at = postings.find(doc_id + ":")
+    while at > 0 and postings[at - 1] != ",":
+        at = postings.find(doc_id + ":", at + 1)
+    if at < 0:
+        return postings
+    end = postings.find(",", at)
+    return postings[:max(at - 1, 0)] if end < 0 else postings[:at] + postings[end + 1:]
+
+
+def _posting_id(posting: str) -> str:
+    return posting.partition(":")[0]
+
+
+def _with(postings: str, added: dict[str, int]) -> str:
+    """`postings` with the `added` entries (id -> weight) in id order."""
+    if not postings:
+        return ",".join(f"{i}:{w}" for i, w in sorted(added.items()))
+    parts = postings.split(",")
+    for i, w in added.items():
+        bisect.insort(parts, f"{i}:{w}", key=_posting_id)
+    return ",".join(parts)
 
 
 def _record(entry) -> dict[str, object]:

@@ -456,3 +456,14 @@ def test_a_damaged_search_index_is_written_afresh(repo_copy, capsys):
     kishida.write_text(kishida.read_text().replace("whirlwind trip", "whirlwind visit"))
     build(config, run_ingest=False)
     assert tree(repo_copy / "site") == clean_build(repo_copy)
+
+
+def test_a_mass_change_writes_the_search_index_afresh_and_exactly(repo_copy, monkeypatch):
+    from builder import search
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    monkeypatch.setattr(search, "MASS_CHANGE", 0)   # two changed articles of nine are a mass change now
+    for article in sorted((repo_copy / "content" / "articles").rglob("*.md"))[:2]:
+        article.write_text(article.read_text().replace("\n\n", "\n\nA zebra crossing.\n\n", 1))
+    build(config, run_ingest=False)
+    assert tree(repo_copy / "site") == clean_build(repo_copy)

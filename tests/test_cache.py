@@ -7,7 +7,7 @@ import pytest
 
 from builder import stamp as stamp_module
 from builder.build import build
-from builder.cache import FILE, Cache, open_cache, trusted
+from builder.cache import FOLDER, SHARDS, Cache, open_cache, trusted
 from builder.config import load_config
 from builder.site import load_site
 
@@ -42,9 +42,27 @@ def test_the_cache_survives_between_builds_and_a_damaged_one_is_ignored(repo_cop
     config = load_config(repo_copy / "config.yaml")
     build(config, run_ingest=False)
     assert len(open_cache(config).articles) == len(list((repo_copy / "content" / "articles").rglob("*.md")))
-    (config.cache_dir / FILE).write_bytes(b"not a pickle")
+    shards = sorted((config.cache_dir / FOLDER).iterdir())
+    shards[0].write_bytes(b"not a pickle")
+    shards[1].unlink()
     (config.cache_dir / "build-stamp.json").unlink()
     assert build(config, run_ingest=False).site is not None and open_cache(config).articles
+
+
+def test_an_edit_rewrites_only_its_shard_of_the_cache(repo_copy, trust_times):
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    folder = config.cache_dir / FOLDER
+    before = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    assert len(before) <= SHARDS
+    story = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    story.write_text(story.read_text().replace("whirlwind trip", "whirlwind visit"))
+    build(config, run_ingest=False)
+    after = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    rewritten = [name for name in after if before.get(name) != after[name]]
+    assert 1 <= len(rewritten) <= 3, rewritten   # its entry's shard and its new HTML's (and no more)
+    assert open_cache(config).articles.keys() == {p.relative_to(repo_copy / "content").as_posix()
+                                                  for p in (repo_copy / "content" / "articles").rglob("*.md")}
 
 
 def test_changed_dossier_queries_refile_articles_that_leave_filing_to_them(repo_copy, trust_times):
