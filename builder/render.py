@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+import jinja2.meta
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -147,10 +148,30 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("\x00".join(map(repr, parts)).encode("utf-8")).hexdigest()
 
 
-def _templates_digest(templates_dir: Path) -> str:
-    """The Jinja templates; assets are copied, not rendered, so a CSS change re-renders no page."""
-    files = sorted(p for p in templates_dir.rglob("*") if p.is_file() and p.parts[len(templates_dir.parts)] != "assets")
-    return _digest([(p.relative_to(templates_dir).as_posix(), p.read_bytes()) for p in files])
+def template_prints(templates_dir: Path) -> dict[str, str]:
+    """Per template, a hash of its source and of every template it extends, includes or imports,
+    so a template change re-renders only the pages that use it. One that names a template by a
+    variable, which cannot be followed, depends on them all. Assets are copied, not rendered."""
+    sources = {p.relative_to(templates_dir).as_posix(): p.read_text(encoding="utf-8")
+               for p in templates_dir.rglob("*") if p.is_file() and p.parts[len(templates_dir.parts)] != "assets"}
+    parser = jinja2.Environment()
+    uses: dict[str, set[str | None]] = {}
+    for name, source in sources.items():
+        try:
+            uses[name] = set(jinja2.meta.find_referenced_templates(parser.parse(source)))
+        except jinja2.TemplateSyntaxError:   # rendering it reports the error
+            uses[name] = {None}
+
+    def closure(name: str) -> set[str]:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                found = uses.get(current, set())
+                todo.extend(sources if None in found else found)
+        return seen
+    return {name: _digest(sorted((n, sources.get(n)) for n in closure(name))) for name in sources}
 
 
 def article_prints(site: Site) -> dict[str, str]:
@@ -161,10 +182,11 @@ def article_prints(site: Site) -> dict[str, str]:
 
 
 def fingerprints(site: Site, pages: list[Output], entry: dict[str, str]) -> dict[str, str]:
-    """Per page, a hash of everything it shows: its own data, and what every page shows (templates,
-    config, navigation, last updated). Same fingerprint, same bytes: the page need not be rendered.
+    """Per page, a hash of everything it shows: its own data, its templates, and what every page
+    shows (config, navigation, last updated). Same fingerprint, same bytes: the page need not be rendered.
     Each article is hashed once (`entry`, from article_prints); pages that list articles hash those."""
-    shared = _digest(_templates_digest(site.config.templates_dir), site.config, last_updated(site))
+    shared = _digest(site.config, last_updated(site))
+    templates = template_prints(site.config.templates_dir)
 
     def listed(entries) -> list[str]:
         return [entry[e.url] for e in entries]
@@ -186,7 +208,7 @@ def fingerprints(site: Site, pages: list[Output], entry: dict[str, str]) -> dict
     whole = _digest(site.home, [(v.dossier, v.intro, listed(v.entries)) for v in site.dossiers],
                     listed(site.entries), [(p.name, p.slug, len(p.entries)) for p in site.people],
                     [(y.label, len(y.entries)) for y in site.years])
-    return {o.path: _digest(shared, o.template, shown(o)) for o in pages}
+    return {o.path: _digest(shared, o.template, templates.get(o.template), shown(o)) for o in pages}
 
 
 class _Pages:

@@ -110,6 +110,21 @@ def test_template_change_renders_everything(repo_copy):
     assert tree(repo_copy / "site") == clean_build(repo_copy)
 
 
+def test_a_template_change_renders_only_the_pages_using_it(repo_copy):
+    config = load_config(repo_copy / "config.yaml")
+    first = build(config, run_ingest=False)
+    person = repo_copy / "templates" / "person.html"
+    person.write_text(person.read_text() + "{# a comment #}\n")
+    result = build(config, run_ingest=False)
+    assert result.rendered == len(first.site.people) < result.pages
+    macros = repo_copy / "templates" / "macros.html"   # imported by article, dossier, home, person, year
+    macros.write_text(macros.read_text() + "{# a comment #}\n")
+    result = build(config, run_ingest=False)
+    site = result.site
+    assert result.rendered == (1 + len(site.dossiers) + len(site.entries) + len(site.people) + len(site.years))
+    assert tree(repo_copy / "site") == clean_build(repo_copy)
+
+
 def test_failed_build_keeps_the_previous_site_and_the_next_good_one_is_exact(repo_copy):
     config = load_config(repo_copy / "config.yaml")
     build(config, run_ingest=False)
