@@ -115,7 +115,9 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     site = load_site(config, drafts=drafts, cache=cache)
     out.parent.mkdir(parents=True, exist_ok=True)
     manifest = _manifest(config)
-    layout = stamp([config.templates_dir], config, drafts)   # what decides the files besides pages
+    # What decides the files besides pages; a Jinja template change is a page change (its pages'
+    # fingerprints hold it), so it updates the site in place too.
+    layout = stamp([config.templates_dir / "assets"], config, drafts)
     # Forget the old fingerprints first: a crash while the site changes must not trust them.
     (config.cache_dir / MANIFEST).unlink(missing_ok=True)
     if manifest.get(LAYOUT) == layout:
@@ -145,7 +147,7 @@ def _index(site: Site, rendered: Rendered, staging: Path, out: Path, manifest: d
 
 def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> tuple:
     """A new site beside the old one, unchanged pages hard-linked from it, swapped in whole: for a
-    first build, or when templates or config change what the site is made of."""
+    first build, or when config or assets change what the site is made of."""
     from builder.render import render_site
     previous = out if manifest else None
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))

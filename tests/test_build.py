@@ -113,6 +113,7 @@ def test_template_change_renders_everything(repo_copy):
 def test_a_template_change_renders_only_the_pages_using_it(repo_copy):
     config = load_config(repo_copy / "config.yaml")
     first = build(config, run_ingest=False)
+    folder = (repo_copy / "site").stat().st_ino
     person = repo_copy / "templates" / "person.html"
     person.write_text(person.read_text() + "{# a comment #}\n")
     result = build(config, run_ingest=False)
@@ -122,6 +123,7 @@ def test_a_template_change_renders_only_the_pages_using_it(repo_copy):
     result = build(config, run_ingest=False)
     site = result.site
     assert result.rendered == (1 + len(site.dossiers) + len(site.entries) + len(site.people) + len(site.years))
+    assert (repo_copy / "site").stat().st_ino == folder   # updated in place, not rebuilt beside
     assert tree(repo_copy / "site") == clean_build(repo_copy)
 
 
