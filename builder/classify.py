@@ -41,12 +41,25 @@ def file_document(doc: Document, dossiers: Iterable[Dossier]) -> Filing:
     return Filing(tuple(filed), evidence)
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _MARKUP = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])|^#{1,6}\s+|^\s*(?:[*+-]|\d+[.)])\s+", re.M)
+_BLOCK_MARKUP = re.compile(r"^#{1,6}\s+|^\s*(?:[*+-]|\d+[.)])\s+", re.M)  # _MARKUP without the escapes
+_BLOCK_START = re.compile(r"[#*+\-\d\s]")  # what a line that _BLOCK_MARKUP matches starts with
+
+
+def _plain(paragraph: str) -> str:
+    # The regexes try every position, which costs far more than these tests: most paragraphs are
+    # one line of prose, without a backslash, that no block marker could start.
+    if "\\" in paragraph:
+        return _MARKUP.sub(r"\1", paragraph)  # an unmatched group is replaced by ""
+    if "\n" in paragraph or _BLOCK_START.match(paragraph):
+        return _BLOCK_MARKUP.sub("", paragraph)
+    return paragraph
 
 
 def markdown_text(body: str) -> list[str]:
     """Paragraph texts of a Markdown body, with escapes and block markers removed, for matching."""
-    return [_MARKUP.sub(lambda m: m.group(1) or "", p).strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
+    return [_plain(p).strip() for p in _PARAGRAPH_BREAK.split(body) if p.strip()]
 
 
 def document(title: str, paragraphs: list[str]) -> Document:

@@ -26,7 +26,6 @@ position of its positive terms counts.
 
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -42,7 +41,7 @@ _FIELDS = ("title", "lead", "body")
 _PREFIX = re.compile(r"([A-Za-z]+):")
 _NEAR = re.compile(r"O?NEAR(?:/.*)?")
 _NEAR_OK = re.compile(r"(O?)NEAR/(\d+)")
-_NEAR_MAX = 1000  # far beyond any useful proximity, and within the regex engine's repeat limit
+_NEAR_MAX = 1000  # far beyond any useful proximity
 
 
 @dataclass(frozen=True)
@@ -385,46 +384,77 @@ def _casefold(text: str) -> str:
     return text.lower() if text.isascii() else text.casefold()
 
 
-Span = tuple[int, int]  # start and end of a hit in Prepared.folded
+def _word_table(lower: bool) -> bytes:
+    """A bytes.translate table keeping ASCII letters and digits (lowered if `lower`), other ASCII
+    characters to spaces, and bytes from 128 up untouched so that UTF-8 passes through."""
+    return bytes((ord(chr(c).lower()) if lower else c) if chr(c).isalnum() else 32 for c in range(128)) \
+        + bytes(range(128, 256))
+
+
+_FOLDED_WORDS, _CASED_WORDS = _word_table(True), _word_table(False)
+_NON_ASCII_NON_WORD = re.compile(r"[^\w\x00-\x7f]")
+
+
+def _word_text(text: str, table: bytes) -> str:
+    """`text` with every character but letters and digits a space: the same words at the same offsets,
+    searched with plain str.find (bytes.translate is several times faster than a regex or str.translate)."""
+    if not text.isascii():
+        text = _NON_ASCII_NON_WORD.sub(" ", text)
+    return text.encode().translate(table).decode()
+
+
+Span = tuple[int, int]  # start and end of a hit in Prepared.words
 
 
 class Prepared:
     """A Document normalised once and shared by every query evaluated against it.
 
-    Title and body (and the lead, only if the body lacks it) are joined by blank lines into one
-    text, so that a term is searched once per document; fields are ranges of that text.
+    Title and body (and the lead, only if the body lacks it) are joined by blank lines, with one at
+    each end, into one text, so that a term is searched once per document; fields are ranges of that
+    text.  Terms are searched in `words`, the folded text with everything but words made spaces, so
+    that `" korea "` finds exactly the word.
     """
-    __slots__ = ("cased", "folded", "title_end", "scopes", "cache", "seen", "_folded_at")
+    __slots__ = ("cased", "words", "title_end", "scopes", "cache", "seen", "_cased_words", "_folded_at")
 
     def __init__(self, doc: Document):
-        cased = [strip_accents(tidy(doc.title)), strip_accents(tidy(doc.body))]
+        cased = ["", strip_accents(tidy(doc.title)), strip_accents(tidy(doc.body))]
         folded = [_casefold(text) for text in cased]
-        title = (0, len(folded[0]))
-        body = (title[1] + 2, title[1] + 2 + len(folded[1]))
+        title = (2, 2 + len(folded[1]))
+        body = (title[1] + 2, title[1] + 2 + len(folded[2]))
         lead_cased = strip_accents(tidy(doc.lead))
         lead_folded = _casefold(lead_cased)
         paragraph = lead_folded.strip()
-        at = folded[1].find(paragraph)
+        at = folded[2].find(paragraph)
         if at >= 0:
             lead = (body[0] + at, body[0] + at + len(paragraph))
         else:
             cased.append(lead_cased)
             folded.append(lead_folded)
             lead = (body[1] + 2, body[1] + 2 + len(lead_folded))
+        cased.append("")
+        folded.append("")
         self.cased = "\n\n".join(cased)
-        self.folded = "\n\n".join(folded)
+        self.words = _word_text("\n\n".join(folded), _FOLDED_WORDS)
         self.title_end = title[1]
         self.scopes: dict[str, tuple[Span, ...]] = {
             "all": (title, body), "title": (title,), "body": (body,), "lead": (lead,)}
         # Shared by every query: the hits of each _Leaf.cache_key, and the pairs of each _Near.
         self.cache: dict[str | _Near, list] = {}
-        # Where each _Leaf.needle first occurs (-1: nowhere) in `folded` and in `cased`, for every query.
+        # Where each _Leaf.needle first occurs (-1: nowhere) in `words` and in `cased_words`, for every query.
         self.seen: tuple[dict[str, int], dict[str, int]] = ({}, {})
+        self._cased_words: str | None = None
         self._folded_at: list[int] | None = None
 
+    @property
+    def cased_words(self) -> str:
+        """`cased` as `words` is the folded text: words at their offsets, the rest spaces; for case: terms."""
+        if self._cased_words is None:
+            self._cased_words = _word_text(self.cased, _CASED_WORDS)
+        return self._cased_words
+
     def realign(self, spans: list[Span]) -> list[Span]:
-        """Map spans found in `cased` onto `folded`, which casefolding (ß -> ss) may have lengthened."""
-        if len(self.cased) == len(self.folded):
+        """Map spans found in `cased` onto `words`, which casefolding (ß -> ss) may have lengthened."""
+        if len(self.cased) == len(self.words):
             return spans
         if self._folded_at is None:
             self._folded_at = list(accumulate((len(c.casefold()) for c in self.cased), initial=0))
@@ -462,7 +492,7 @@ def _clip(p: Prepared, scope: str, window: Span) -> Span | None:
 
 
 class _Leaf:
-    """One term searched in one scope: str.find for its words, then a regex to confirm each hit."""
+    """One term searched in one scope: str.find of its first word, then a regex for the rest of it."""
 
     def __init__(self, term: Term, scope: str):
         self.key = _term_text(term)
@@ -470,23 +500,27 @@ class _Leaf:
         self.cache_key = self.key if scope == "all" else f"{scope}:{self.key}"
         self.case = term.case
         first, rest = term.words[0], term.words[1:]
-        self.first = first
+        # Words are separated by spaces in Prepared.words, so a word searched with a space on each side
+        # is found only as a whole word, and with one before it only at the start of a word.
+        spaced = [f" {w} " for w in term.words]
+        if term.wildcard:
+            spaced[-1] = spaced[-1][:-1]
+        self.head = spaced[0]
+        self.first_len = len(first)
         # Every hit contains the longest word (likeliest to be absent, fastest to search for), so a
         # document without it needs no further search.
-        self.needle = max(term.words, key=len)
-        # The pattern opens with the first word as a literal so `re` can skip ahead to it quickly;
-        # the rest sits in a lookahead so overlapping occurrences ("ha ha" in "ha ha ha") all count.
-        tail = "".join(r"[\W_]+" + w for w in rest) + (r"[^\W_]*" if term.wildcard else r"(?![^\W_])")
-        self.pattern = re.compile(rf"{first}(?<![^\W_]{first})(?=({tail}))")
+        self.needle = max(spaced, key=len)
+        self.tail = re.compile("".join(" +" + w for w in rest) + ("[^ ]*" if term.wildcard else "(?= )")) \
+            if rest or term.wildcard else None
 
     def _scan(self, p: Prepared) -> list[Span]:
-        first = self.first
+        head = self.head
         if self.scope == "title" and not self.case:
             # The title is short: searching it beats looking for the needle in the whole text.
-            subject, end = p.folded, p.title_end
-            at = subject.find(first, 0, end)
+            subject, end = p.words, p.title_end + 1
+            at = subject.find(head, 0, end)
         else:
-            subject = p.cased if self.case else p.folded
+            subject = p.cased_words if self.case else p.words
             end = len(subject)
             seen = p.seen[self.case]
             at = seen.get(self.needle)
@@ -494,16 +528,20 @@ class _Leaf:
                 at = seen[self.needle] = subject.find(self.needle)
             if at < 0:
                 return []
-            if self.needle != first:
-                at = subject.find(first)
+            if self.needle != head:
+                at = subject.find(head)
         found = []
-        find, match, step = subject.find, self.pattern.match, len(first)
+        find, tail, step = subject.find, self.tail, self.first_len
         while at >= 0:
-            m = match(subject, at)
-            if m:
-                found.append((at, m.end(1)))
-            # A hit starts a word, so no hit starts inside this occurrence of the first word.
-            at = find(first, at + step, end)
+            start = at + 1
+            if tail is None:
+                found.append((start, start + step))
+            else:
+                m = tail.match(subject, start + step)
+                if m:
+                    found.append((start, m.end()))
+            # No hit starts inside this occurrence of the first word; the next may start right after it.
+            at = find(head, start + step, end)
         return p.realign(found) if self.case else found
 
     def scoped(self, p: Prepared) -> list[Span]:
@@ -612,36 +650,34 @@ class _Not:
         pass
 
 
-@functools.lru_cache(maxsize=None)
-def _gap(distance: int) -> re.Pattern[str]:
-    """Matches the text between two neighbouring hits when at most `distance` words separate them."""
-    return re.compile(rf"[\W_]+(?:[^\W_]+[\W_]+){{0,{distance}}}")
+def _within(words: str, end: int, start: int, distance: int) -> bool:
+    """Whether at most `distance` words lie between a hit ending at `end` and one starting at `start`."""
+    return len(words[end:start].split(None, distance)) <= distance
 
 
-def _in_order(folded: str, first: list[Hit], second: list[Hit], gap: re.Pattern[str]) -> Iterator[tuple[Hit, Hit]]:
+def _in_order(words: str, first: list[Hit], second: list[Hit], distance: int) -> Iterator[tuple[Hit, Hit]]:
     second = sorted(second, key=itemgetter(0))
     starts = [hit[0] for hit in second]
     for a in first:
         # Hits after `a` have ever more words in between, so stop at the first too far away.
         i = bisect_left(starts, a[1])
-        while i < len(second) and gap.fullmatch(folded, a[1], second[i][0]):
+        while i < len(second) and _within(words, a[1], second[i][0], distance):
             yield a, second[i]
             i += 1
 
 
 class _Near:
     def __init__(self, left: _Matcher, right: _Matcher, distance: int, ordered: bool, scope: str):
-        self.left, self.right, self.ordered, self.scope = left, right, ordered, scope
-        self.gap = _gap(distance)
+        self.left, self.right, self.distance, self.ordered, self.scope = left, right, distance, ordered, scope
 
     def pairs(self, p: Prepared, window: Span) -> list[tuple[Hit, Hit]]:
         left = self.left.hits(p, window)
         right = self.right.hits(p, window) if left else None
         if not right:
             return []
-        found = list(_in_order(p.folded, left, right, self.gap))
+        found = list(_in_order(p.words, left, right, self.distance))
         if not self.ordered:
-            found += ((a, b) for b, a in _in_order(p.folded, right, left, self.gap))
+            found += ((a, b) for b, a in _in_order(p.words, right, left, self.distance))
         return found
 
     def scoped(self, p: Prepared) -> list[tuple[Hit, Hit]]:
@@ -719,7 +755,7 @@ class Query:
             for window in p.scopes[matcher.scope]:
                 n = len(matcher.spans(p, window))
                 if n:
-                    where = "title" if window[0] == 0 else "lead" if matcher.scope == "lead" else "body"
+                    where = "title" if window[1] <= p.title_end else "lead" if matcher.scope == "lead" else "body"
                     counts.append(f"{where} {n}")
             lines.append(f"{pad}{mark} {_term_text(node)}" + (f"  ({', '.join(counts)})" if counts else ""))
         elif isinstance(node, Field):

@@ -212,24 +212,26 @@ def fingerprints(site: Site, pages: list[Output], entry: dict[str, str]) -> dict
 
 
 class _Pages:
-    """Renders pages of one site into a folder; forked, with the site model, into each worker."""
+    """Renders pages of one site into a folder; forked, with the site model and the pages to
+    render, into each worker, which is sent only index ranges: an Output holds its page's model
+    (a dossier's thousands of articles), and pickling it per task cost more memory than the site."""
 
-    def __init__(self, site: Site, out_dir: Path, cache: Cache | None):
-        self.site, self.out_dir, self.cache = site, out_dir, cache
+    def __init__(self, site: Site, out_dir: Path, cache: Cache | None, todo: list[Output]):
+        self.site, self.out_dir, self.cache, self.todo = site, out_dir, cache, todo
         self.env: jinja2.Environment | None = None      # made once per process
         self.root = absolute_root(site.config.base_url)
         self.titles = {d.slug: d.title for d in site.config.dossiers}
         self.common = {"site": site, "config": site.config, "dossiers": site.dossiers,
                        "updated": last_updated(site)}
 
-    def render(self, batch: list[Output]) -> dict[str, str]:
-        """Write `batch`; returns the Markdown HTML it added to the cache (a worker's copy of the
-        cache is lost when it ends)."""
+    def render(self, batch: range) -> dict[str, str]:
+        """Write the pages of `todo` in `batch`; returns the Markdown HTML it added to the cache (a
+        worker's copy of the cache is lost when it ends)."""
         config = self.site.config
         if self.env is None:
             self.env = environment(config.templates_dir, config.base_url, self.cache)
         known = len(self.cache.html) if self.cache else 0
-        for out in batch:
+        for out in (self.todo[i] for i in batch):
             entry = out.page if out.template == "article.html" else None
             title = getattr(getattr(out.page, "dossier", None), "title", None) or getattr(out.page, "name", None)
             head = {
@@ -277,8 +279,8 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
             os.link(previous / out.path, target)
         else:
             todo.append(out)
-    batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
-    for added in ordered(_Pages.render, _Pages(site, out_dir, cache), batches, at_least=2, chunksize=1):
+    batches = [range(i, min(i + BATCH, len(todo))) for i in range(0, len(todo), BATCH)]
+    for added in ordered(_Pages.render, _Pages(site, out_dir, cache, todo), batches, at_least=2, chunksize=1):
         if cache is not None and added:
             cache.add_html(added)
     rendered = len(todo)

@@ -130,74 +130,88 @@ def _write(entries: list, dossiers: Mapping[str, Iterable], prints: Mapping[str,
     ids = doc_ids(entries)
     docs = {ids[e.url]: e for e in entries}
     fingerprint = {i: prints[e.url][:32] for i, e in docs.items()}
-    old = {key[len(SEARCH_KEY):]: value.split(" ") for key, value in manifest.items() if key.startswith(SEARCH_KEY)}
-    changed = sorted(i for i in docs if old.get(i, [""])[0] != fingerprint[i])
+    old = {key[len(SEARCH_KEY):]: value for key, value in manifest.items() if key.startswith(SEARCH_KEY)}
+    changed = sorted(i for i in docs if not old.get(i, "").startswith(fingerprint[i]))
     gone = sorted(old.keys() - docs.keys())
     if len(changed) + len(gone) > max(MASS_CHANGE, len(docs) // 8):   # patching would cost more
         manifest, old, changed, gone = {}, {}, sorted(docs), []
-    found = ordered(_article_terms, None, [(docs[i].article.title, docs[i].article.body) for i in changed],
-                    at_least=200, chunksize=64)
-    new_terms = dict(zip(changed, found))
 
     out: dict[str, str] = {RULES_KEY: _RULES}   # manifest entries
-    touched: dict[str, dict[str, dict[str, int]]] = {}   # shard key -> term -> id -> weight
-    for i in changed:
+    for i in docs.keys() - set(changed):
+        out[SEARCH_KEY + i] = old[i]
+    # Postings of the changed articles, as bytes appended in id order (a clean build holds the
+    # whole index here: a dict per term would take several times the memory).
+    added: dict[str, dict[str, bytearray]] = {}   # shard key -> term -> b"id:weight,..."
+    found = ordered(_article_terms, None, [(docs[i].article.title, docs[i].article.body) for i in changed],
+                    at_least=200, chunksize=64)
+    for i, weights in zip(changed, found):
         keys = set()
-        for term, weight in new_terms[i].items():
+        for term, weight in weights.items():
             key = term[:KEY_LENGTH]
             keys.add(key)
-            touched.setdefault(key, {}).setdefault(term, {})[i] = weight
+            shard = added.get(key)
+            if shard is None:
+                shard = added[key] = {}
+            postings = shard.get(term)
+            if postings is None:
+                shard[term] = bytearray(f"{i}:{weight}".encode())
+            else:
+                postings += f",{i}:{weight}".encode()
         out[SEARCH_KEY + i] = " ".join([fingerprint[i], *sorted(keys)])
-    for i in docs.keys() - set(changed):
-        out[SEARCH_KEY + i] = manifest[SEARCH_KEY + i]
     stale = set(changed) | set(gone)
     for i in stale:
-        for key in old.get(i, [""])[1:]:
-            touched.setdefault(key, {})
-    buckets = {_bucket(i) for i in stale}
+        for key in old.get(i, "").split(" ")[1:]:
+            added.setdefault(key, {})
 
-    files: dict[str, object] = {}   # path -> new content (None: the file goes)
-    for key, added in touched.items():
-        path = f"{DATA}/terms/{shard_name(key)}.json"
-        shard = _read_back(previous, path, manifest)
-        for term in shard.keys() | added.keys():
-            postings = shard.get(term, "")
-            for i in stale:
-                if i in postings:
-                    postings = _without(postings, i)
-            if term in added:
-                postings = _with(postings, added[term])
-            if postings:
-                shard[term] = postings
-            else:
-                shard.pop(term, None)
-        files[path] = shard or None
-    for bucket in buckets:
-        path = f"{DATA}/docs/{bucket}.json"
-        records = {i: r for i, r in _read_back(previous, path, manifest).items() if i not in stale}
-        records.update((i, _record(docs[i])) for i in changed if _bucket(i) == bucket)
-        files[path] = records or None
-    for slug, members in dossiers.items():
-        files[f"{DATA}/dossiers/{slug}.json"] = sorted(ids[e.url] for e in members)
-    files[f"{DATA}/meta.json"] = {"docs": len(docs), "key_length": KEY_LENGTH, "min_length": MIN_LENGTH,
-                                  "stopwords": sorted(STOPWORDS)}
+    done: set[str] = set()   # the files this build decided on; the others stay as they are
 
-    for path, digest in manifest.items():   # the shards and buckets no change touched stay as they are
-        if path.startswith((f"{DATA}/terms/", f"{DATA}/docs/")) and path not in files:
-            out[path] = digest
-            if link:
-                _link(previous / path, out_dir / path)
-    for path, content in files.items():
+    def emit(path: str, content: object) -> None:
+        """Write a file of the index unless it is as the last build left it (then link it)."""
+        done.add(path)
         if content is None:
-            continue
+            return    # an empty shard or bucket: the file goes
         text = _dump(content)
         out[path] = _print(text)
         if manifest.get(path) == out[path]:
             if link:
                 _link(previous / path, out_dir / path)
-            continue
+            return
         (out_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (out_dir / path).write_text(text, encoding="utf-8")
+
+    for key in sorted(added):
+        path = f"{DATA}/terms/{shard_name(key)}.json"
+        shard = _read_back(previous, path, manifest)
+        new = added.pop(key)
+        for term in shard.keys() | new.keys():
+            postings = shard.get(term, "")
+            for i in stale:
+                if i in postings:
+                    postings = _without(postings, i)
+            if term in new:
+                postings = _with(postings, new[term].decode())
+            if postings:
+                shard[term] = postings
+            else:
+                shard.pop(term, None)
+        emit(path, shard or None)
+    by_bucket: dict[str, list[str]] = {}
+    for i in stale:
+        by_bucket.setdefault(_bucket(i), []).append(i)
+    for bucket, members in sorted(by_bucket.items()):
+        path = f"{DATA}/docs/{bucket}.json"
+        records = {i: r for i, r in _read_back(previous, path, manifest).items() if i not in stale}
+        records.update((i, _record(docs[i])) for i in members if i in docs)
+        emit(path, records or None)
+    for slug, members in dossiers.items():
+        emit(f"{DATA}/dossiers/{slug}.json", sorted(ids[e.url] for e in members))
+    emit(f"{DATA}/meta.json", {"docs": len(docs), "key_length": KEY_LENGTH, "min_length": MIN_LENGTH,
+                               "stopwords": sorted(STOPWORDS)})
+    for path, digest in manifest.items():
+        if path.startswith((f"{DATA}/terms/", f"{DATA}/docs/")) and path not in done:
+            out[path] = digest
+            if link:
+                _link(previous / path, out_dir / path)
     return out
 
 
@@ -217,13 +231,13 @@ def _posting_id(posting: str) -> str:
     return posting.partition(":")[0]
 
 
-def _with(postings: str, added: dict[str, int]) -> str:
-    """`postings` with the `added` entries (id -> weight) in id order."""
+def _with(postings: str, added: str) -> str:
+    """`postings` merged with `added`, more entries in id order."""
     if not postings:
-        return ",".join(f"{i}:{w}" for i, w in sorted(added.items()))
+        return added
     parts = postings.split(",")
-    for i, w in added.items():
-        bisect.insort(parts, f"{i}:{w}", key=_posting_id)
+    for posting in added.split(","):
+        bisect.insort(parts, posting, key=_posting_id)
     return ",".join(parts)
 
 

@@ -320,4 +320,4 @@ def test_postings_are_patched_as_strings():
     assert [_without(postings, i) for i in ("a1", "b2", "c3")] == ["b2:2,c3:3", "a1:1,c3:3", "a1:1,b2:2"]
     assert _without("a1:1", "a1") == "" and _without(postings, "zz") == postings
     assert _without("xa1:1,a1:2", "a1") == "xa1:1"   # an id inside another is not it
-    assert _with(postings, {"b9": 4, "0a": 1}) == "0a:1,a1:1,b2:2,b9:4,c3:3" and _with("", {"b": 1, "a": 2}) == "a:2,b:1"
+    assert _with(postings, "0a:1,b9:4") == "0a:1,a1:1,b2:2,b9:4,c3:3" and _with("", "a:2,b:1") == "a:2,b:1"
