@@ -417,24 +417,21 @@ class Prepared:
     __slots__ = ("cased", "words", "title_end", "scopes", "cache", "seen", "_cased_words", "_folded_at")
 
     def __init__(self, doc: Document):
-        cased = ["", strip_accents(tidy(doc.title)), strip_accents(tidy(doc.body))]
-        folded = [_casefold(text) for text in cased]
+        title_text, body_text, lead_text = (strip_accents(tidy(text)) for text in (doc.title, doc.body, doc.lead))
+        paragraph = _casefold(lead_text).strip()
+        # The lead usually opens the body: fold that much of the body first, all of it only if need be.
+        at = 0 if _casefold(body_text[:len(paragraph)]) == paragraph else _casefold(body_text).find(paragraph)
+        cased = ["", title_text, body_text] + ([] if at >= 0 else [lead_text]) + [""]
+        self.cased = "\n\n".join(cased)
+        # Lower case keeps every offset; casefolding (ß -> ss) may not, so fields are measured folded.
+        folded = cased if self.cased.isascii() else [text.casefold() for text in cased]
+        self.words = _word_text(self.cased if folded is cased else "\n\n".join(folded), _FOLDED_WORDS)
         title = (2, 2 + len(folded[1]))
         body = (title[1] + 2, title[1] + 2 + len(folded[2]))
-        lead_cased = strip_accents(tidy(doc.lead))
-        lead_folded = _casefold(lead_cased)
-        paragraph = lead_folded.strip()
-        at = folded[2].find(paragraph)
         if at >= 0:
             lead = (body[0] + at, body[0] + at + len(paragraph))
         else:
-            cased.append(lead_cased)
-            folded.append(lead_folded)
-            lead = (body[1] + 2, body[1] + 2 + len(lead_folded))
-        cased.append("")
-        folded.append("")
-        self.cased = "\n\n".join(cased)
-        self.words = _word_text("\n\n".join(folded), _FOLDED_WORDS)
+            lead = (body[1] + 2, body[1] + 2 + len(folded[3]))
         self.title_end = title[1]
         self.scopes: dict[str, tuple[Span, ...]] = {
             "all": (title, body), "title": (title,), "body": (body,), "lead": (lead,)}
@@ -492,7 +489,7 @@ def _clip(p: Prepared, scope: str, window: Span) -> Span | None:
 
 
 class _Leaf:
-    """One term searched in one scope: str.find of its first word, then a regex for the rest of it."""
+    """One term searched in one scope: str.find for its first word, then a look at what surrounds it."""
 
     def __init__(self, term: Term, scope: str):
         self.key = _term_text(term)
@@ -500,25 +497,21 @@ class _Leaf:
         self.cache_key = self.key if scope == "all" else f"{scope}:{self.key}"
         self.case = term.case
         first, rest = term.words[0], term.words[1:]
-        # Words are separated by spaces in Prepared.words, so a word searched with a space on each side
-        # is found only as a whole word, and with one before it only at the start of a word.
-        spaced = [f" {w} " for w in term.words]
-        if term.wildcard:
-            spaced[-1] = spaced[-1][:-1]
-        self.head = spaced[0]
-        self.first_len = len(first)
+        self.first = first
         # Every hit contains the longest word (likeliest to be absent, fastest to search for), so a
         # document without it needs no further search.
-        self.needle = max(spaced, key=len)
+        self.needle = max(term.words, key=len)
+        # What must follow the first word in Prepared.words, where words are separated by spaces; for a
+        # term of one whole word, just a space.
         self.tail = re.compile("".join(" +" + w for w in rest) + ("[^ ]*" if term.wildcard else "(?= )")) \
             if rest or term.wildcard else None
 
     def _scan(self, p: Prepared) -> list[Span]:
-        head = self.head
+        first = self.first
         if self.scope == "title" and not self.case:
             # The title is short: searching it beats looking for the needle in the whole text.
-            subject, end = p.words, p.title_end + 1
-            at = subject.find(head, 0, end)
+            subject, end = p.words, p.title_end
+            at = subject.find(first, 0, end)
         else:
             subject = p.cased_words if self.case else p.words
             end = len(subject)
@@ -528,20 +521,23 @@ class _Leaf:
                 at = seen[self.needle] = subject.find(self.needle)
             if at < 0:
                 return []
-            if self.needle != head:
-                at = subject.find(head)
+            if self.needle != first:
+                at = subject.find(first)
         found = []
-        find, tail, step = subject.find, self.tail, self.first_len
+        find, tail, step = subject.find, self.tail, len(first)
+        # Needles and first words are searched without the spaces around them, which would make
+        # str.find several times slower: spaces are everywhere in the text.
         while at >= 0:
-            start = at + 1
-            if tail is None:
-                found.append((start, start + step))
-            else:
-                m = tail.match(subject, start + step)
-                if m:
-                    found.append((start, m.end()))
-            # No hit starts inside this occurrence of the first word; the next may start right after it.
-            at = find(head, start + step, end)
+            if subject[at - 1] == " ":
+                if tail is None:
+                    if subject[at + step] == " ":
+                        found.append((at, at + step))
+                else:
+                    m = tail.match(subject, at + step)
+                    if m:
+                        found.append((at, m.end()))
+            # A hit starts a word, so no hit starts inside this occurrence of the first word.
+            at = find(first, at + step, end)
         return p.realign(found) if self.case else found
 
     def scoped(self, p: Prepared) -> list[Span]:
@@ -565,12 +561,18 @@ class _Leaf:
         return bool(self.scoped(p) if found is None else found)
 
     def hits(self, p: Prepared, window: Span) -> list[Hit] | None:
+        found = p.cache.get(self.cache_key)
+        if found is None:
+            found = self.scoped(p)
         # Most terms of a big NEAR group are absent: skip clipping for them.
-        w = _clip(p, self.scope, window) if self.scoped(p) else None
+        w = _clip(p, self.scope, window) if found else None
         if w is None:
             return None
+        lo, hi = w
         key = self.key
-        return [(s, e, ((key, (s, e)),)) for s, e in self.spans(p, w)] or None
+        # Hits are in order: the window's are a slice of them (a title window, most often an empty one).
+        inside = found[bisect_left(found, (lo,)):bisect_left(found, (hi,))]
+        return [(s, e, ((key, (s, e)),)) for s, e in inside if e <= hi] or None
 
     def collect(self, p: Prepared, out: Counted) -> None:
         found = self.scoped(p)
@@ -652,7 +654,8 @@ class _Not:
 
 def _within(words: str, end: int, start: int, distance: int) -> bool:
     """Whether at most `distance` words lie between a hit ending at `end` and one starting at `start`."""
-    return len(words[end:start].split(None, distance)) <= distance
+    # Each word takes at least two characters, itself and the space after it: a short gap needs no count.
+    return start - end <= 2 * distance + 1 or len(words[end:start].split(None, distance)) <= distance
 
 
 def _in_order(words: str, first: list[Hit], second: list[Hit], distance: int) -> Iterator[tuple[Hit, Hit]]:
