@@ -214,11 +214,13 @@ class _Writer:
     def __init__(self, threads: int = 4, backlog: int = 64):
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="ingest-write")
         self.room = threading.BoundedSemaphore(backlog)   # texts held in memory at once
-        self.pending: dict[Path, Future] = {}
+        self.pending: dict[Path, Future] = {}   # writes not yet done, or failed
+        self.lock = threading.Lock()
 
     def wait(self, path: Path) -> None:
         """Until the last write of `path` given is done."""
-        earlier = self.pending.pop(path, None)
+        with self.lock:
+            earlier = self.pending.pop(path, None)
         if earlier is not None:
             earlier.result()
 
@@ -226,13 +228,25 @@ class _Writer:
         self.wait(path)
         self.room.acquire()
         future = self.pool.submit(write_atomic, path, text)
-        future.add_done_callback(lambda _: self.room.release())
-        self.pending[path] = future
+        with self.lock:
+            self.pending[path] = future
+        future.add_done_callback(lambda done: self._done(path, done))
+
+    def _done(self, path: Path, future: Future) -> None:
+        """A write that succeeded is forgotten (memory stays flat in the files written); a failed
+        one stays for finish() to raise."""
+        self.room.release()
+        if future.exception() is None:
+            with self.lock:
+                if self.pending.get(path) is future:
+                    del self.pending[path]
 
     def finish(self) -> None:
         """Wait for every write; the first failure is raised."""
         try:
-            for future in self.pending.values():
+            with self.lock:
+                left = list(self.pending.values())
+            for future in left:
                 future.result()
         finally:
             self.pool.shutdown()
