@@ -80,14 +80,13 @@ BUILD_STAMP = "build-stamp.json"
 def _ingest(config: Config) -> Report | None:
     """Ingest, unless the seeds, the ledger, config and code are as the last clean run left them:
     then it would write nothing (curators' edits and deletions stay theirs either way)."""
-    from builder.ingest import ingest
-
     def inputs() -> str:
         return stamp([config.seeds_dir, config.content_dir / LEDGER, config.path], config)
     path = config.cache_dir / INGEST_STAMP
     if last(path).get("stamp") == inputs():
         return None
     path.unlink(missing_ok=True)
+    from builder.ingest import ingest   # only now: importing the extractor costs a tenth of a second
     report = ingest(config)
     if not report.problems:  # a bad seed is reported on every build until it is fixed
         save(path, inputs())  # after the run: it rewrote the ledger
