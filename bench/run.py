@@ -140,7 +140,7 @@ def one_size(work: Path, articles: int, dumps: int, runs: int, hugo: Path | None
     project = corpus(work, articles, dumps)
     config = load_config(project / "config.yaml")
     files = article_files(config.content_dir)
-    edited = files[len(files) // 2].as_posix()
+    edited = files[len(files) // 2]
     sides = Sides(project, hugo)
     pages = {}
     for r in range(runs):

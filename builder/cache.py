@@ -22,7 +22,7 @@ SHARDS = 16
 
 T = TypeVar("T")
 
-def trusted(path: Path) -> Signature | None:
+def trusted(path: Path | str) -> Signature | None:
     """The file's signature; None for a file changed too lately to trust it, which is read again."""
     st = os.stat(path)
     return None if racy(st) else signature(st)

@@ -92,9 +92,9 @@ def refile(config: Config, dry_run: bool = False) -> list[str]:
         if filing.dossiers == article.dossiers and filing.classification == article.classification:
             continue
         for slug in sorted(set(article.dossiers) - set(filing.dossiers)):
-            moves.append(f"{slug}: - {rel.as_posix()}")
+            moves.append(f"{slug}: - {rel}")
         for slug in sorted(set(filing.dossiers) - set(article.dossiers)):
-            moves.append(f"{slug}: + {rel.as_posix()} (score {filing.classification[slug]['score']})")
+            moves.append(f"{slug}: + {rel} (score {filing.classification[slug]['score']})")
         status = article.status if article.status == "rejected" else (
             "published" if filing.dossiers else "unfiled")
         if sha256(data) == entry["sha256"]:

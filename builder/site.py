@@ -6,12 +6,12 @@ import datetime as dt
 import functools
 import os
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from builder.cache import Cache, trusted
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
-from builder.content import DOSSIERS, Article, Page, article_files, read_article, read_page
+from builder.content import DOSSIERS, Article, Page, article_files, read_article, read_page, shared
 from builder.errors import BuilderError, BuilderErrors
 from builder.parallel import ordered
 from builder.stamp import Signature
@@ -102,7 +102,7 @@ def filed(article: Article, config: Config) -> Article:
     return article
 
 
-def _read(config: Config, rel: Path) -> Article | BuilderError:
+def _read(config: Config, rel: str) -> Article | BuilderError:
     try:
         return filed(read_article(config.content_dir, rel), config)
     except BuilderError as exc:
@@ -114,15 +114,16 @@ PARALLEL_FROM = 200  # files to parse; below this a process pool costs more than
 
 def _articles(config: Config, cache: Cache, errors: list[BuilderError]) -> list[Article]:
     """Every article file, from the cache where unchanged, the rest parsed on all cores."""
-    articles: dict[Path, Article] = {}
-    todo: list[tuple[Path, Signature | None]] = []
+    articles: dict[str, Article] = {}
+    todo: list[tuple[str, Signature | None]] = []
     files = article_files(config.content_dir)
+    root = str(config.content_dir)
     for rel in files:
         try:
-            sig = trusted(config.content_dir / rel)
+            sig = trusted(os.path.join(root, rel))
         except OSError:
             sig = None   # reading it says what is wrong
-        found = cache.article(rel.as_posix(), sig)
+        found = cache.article(rel, sig)
         if found is None:
             todo.append((rel, sig))
         else:
@@ -131,8 +132,8 @@ def _articles(config: Config, cache: Cache, errors: list[BuilderError]) -> list[
         if isinstance(result, BuilderError):
             errors.append(result)
         else:
-            articles[rel] = result
-            cache.keep(rel.as_posix(), sig, result)
+            articles[rel] = result = shared(result)
+            cache.keep(rel, sig, result)
     cache.forget_unseen()
     return [articles[rel] for rel in files if rel in articles]
 
@@ -164,7 +165,7 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None) 
             continue
         slug = slugify(str(a.extra.get("slug") or a.title))
         year = str(a.date.year) if a.date else "undated"
-        url = str(PurePosixPath("articles", year, slug)) + "/"
+        url = f"articles/{year}/{slug}/"
         if url in urls:
             errors.append(BuilderError(f"writes the same page /{url} as {config.content_dir / urls[url]}; "
                                        "change one title or set 'slug:'", config.content_dir / a.path))
