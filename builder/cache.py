@@ -19,6 +19,7 @@ from builder.stamp import Signature, racy, signature, stamp
 
 FOLDER = "parsed"   # SHARDS pickles: an edit rewrites the one holding the article, not all
 SHARDS = 16
+RELATED = "related"
 
 T = TypeVar("T")
 
@@ -37,7 +38,9 @@ class Cache:
     key: str                                            # the code and filing rules the entries hold for
     articles: dict[str, tuple[Signature, Article]] = field(default_factory=dict)   # by content path
     html: dict[str, str] = field(default_factory=dict)  # sha256 of Markdown -> HTML
-    dirty: set[int] = field(default_factory=set)        # shards changed since loaded or saved
+    # Related articles (site._related) by URL, and a hash of what they were ranked from.
+    related: tuple[str, dict[str, tuple[str, ...]]] = ("", {})
+    dirty: set[int | str] = field(default_factory=set)  # shards (and "related") changed since saved
     _seen: set[str] = field(default_factory=set)
 
     def article(self, rel: str, sig: Signature | None) -> Article | None:
@@ -49,6 +52,10 @@ class Cache:
         if sig is not None:
             self.articles[rel] = (sig, article)
             self.dirty.add(_shard(rel))
+
+    def remember_related(self, inputs: str, related: dict[str, tuple[str, ...]]) -> None:
+        self.related = (inputs, related)
+        self.dirty.add(RELATED)
 
     def add_html(self, rendered: dict[str, str]) -> None:
         """HTML rendered elsewhere (by a worker process), by Markdown digest."""
@@ -102,6 +109,13 @@ def open_cache(config: Config) -> Cache:
                 cache.html.update(html)
         except Exception:  # missing, from another version, or damaged: a cache is only ever a shortcut
             pass
+    try:
+        with open(config.cache_dir / FOLDER / f"{RELATED}.pickle", "rb") as f:
+            key, related = pickle.load(f)
+        if key == cache.key:
+            cache.related = related
+    except Exception:
+        pass
     return cache
 
 
@@ -116,8 +130,9 @@ def save_cache(config: Config, cache: Cache) -> None:
         parts[_shard(digest)][1][digest] = html
     folder = config.cache_dir / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    for n in sorted(cache.dirty):
-        write_atomic(folder / f"{n}.pickle", pickle.dumps((cache.key, *parts[n]), protocol=pickle.HIGHEST_PROTOCOL))
+    for n in cache.dirty:
+        value = (cache.key, cache.related) if n == RELATED else (cache.key, *parts[n])
+        write_atomic(folder / f"{n}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     cache.dirty = set()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -142,7 +143,8 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None) 
     """Read every article and page; all bad files are reported together. `cache` holds what
     earlier builds parsed (and gets what this one parses)."""
     errors: list[BuilderError] = []
-    articles = _articles(config, cache or Cache(""), errors)
+    cache = cache or Cache("")
+    articles = _articles(config, cache, errors)
 
     known = {d.slug for d in config.dossiers}
     entries: list[Entry] = []
@@ -183,7 +185,7 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None) 
     people = _people(entries)
     return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title),
                 dossiers=views, entries=tuple(entries), people=people, years=_years(entries),
-                neighbours=_neighbours(views), related=_related(entries, people), **counts)
+                neighbours=_neighbours(views), related=_remembered_related(entries, people, cache), **counts)
 
 
 # The same few hundred names recur in thousands of articles: slug each once.
@@ -218,6 +220,20 @@ def _neighbours(views: tuple[DossierView, ...]) -> dict[str, tuple[Neighbours, .
 
 RELATED = 5
 NEARBY = 10     # candidates per shared person: the articles this close to it in that person's timeline
+
+
+def _remembered_related(entries: list[Entry], people: tuple[Person, ...], cache: Cache) -> dict[str, tuple[Entry, ...]]:
+    """_related, or the last build's answer when what it ranks by is the same: the order of the
+    articles, their people and their dossiers (an edit to a text changes none of them)."""
+    inputs = hashlib.sha256(repr([(e.url, e.article.people, e.article.dossiers) for e in entries])
+                            .encode("utf-8")).hexdigest()
+    known, urls = cache.related
+    if known == inputs:
+        by_url = {entry.url: entry for entry in entries}
+        return {url: tuple(by_url[u] for u in found) for url, found in urls.items()}
+    related = _related(entries, people)
+    cache.remember_related(inputs, {url: tuple(e.url for e in found) for url, found in related.items()})
+    return related
 
 
 def _related(entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tuple[Entry, ...]]:

@@ -87,3 +87,23 @@ def test_html_no_article_renders_to_any_more_is_dropped_once_it_piles_up(repo_co
     load_site(config, cache=cache)
     assert not any(key.startswith("stale-") for key in cache.html)
     assert len(cache.html) >= len(cache.articles) - 3 and set(cache.html) <= set(live)
+
+
+def test_related_articles_are_ranked_again_only_when_what_they_rank_by_changes(repo_copy, trust_times, monkeypatch):
+    from builder import site as site_module
+    config = load_config(repo_copy / "config.yaml")
+    cache = Cache("test")
+    first = load_site(config, cache=cache)
+    ranked = []
+    real = site_module._related
+    monkeypatch.setattr(site_module, "_related", lambda *args: ranked.append(1) or real(*args))
+    story = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    story.write_text(story.read_text().replace("whirlwind trip", "whirlwind visit"))   # the text only
+    second = load_site(config, cache=cache)
+    assert not ranked and {u: [e.url for e in r] for u, r in second.related.items()} == \
+        {u: [e.url for e in r] for u, r in first.related.items()}
+    assert all(e is second.entries[[x.url for x in second.entries].index(e.url)]
+               for found in second.related.values() for e in found)   # today's entries, not last build's
+    story.write_text(story.read_text().replace("people:\n", "people:\n- Ada Newname\n", 1))
+    load_site(config, cache=cache)
+    assert ranked == [1]
