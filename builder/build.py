@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from builder.config import Config
 from builder.ledger import LEDGER, write_atomic
-from builder.stamp import last, save, stamp
+from builder.stamp import Stamp, last, save, stamp
 
 if TYPE_CHECKING:
     from builder.cache import Cache
@@ -80,10 +80,10 @@ BUILD_STAMP = "build-stamp.json"
 def _ingest(config: Config) -> Report | None:
     """Ingest, unless the seeds, the ledger, config and code are as the last clean run left them:
     then it would write nothing (curators' edits and deletions stay theirs either way)."""
-    def inputs() -> str:
+    def inputs() -> Stamp:
         return stamp([config.seeds_dir, config.content_dir / LEDGER, config.path], config)
     path = config.cache_dir / INGEST_STAMP
-    if last(path).get("stamp") == inputs():
+    if inputs().matches(last(path)):
         return None
     path.unlink(missing_ok=True)
     from builder.ingest import ingest   # only now: importing the extractor costs a tenth of a second
@@ -103,7 +103,7 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     inputs = stamp([config.content_dir, config.templates_dir, config.path], config, drafts,
                    os.environ.get("SOURCE_DATE_EPOCH"))
     previous_build = last(stamp_path)
-    if previous_build.get("stamp") == inputs and out.is_dir():
+    if inputs.matches(previous_build) and out.is_dir():
         return Result(None, report, previous_build.get("articles", ""), previous_build.get("pages", 0), 0,
                       time.perf_counter() - started)
     stamp_path.unlink(missing_ok=True)
@@ -116,7 +116,7 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     manifest = _manifest(config)
     # What decides the files besides pages; a Jinja template change is a page change (its pages'
     # fingerprints hold it), so it updates the site in place too.
-    layout = stamp([config.templates_dir / "assets"], config, drafts)
+    layout = stamp([config.templates_dir / "assets"], config, drafts).digest
     # Forget the old fingerprints first: a crash while the site changes must not trust them.
     (config.cache_dir / MANIFEST).unlink(missing_ok=True)
     if manifest.get(LAYOUT) == layout:

@@ -93,7 +93,7 @@ def _digest(text: str) -> str:
 
 def cache_key(config: Config) -> str:
     """Entries hold for this code and these filing rules; anything else starts afresh."""
-    return stamp([], config.dossiers, config.title_weight)   # a stamp always covers the code
+    return stamp([], config.dossiers, config.title_weight).digest   # a stamp always covers the code
 
 
 def open_cache(config: Config) -> Cache:

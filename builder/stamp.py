@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,48 +32,72 @@ def racy(st: os.stat_result, now: int | None = None) -> bool:
     return max(st.st_mtime_ns, st.st_ctime_ns) >= (now or time.time_ns()) - RACY
 
 
-def _file(path: str, st: os.stat_result, now: int) -> tuple:
-    """The file's signature, and its hash when the signature is not to be trusted yet (0: always)."""
-    sig: tuple = (path, *signature(st))
-    if now == 0:
-        return (path, hashlib.sha256(Path(path).read_bytes()).hexdigest())
-    if racy(st, now):
+def _hash(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A hash of the inputs' signatures and values, and the content hash of each file whose
+    signature cannot be trusted yet (git's "racy clean" rule): those are compared by content the
+    next time, so a build right after an edit can still be skipped by the one after it."""
+    digest: str
+    racy: dict[str, str]
+
+    def matches(self, saved: dict[str, Any]) -> bool:
+        """The inputs are as they were when `saved` (what `last` read) was taken."""
+        if saved.get("stamp") != self.digest:
+            return False
         try:
-            sig += (hashlib.sha256(Path(path).read_bytes()).hexdigest(),)
+            return all((self.racy.get(path) or _hash(path)) == digest
+                       for path, digest in (saved.get("racy") or {}).items())
         except OSError:
-            pass
-    return sig
+            return False
 
 
-def _files(root: Path, out: list[tuple], now: int) -> None:
+def _files(root: Path, out: list[tuple], racy_files: dict[str, str], now: int) -> None:
+    """Each file's signature into `out`; the content hash of those changed too lately to trust it
+    into `racy_files` (now=0: every file is hashed, into `out`)."""
     try:
         entries = list(os.scandir(root))
     except (FileNotFoundError, NotADirectoryError):
         if root.exists():
-            out.append(_file(str(root), root.stat(), now))
+            _file(str(root), root.stat(), out, racy_files, now)
         return
     for entry in entries:
         if entry.is_dir():
             if entry.name != "__pycache__":
-                _files(Path(entry.path), out, now)
+                _files(Path(entry.path), out, racy_files, now)
             continue
         try:
-            out.append(_file(entry.path, entry.stat(), now))
+            _file(entry.path, entry.stat(), out, racy_files, now)
         except FileNotFoundError:  # a dangling link: the step reading it reports it
             out.append((entry.path, -1))
 
 
-def stamp(paths: list[Path], *values: Any) -> str:
-    """The hash of the files under `paths` (and the builder's code) together with `values`. The
-    code is hashed by content (40 small files, a millisecond): by signature, a stamp taken within
-    RACY of editing it would differ from one taken later in the same build."""
+def _file(path: str, st: os.stat_result, out: list[tuple], racy_files: dict[str, str], now: int) -> None:
+    if now == 0:
+        out.append((path, _hash(path)))
+        return
+    out.append((path, *signature(st)))
+    if racy(st, now):
+        try:
+            racy_files[path] = _hash(path)
+        except OSError:
+            pass
+
+
+def stamp(paths: list[Path], *values: Any) -> Stamp:
+    """The stamp of the files under `paths` (and the builder's code) together with `values`. The
+    code is hashed by content (40 small files, a millisecond): its own files must never be racy."""
     found: list[tuple] = []
+    racy_files: dict[str, str] = {}
     now = time.time_ns()
     for path in paths:
-        _files(path, found, now)
-    _files(CODE, found, 0)
+        _files(path, found, racy_files, now)
+    _files(CODE, found, racy_files, 0)
     found.sort()
-    return hashlib.sha256(repr((found, values)).encode("utf-8")).hexdigest()
+    return Stamp(hashlib.sha256(repr((found, values)).encode("utf-8")).hexdigest(), racy_files)
 
 
 def last(path: Path) -> dict[str, Any]:
@@ -84,6 +109,6 @@ def last(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def save(path: Path, value: str, **extra: Any) -> None:
+def save(path: Path, value: Stamp, **extra: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, json.dumps({"stamp": value, **extra}, sort_keys=True))
+    write_atomic(path, json.dumps({"stamp": value.digest, "racy": value.racy, **extra}, sort_keys=True))
