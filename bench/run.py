@@ -62,7 +62,7 @@ def run(command: list, cwd: Path) -> tuple[float, float, str]:
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-        # wait4, not wait: its rusage is this child's (and its reaped children's, e.g. Pagefind) alone.
+        # wait4, not wait: its rusage is this child's (and its reaped children's, e.g. workers) alone.
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
