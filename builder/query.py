@@ -396,8 +396,8 @@ _NON_ASCII_NON_WORD = re.compile(r"[^\w\x00-\x7f]")
 
 
 def _word_text(text: str, table: bytes) -> str:
-    """`text` with every character but letters and digits a space: the same words at the same offsets,
-    searched with plain str.find (bytes.translate is several times faster than a regex or str.translate)."""
+    """`text` with every character but letters and digits a space: the same words at the same offsets.
+    bytes.translate does it far faster than a regex or str.translate."""
     if not text.isascii():
         text = _NON_ASCII_NON_WORD.sub(" ", text)
     return text.encode().translate(table).decode()
@@ -411,8 +411,8 @@ class Prepared:
 
     Title and body (and the lead, only if the body lacks it) are joined by blank lines, with one at
     each end, into one text, so that a term is searched once per document; fields are ranges of that
-    text.  Terms are searched in `words`, the folded text with everything but words made spaces, so
-    that `" korea "` finds exactly the word.
+    text.  Terms are searched in `words`, that text folded and with every character but letters and
+    digits made a space, so that a word is bounded by spaces.
     """
     __slots__ = ("cased", "words", "title_end", "scopes", "cache", "seen", "_cased_words", "_folded_at")
 
@@ -423,9 +423,12 @@ class Prepared:
         at = 0 if _casefold(body_text[:len(paragraph)]) == paragraph else _casefold(body_text).find(paragraph)
         cased = ["", title_text, body_text] + ([] if at >= 0 else [lead_text]) + [""]
         self.cased = "\n\n".join(cased)
-        # Lower case keeps every offset; casefolding (ß -> ss) may not, so fields are measured folded.
-        folded = cased if self.cased.isascii() else [text.casefold() for text in cased]
-        self.words = _word_text(self.cased if folded is cased else "\n\n".join(folded), _FOLDED_WORDS)
+        if self.cased.isascii():  # lower case keeps every offset, and the table lowers
+            folded = cased
+            self.words = _word_text(self.cased, _FOLDED_WORDS)
+        else:  # casefolding (ß -> ss) may not, so the fields are measured on the folded text
+            folded = [text.casefold() for text in cased]
+            self.words = _word_text("\n\n".join(folded), _FOLDED_WORDS)
         title = (2, 2 + len(folded[1]))
         body = (title[1] + 2, title[1] + 2 + len(folded[2]))
         if at >= 0:
@@ -525,8 +528,8 @@ class _Leaf:
                 at = subject.find(first)
         found = []
         find, tail, step = subject.find, self.tail, len(first)
-        # Needles and first words are searched without the spaces around them, which would make
-        # str.find several times slower: spaces are everywhere in the text.
+        # Words are searched bare and their bounds checked after: with the spaces around them str.find
+        # is a third slower or worse, as spaces are everywhere in the text.
         while at >= 0:
             if subject[at - 1] == " ":
                 if tail is None:
@@ -561,18 +564,12 @@ class _Leaf:
         return bool(self.scoped(p) if found is None else found)
 
     def hits(self, p: Prepared, window: Span) -> list[Hit] | None:
-        found = p.cache.get(self.cache_key)
-        if found is None:
-            found = self.scoped(p)
         # Most terms of a big NEAR group are absent: skip clipping for them.
-        w = _clip(p, self.scope, window) if found else None
+        w = _clip(p, self.scope, window) if self.scoped(p) else None
         if w is None:
             return None
-        lo, hi = w
         key = self.key
-        # Hits are in order: the window's are a slice of them (a title window, most often an empty one).
-        inside = found[bisect_left(found, (lo,)):bisect_left(found, (hi,))]
-        return [(s, e, ((key, (s, e)),)) for s, e in inside if e <= hi] or None
+        return [(s, e, ((key, (s, e)),)) for s, e in self.spans(p, w)] or None
 
     def collect(self, p: Prepared, out: Counted) -> None:
         found = self.scoped(p)

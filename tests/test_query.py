@@ -221,6 +221,8 @@ def test_normalisation(text: str, body: str) -> None:
     ('"north korea"', "north of Korea"),
     ("korea*", "SouthKoreans"),
     ('"kim jong"', "Kim Yo-jong"),
+    ('"north korea"', "North Koreans"),
+    ('"north korea"', "Northern Korea"),
 ])
 def test_no_partial_words(text: str, body: str) -> None:
     assert not matches(text, body=body)
@@ -248,9 +250,17 @@ def test_phrases_do_not_run_from_title_into_body() -> None:
     ("(japan NEAR/1 south) NEAR/1 talks", True),
     ("(japan NEAR/1 south) NEAR/0 talks", False),  # a pair spans both its words
     ("korea NEAR/5 \"south korea\"", False),  # the same word cannot pair with itself
+    ("kore* ONEAR/0 talks", True),      # measured from the end of the word, not of the prefix
+    ('"south kor*" ONEAR/0 talks', True),
 ])
 def test_near(text: str, expected: bool) -> None:
     assert matches(text, body="Japan and South Korea talks") is expected
+
+
+@pytest.mark.parametrize("body", ["x a b c y", "x, a. b; c - y", "x a\n\nb c\ny"])
+def test_near_counts_one_letter_words_between(body: str) -> None:
+    assert matches("x NEAR/3 y", body=body) and not matches("x NEAR/2 y", body=body)
+    assert matches("a NEAR/1 c", body=body) and not matches("a NEAR/0 c", body=body)
 
 
 def test_near_stays_within_one_field() -> None:
@@ -340,6 +350,39 @@ TRICKY = "aZé e\u0301ßİ\u2019'\u201c\u2013-_ \u00a0\u200b\u00ad\uff21\u2122\u
 @settings(max_examples=100, deadline=None)
 def test_fast_casefolding_agrees_with_text_words(text: str) -> None:
     assert re.findall(r"[^\W_]+", q._casefold(strip_accents(tidy(text)))) == words(text)
+
+
+def reference_prepared(d: Document) -> tuple:
+    """What Prepared builds, the plain way: its fast paths for ASCII text and for a lead that opens
+    the body must give the same texts and fields."""
+    title, body, lead = (strip_accents(tidy(text)) for text in (d.title, d.body, d.lead))
+    paragraph = lead.casefold().strip()
+    at = body.casefold().find(paragraph)
+    cased = ["", title, body] + ([] if at >= 0 else [lead]) + [""]
+    folded = [text.casefold() for text in cased]
+    title_span = (2, 2 + len(folded[1]))
+    body_span = (title_span[1] + 2, title_span[1] + 2 + len(folded[2]))
+    lead_span = ((body_span[0] + at, body_span[0] + at + len(paragraph)) if at >= 0 else
+                 (body_span[1] + 2, body_span[1] + 2 + len(folded[3])))
+    scopes = {"all": (title_span, body_span), "title": (title_span,), "body": (body_span,), "lead": (lead_span,)}
+    return (re.sub(r"[\W_]", " ", "\n\n".join(folded)), re.sub(r"[\W_]", " ", "\n\n".join(cased)), scopes)
+
+
+@st.composite
+def leads(draw: st.DrawFn) -> Document:
+    """Documents whose lead opens the body, as in an article, or lies inside it, or is missing from it."""
+    text = st.text(st.sampled_from(TRICKY + "ab\n"), max_size=12)
+    title, lead, rest = draw(text), draw(text), draw(text)
+    body = draw(st.sampled_from([lead + "\n" + rest, lead.upper() + rest, rest + lead, rest]))
+    return Document(title, lead, body)
+
+
+@given(leads())
+@settings(max_examples=300, deadline=None)
+def test_prepared_agrees_with_the_plain_construction(d: Document) -> None:
+    p = prepare(d)
+    assert (p.words, p.cased_words, p.scopes) == reference_prepared(d)
+    assert p.title_end == p.scopes["title"][0][1]
 
 
 QUERY_WORDS = ["japan", "korea", "north", "kim", "un", "koreans", "strasse", "and", "near", "title"]
@@ -498,8 +541,8 @@ def test_round_trip(node: q.Node, data: st.DataObject) -> None:
     assert parse(unparse(parsed)) == parsed
 
 
-DOC_WORDS = ["Japan", "japan", "JAPAN", "Japanese", "Korea", "korea", "Koreans", "North", "north", "Kim", "kim",
-             "UN", "un", "Straße", "STRASSE", "title", "and", "AND", "near"]
+DOC_WORDS = ["Japan", "japan", "JAPAN", "Japanese", "Korea", "korea", "Koreans", "SouthKorea", "North", "north", "Kim",
+             "kim", "Kimchi", "UN", "un", "fun", "Straße", "STRASSE", "title", "and", "AND", "near"]
 SEPARATORS = [" ", " ", " ", "  ", "-", "\u2019s ", ", ", " \u2013 ", "\u00a0", " \u201c", "\u201d "]
 
 
