@@ -19,6 +19,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 import jinja2
@@ -111,8 +112,8 @@ def outputs(site: Site) -> list[Output]:
     return pages
 
 
-def _machine_files(site: Site, pages: list[Output], root: str) -> dict[str, str]:
-    """Feeds, sitemap and robots.txt: path -> text."""
+def _machine_files(site: Site, root: str) -> dict[str, str]:
+    """Feeds and robots.txt: path -> text."""
     config, updated = site.config, last_updated(site)
     titles = {d.slug: d.title for d in config.dossiers}
     published = [e for e in site.entries if not e.draft]
@@ -120,8 +121,6 @@ def _machine_files(site: Site, pages: list[Output], root: str) -> dict[str, str]
         "atom.xml": feeds.atom(config.title, root, "atom.xml", published, updated, config.description,
                                home_path="", site_title=config.title, dossier_titles=titles),
         "feed.json": feeds.json_feed(config.title, root, "feed.json", published, "", site_title=config.title),
-        "sitemap.xml": feeds.sitemap(root, [_page_path(o) for o in pages if o.template != "404.html"],
-                                     {e.url: e.article.date for e in site.entries if e.article.date}),
         "robots.txt": feeds.robots(root),
     }
     for view in site.dossiers:
@@ -132,6 +131,17 @@ def _machine_files(site: Site, pages: list[Output], root: str) -> dict[str, str]
     return files
 
 
+SITEMAP = "sitemap.xml"
+
+
+def _sitemap(site: Site, pages: list[Output], root: str) -> tuple[str, Callable[[], str]]:
+    """The sitemap's fingerprint, and the function that writes it: with 100,000 pages writing it
+    takes seconds, and an edit seldom changes it."""
+    paths = [_page_path(o) for o in pages if o.template != "404.html"]
+    dates = {e.url: e.article.date for e in site.entries if e.article.date}
+    return _digest(root, paths, dates), lambda: feeds.sitemap(root, paths, dates)
+
+
 def _page_path(out: Output) -> str:
     return out.path.removesuffix("index.html")
 
@@ -140,7 +150,7 @@ def _page_path(out: Output) -> str:
 class Rendered:
     pages: int                      # HTML pages in the site
     rendered: int                   # of which rendered now; the rest were unchanged
-    manifest: dict[str, str]        # page path -> fingerprint, for the next build
+    manifest: dict[str, str]        # page path (and the sitemap's) -> fingerprint, for the next build
     articles: dict[str, str]        # article URL -> fingerprint (article_prints)
 
 
@@ -284,7 +294,13 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
         if cache is not None and added:
             cache.add_html(added)
     rendered = len(todo)
-    for path, text in _machine_files(site, pages, root).items():
+    files = _machine_files(site, root)
+    prints[SITEMAP], sitemap = _sitemap(site, pages, root)
+    if manifest.get(SITEMAP) != prints[SITEMAP] or (previous is not None and not (previous / SITEMAP).is_file()):
+        files[SITEMAP] = sitemap()
+    elif previous is not None:
+        os.link(previous / SITEMAP, out_dir / SITEMAP)
+    for path, text in files.items():
         (out_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (out_dir / path).write_text(text, encoding="utf-8")
     folder = site.config.templates_dir / "assets"
