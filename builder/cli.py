@@ -27,6 +27,16 @@ def _build(args, config) -> int:
     return 0
 
 
+def _check(args, config) -> int:
+    from builder.check import check
+    report = check(config, drafts=args.drafts)
+    for problem in report.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    print(f"check: {report.pages} pages, {report.links} links into the site followed; "
+          f"{len(report.problems)} problem(s)")
+    return 1 if report.problems else 0
+
+
 def _classify(args, config) -> int:
     from builder.classify import refile
     moves = refile(config, dry_run=args.dry_run)
@@ -68,6 +78,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--drafts", action="store_true", help="also show unfiled articles, marked as drafts")
     s.add_argument("--no-ingest", action="store_true", help="render content/ as it is")
     s.set_defaults(run=_build)
+
+    s = sub.add_parser("check", help="report what a build would refuse and links that lead nowhere; writes nothing")
+    s.add_argument("--drafts", action="store_true", help="check the unfiled articles' pages too")
+    s.set_defaults(run=_check)
 
     s = sub.add_parser("classify", help="re-file untouched articles after a query change")
     s.add_argument("--dry-run", action="store_true", help="print what would move, change nothing")

@@ -1,0 +1,42 @@
+"""`check`: everything a build would refuse and every link into the site that leads nowhere, told
+together as `error: FILE:LINE: message`, with nothing written to `site/` or `.cache/`."""
+
+from __future__ import annotations
+
+from builder.check import check
+from builder.config import load_config
+from tests.test_cli import run
+
+
+def test_the_briefing_checks_clean_and_nothing_is_written(repo_copy):
+    result = run(repo_copy, "check")
+    assert result.returncode == 0, result.stderr
+    assert "0 problem(s)" in result.stdout and "links into the site followed" in result.stdout
+    assert not (repo_copy / "site").exists() and not (repo_copy / ".cache").exists()
+
+
+def test_a_broken_link_is_told_once_per_template_link_and_per_article(repo_copy):
+    base = repo_copy / "templates" / "base.html"
+    base.write_text(base.read_text().replace("</main>", '<a href="{{ url(\'nowhere/\') }}">x</a></main>', 1))
+    story = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    story.write_text(story.read_text() + "\nSee [the talks](/articles/2099/no-such-story/) and [above](#no-such-part).\n")
+    report = check(load_config(repo_copy / "config.yaml"))
+    told = sorted(str(p) for p in report.problems)
+    lines = story.read_text().count("\n")
+    assert len(told) == 3, told
+    assert f"{story}:{lines}: links to /articles/2099/no-such-story/, which is not in the site" in told
+    assert any(t.startswith(f"{story}:{lines}: links to #no-such-part, but /articles/2024/japans-kishida") for t in told)
+    (template,) = [t for t in told if "nowhere" in t]
+    assert template.startswith(f"{repo_copy / 'templates'}: {report.pages} page(s) link to /nowhere/")
+
+
+def test_bad_front_matter_and_a_template_syntax_error_are_told_together(repo_copy):
+    story = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    story.write_text("---\ntitle: [broken\n---\n")
+    person = repo_copy / "templates" / "person.html"
+    person.write_text(person.read_text() + "{% if %}\n")
+    result = run(repo_copy, "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    errors = result.stderr.splitlines()
+    assert any(e.startswith(f"error: {story.relative_to(repo_copy)}:2: front matter") for e in errors), errors
+    assert any(e.startswith(f"error: {person.relative_to(repo_copy)}:") and "template error" in e for e in errors), errors
