@@ -77,15 +77,17 @@ def _broken_links(out: Path, base: str, articles: dict[str, Path], templates: Pa
         here = base + page.removesuffix("index.html")
         for url in parsed.urls:
             parts = urlsplit(urljoin(here, url))
-            if parts.scheme or parts.netloc or not parts.path.startswith(base):
-                continue   # another site, or outside this one's base: not ours to check
+            if parts.scheme or parts.netloc:
+                continue   # another site: not ours to check
             followed += 1
             target = unquote(parts.path[len(base):])
             if target.endswith("/") or target == "":
                 target += "index.html"
             if target not in pages and not (out / target).is_file() and (out / target / "index.html").is_file():
                 target += "/index.html"
-            if target not in pages and not (out / target).is_file():
+            if not parts.path.startswith(base):
+                why = f"which is outside the site (it is served under {base})"
+            elif target not in pages and not (out / target).is_file():
                 why = "which is not in the site"
             elif parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
                 why = f"but /{target.removesuffix('index.html')} has no id '{unquote(parts.fragment)}'"

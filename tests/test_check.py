@@ -40,3 +40,14 @@ def test_bad_front_matter_and_a_template_syntax_error_are_told_together(repo_cop
     errors = result.stderr.splitlines()
     assert any(e.startswith(f"error: {story.relative_to(repo_copy)}:2: front matter") for e in errors), errors
     assert any(e.startswith(f"error: {person.relative_to(repo_copy)}:") and "template error" in e for e in errors), errors
+
+
+def test_a_link_outside_the_base_path_is_told(repo_copy):
+    """Under GitHub project pages (/briefing/), "/articles/..." leaves the site for the host's root."""
+    cfg = repo_copy / "config.yaml"
+    cfg.write_text(cfg.read_text().replace("base_url: https://briefing.example.org/",
+                                           "base_url: https://user.github.io/briefing/"))
+    story = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    story.write_text(story.read_text() + "\nSee [the archive](/archive/).\n")
+    (problem,) = check(load_config(cfg)).problems
+    assert "links to /archive/, which is outside the site (it is served under /briefing/)" in str(problem)
