@@ -14,7 +14,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from builder.config import Config
 from builder.ledger import LEDGER, write_atomic
@@ -116,13 +116,15 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     manifest = _manifest(config)
     # What decides the files besides pages; a Jinja template change is a page change (its pages'
     # fingerprints hold it), so it updates the site in place too.
-    layout = stamp([config.templates_dir / "assets"], config, drafts).digest
-    # Forget the old fingerprints first: a crash while the site changes must not trust them.
-    (config.cache_dir / MANIFEST).unlink(missing_ok=True)
+    layout = stamp([config.templates_dir / "assets"], config, drafts).exact
+    def forget() -> None:
+        """Called just before the site changes: a crash from then on must not trust the old
+        fingerprints (a failed render before it changes nothing, and keeps them)."""
+        (config.cache_dir / MANIFEST).unlink(missing_ok=True)
     if manifest.get(LAYOUT) == layout:
-        rendered, search = _update(site, out, manifest, cache)
+        rendered, search = _update(site, out, manifest, cache, forget)
     else:
-        rendered, search = _replace(site, out, manifest, cache)
+        rendered, search = _replace(site, out, manifest, cache, forget)
     config.cache_dir.mkdir(parents=True, exist_ok=True)
     write_atomic(config.cache_dir / MANIFEST,
                  json.dumps(rendered.manifest | search | {LAYOUT: layout}, indent=0, sort_keys=True))
@@ -144,7 +146,7 @@ def _index(site: Site, rendered: Rendered, staging: Path, out: Path, manifest: d
                        staging, out if manifest else None, manifest, link)
 
 
-def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> tuple:
+def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forget: Callable[[], None]) -> tuple:
     """A new site beside the old one, unchanged pages hard-linked from it, swapped in whole: for a
     first build, or when config or assets change what the site is made of."""
     from builder.render import render_site
@@ -153,6 +155,7 @@ def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> t
     try:
         rendered = render_site(site, staging, previous, manifest, cache)
         search = _index(site, rendered, staging, out, manifest, link=True)
+        forget()
         swap_in(staging, out)
     finally:
         if staging.exists():
@@ -160,7 +163,7 @@ def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> t
     return rendered, search
 
 
-def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> tuple:
+def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forget: Callable[[], None]) -> tuple:
     """The changed pages and files only (search shards included), each moved into the site
     (atomically, one by one) once all are written; a failure while moving puts every file back."""
     from builder.render import render_site
@@ -172,6 +175,7 @@ def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache) -> tu
         search = _index(site, rendered, staging, out, manifest, link=False)
         removed = [path for path in manifest
                    if not path.startswith("#") and path not in rendered.manifest and path not in search]
+        forget()
         _commit(staging, out, removed, backup)
     for path in removed:  # their folders too, once empty
         folder = (out / path).parent

@@ -33,6 +33,7 @@ from builder.errors import BuilderError
 from builder.parallel import ordered
 from builder.text import slugify
 from builder.site import Site, last_updated
+from builder.stamp import code
 
 
 def _anchor_headings(md: MarkdownIt) -> None:
@@ -158,18 +159,32 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("\x00".join(map(repr, parts)).encode("utf-8")).hexdigest()
 
 
+def _template_name(name: str) -> str:
+    """As Jinja's loader reads it: "./base.html" and "a//b.html" are "base.html" and "a/b.html"."""
+    return "/".join(part for part in name.split("/") if part not in ("", "."))
+
+
 def template_prints(templates_dir: Path) -> dict[str, str]:
-    """Per template, a hash of its source and of every template it extends, includes or imports,
-    so a template change re-renders only the pages that use it. One that names a template by a
-    variable, which cannot be followed, depends on them all. Assets are copied, not rendered."""
-    sources = {p.relative_to(templates_dir).as_posix(): p.read_text(encoding="utf-8")
-               for p in templates_dir.rglob("*") if p.is_file() and p.parts[len(templates_dir.parts)] != "assets"}
+    """Per template, a hash of its source and of every file it extends, includes or imports, so a
+    template change re-renders only the pages that use it. One that names a template by a
+    variable, which cannot be followed, or cannot be parsed, depends on them all. Editor files
+    (dotfiles, `~` backups) are no templates; assets count only where a template includes one."""
+    sources: dict[str, bytes] = {}
+    for path in templates_dir.rglob("*"):
+        name = path.relative_to(templates_dir).as_posix()
+        if any(part.startswith(".") or part.endswith("~") for part in name.split("/")) or not path.is_file():
+            continue
+        try:
+            sources[name] = path.read_bytes()
+        except OSError:   # gone since it was listed
+            continue
     parser = jinja2.Environment()
     uses: dict[str, set[str | None]] = {}
     for name, source in sources.items():
         try:
-            uses[name] = set(jinja2.meta.find_referenced_templates(parser.parse(source)))
-        except jinja2.TemplateSyntaxError:   # rendering it reports the error
+            found = jinja2.meta.find_referenced_templates(parser.parse(source.decode("utf-8")))
+            uses[name] = {_template_name(n) if n is not None else None for n in found}
+        except (UnicodeDecodeError, jinja2.TemplateSyntaxError):   # rendering it reports the error
             uses[name] = {None}
 
     def closure(name: str) -> set[str]:
@@ -186,16 +201,18 @@ def template_prints(templates_dir: Path) -> dict[str, str]:
 
 def article_prints(site: Site) -> dict[str, str]:
     """Per article URL, a hash of the article as the site shows it (pages and search index): its
-    file's digest and what filing added, or, for an article not read from a file, all of it."""
+    file's digest and what filing added, or, for an article not read from a file, all of it; and
+    the builder's code, which decides what is made of it."""
+    builder = code()
     return {e.url: _digest(e.article.digest or e.article, e.article.dossiers, e.article.classification,
-                           e.article.status, e.slug, e.url, e.draft) for e in site.entries}
+                           e.article.status, e.slug, e.url, e.draft, builder) for e in site.entries}
 
 
 def fingerprints(site: Site, pages: list[Output], entry: dict[str, str]) -> dict[str, str]:
     """Per page, a hash of everything it shows: its own data, its templates, and what every page
     shows (config, navigation, last updated). Same fingerprint, same bytes: the page need not be rendered.
     Each article is hashed once (`entry`, from article_prints); pages that list articles hash those."""
-    shared = _digest(site.config, last_updated(site))
+    shared = _digest(site.config, last_updated(site), code())
     templates = template_prints(site.config.templates_dir)
 
     def listed(entries) -> list[str]:

@@ -61,7 +61,8 @@ def doc_ids(entries: Iterable) -> dict[str, str]:
     depends only on the set of articles, never on build history."""
     by_short: dict[str, list[tuple[str, str]]] = {}
     for e in entries:
-        day = f"{e.article.date.toordinal() - _DAY_ZERO:05d}" if e.article.date else "00000"
+        # Clamped to five digits (1900-2173): ids must keep one width to sort by date.
+        day = f"{min(max(e.article.date.toordinal() - _DAY_ZERO, 1), 99999):05d}" if e.article.date else "00000"
         by_short.setdefault(day + _hash(e.url)[:8], []).append((e.url, day))
     return {url: short if len(group) == 1 else day + _hash(url)
             for short, group in by_short.items() for url, day in group}
@@ -81,9 +82,14 @@ def terms(title: str, body: str) -> dict[str, int]:
     return dict(found)
 
 
+# Names Windows refuses for a file, whatever its extension: a gh-pages checkout there would fail.
+_DEVICES = frozenset(["con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))])
+
+
 def shard_name(key: str) -> str:
-    """A shard's file name: the key itself when plain ASCII, else its UTF-8 in hex."""
-    return key if key.isascii() and key.isalnum() else "_" + key.encode("utf-8").hex()
+    """A shard's file name: the key itself when plain ASCII, else (or when Windows reserves the
+    name) its UTF-8 in hex."""
+    return key if key.isascii() and key.isalnum() and key not in _DEVICES else "_" + key.encode("utf-8").hex()
 
 
 def _dump(value: object) -> str:
@@ -94,7 +100,7 @@ def _print(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-FORMAT = 2
+FORMAT = 3
 # In the manifest: an index written by other rules is written afresh, never patched.
 RULES_KEY = "#search-rules"
 _RULES = _print(repr((FORMAT, KEY_LENGTH, MIN_LENGTH, TITLE_WEIGHT, sorted(STOPWORDS), _LINK_TARGET.pattern, SUMMARY)))
@@ -116,7 +122,7 @@ def write_index(entries: Iterable, dossiers: Mapping[str, Iterable], prints: Map
         manifest = {}   # nothing to read back: everything is written afresh
     try:
         return _write(entries, dossiers, prints, out_dir, previous, manifest, link)
-    except (OSError, ValueError, TypeError, AttributeError) as exc:
+    except (OSError, ValueError) as exc:
         if not manifest:
             raise BuilderError(f"search index: could not write it ({exc})") from None
         # The last site's index is damaged (a file lost or cut short): write it all afresh, after
@@ -159,9 +165,11 @@ def _write(entries: list, dossiers: Mapping[str, Iterable], prints: Mapping[str,
                 postings += f",{i}:{weight}".encode()
         out[SEARCH_KEY + i] = " ".join([fingerprint[i], *sorted(keys)])
     stale = set(changed) | set(gone)
+    holding: dict[str, list[str]] = {}   # shard key -> the stale articles the last build put in it
     for i in stale:
         for key in old.get(i, "").split(" ")[1:]:
             added.setdefault(key, {})
+            holding.setdefault(key, []).append(i)
 
     done: set[str] = set()   # the files this build decided on; the others stay as they are
 
@@ -183,9 +191,10 @@ def _write(entries: list, dossiers: Mapping[str, Iterable], prints: Mapping[str,
         path = f"{DATA}/terms/{shard_name(key)}.json"
         shard = _read_back(previous, path, manifest)
         new = added.pop(key)
+        out_of = holding.get(key, ())   # not every stale article: a clean build would cost terms x articles
         for term in shard.keys() | new.keys():
             postings = shard.get(term, "")
-            for i in stale:
+            for i in out_of:
                 if i in postings:
                     postings = _without(postings, i)
             if term in new:
@@ -258,7 +267,10 @@ def _read_back(previous: Path | None, path: str, manifest: Mapping[str, str]) ->
     if previous is None or path not in manifest:
         return {}
     with open(previous / path, encoding="utf-8") as f:
-        return json.load(f)
+        value = json.load(f)
+    if not isinstance(value, dict) or not all(isinstance(v, (str, dict)) for v in value.values()):
+        raise ValueError(f"{path} is not an index file")   # damaged: the index is written afresh
+    return value
 
 
 def _link(source: Path, target: Path) -> None:

@@ -54,6 +54,11 @@ class Stamp:
         except OSError:
             return False
 
+    @property
+    def exact(self) -> str:
+        """Both parts in one string, for a key that must differ whenever an input does."""
+        return hashlib.sha256(repr((self.digest, sorted(self.racy.items()))).encode("utf-8")).hexdigest()
+
 
 def _files(root: Path, out: list[tuple], racy_files: dict[str, str], now: int) -> None:
     """Each file's signature into `out`; the content hash of those changed too lately to trust it
@@ -98,6 +103,11 @@ def stamp(paths: list[Path], *values: Any) -> Stamp:
     _files(CODE, found, racy_files, 0)
     found.sort()
     return Stamp(hashlib.sha256(repr((found, values)).encode("utf-8")).hexdigest(), racy_files)
+
+
+def code() -> str:
+    """The hash of the builder's own code."""
+    return stamp([]).digest
 
 
 def last(path: Path) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import pytest
 from builder.build import build
 from builder.cache import open_cache
 from builder.config import load_config
+from builder.errors import BuilderError
 
 
 
@@ -501,3 +502,55 @@ def test_the_build_after_one_that_saw_a_file_just_written_is_still_skipped(repo_
     assert build(config, run_ingest=False).site is None   # and trusted here: nothing to do
     story.write_text(story.read_text().replace("whirlwind visit", "whirlwind voyage"))
     assert build(config, run_ingest=False).site is not None
+
+
+def test_editor_files_in_templates_are_not_templates(repo_copy):
+    """A vim swap file (binary) or a backup beside the templates must not break the build."""
+    (repo_copy / "templates" / ".article.html.swp").write_bytes(b"b0VIM 9.0\x00\x00\xff\xfe\x80binary")
+    (repo_copy / "templates" / "article.html~").write_text("{% if %}")
+    config = load_config(repo_copy / "config.yaml")
+    assert build(config, run_ingest=False).pages > 0
+
+
+def test_a_template_named_with_dot_segments_is_followed(repo_copy):
+    person = repo_copy / "templates" / "person.html"
+    person.write_text(person.read_text().replace('{% extends "base.html" %}', '{% extends "./base.html" %}'))
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    base = repo_copy / "templates" / "base.html"
+    base.write_text(base.read_text().replace("Skip to content", "Skip to the content"))
+    build(config, run_ingest=False)
+    assert tree(repo_copy / "site") == clean_build(repo_copy)
+
+
+def test_a_failed_build_keeps_the_fingerprints_so_the_next_renders_only_what_changed(repo_copy):
+    config = load_config(repo_copy / "config.yaml")
+    first = build(config, run_ingest=False)
+    person = repo_copy / "templates" / "person.html"
+    good = person.read_text()
+    person.write_text(good.replace("{% block main %}", "{% block main %}{{ no_such_thing }}"))
+    with pytest.raises(BuilderError):
+        build(config, run_ingest=False)
+    person.write_text(good + "{# fixed #}")
+    assert build(config, run_ingest=False).rendered == len(first.site.people)
+
+
+def test_a_change_to_the_builder_renders_and_indexes_everything_again(repo_copy, monkeypatch):
+    from builder import render
+    config = load_config(repo_copy / "config.yaml")
+    first = build(config, run_ingest=False)
+    monkeypatch.setattr(render, "code", lambda: "another version of the builder")
+    (repo_copy / ".cache" / "build-stamp.json").unlink()   # the stamp holds the real code
+    again = build(config, run_ingest=False)
+    assert again.rendered == first.pages
+
+
+def test_a_clean_search_index_takes_nothing_out_of_its_postings(repo_copy, monkeypatch):
+    """Taking articles out of postings is for the ones the last build put there; a clean build
+    checking every term for every article cost terms x articles."""
+    from builder import search
+    calls = []
+    real = search._without
+    monkeypatch.setattr(search, "_without", lambda *args: calls.append(args) or real(*args))
+    build(load_config(repo_copy / "config.yaml"), run_ingest=False)
+    assert calls == []

@@ -312,6 +312,7 @@ def test_shard_names_stay_inside_their_folder():
     from builder.search import shard_name
     assert shard_name("kis") == "kis" and shard_name("200") == "200"
     assert shard_name("säu") == "_73c3a475" and shard_name("..") == "_2e2e" and "/" not in shard_name("a/b")
+    assert shard_name("con") == "_636f6e" and shard_name("lpt1") == "_6c707431"   # Windows device names
 
 
 def test_postings_are_patched_as_strings():

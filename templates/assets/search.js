@@ -95,8 +95,10 @@
 
   // ------------------------------------------------------------ the index
 
+  // As builder/search.py's shard_name: names Windows reserves are written in hex too.
+  const DEVICES = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
   function shardName(key) {
-    if (/^[a-z0-9]+$/.test(key)) return key;
+    if (/^[a-z0-9]+$/.test(key) && !DEVICES.test(key)) return key;
     return "_" + Array.from(new TextEncoder().encode(key), (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
