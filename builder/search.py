@@ -45,6 +45,8 @@ _LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s[^)]*)?\)")   # Markdown link URLs a
 SEARCH_KEY = "#search "   # manifest: "#search <id>" -> "<article fingerprint> <its shard keys>"
 MASS_CHANGE = 256       # more changed articles than this (and an eighth of all): write the index afresh
 SUMMARY = 300            # characters of the lede shown under a result, for articles without a summary
+FORMAT = 3              # of the files; with the constants above, the rules of the index (_RULES)
+RULES_KEY = "#search-rules"   # manifest: an index written by other rules is written afresh, not patched
 
 
 def _hash(url: str) -> str:
@@ -100,13 +102,11 @@ def _print(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-FORMAT = 3
-# In the manifest: an index written by other rules is written afresh, never patched.
-RULES_KEY = "#search-rules"
 _RULES = _print(repr((FORMAT, KEY_LENGTH, MIN_LENGTH, TITLE_WEIGHT, sorted(STOPWORDS), _LINK_TARGET.pattern, SUMMARY)))
 
 
 def _article_terms(_, article: tuple[str, str]) -> dict[str, int]:
+    """terms() as parallel.ordered calls it (its first argument is the shared value, none here)."""
     return terms(*article)
 
 
