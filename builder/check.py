@@ -83,11 +83,12 @@ def _broken_links(out: Path, base: str, articles: dict[str, Path], templates: Pa
             target = unquote(parts.path[len(base):])
             if target.endswith("/") or target == "":
                 target += "index.html"
-            if target not in pages and not (out / target).is_file() and (out / target / "index.html").is_file():
+            inside = ".." not in target.split("/")   # "%2e%2e/" survives urljoin; never look outside `out`
+            if inside and target not in pages and not (out / target).is_file() and (out / target / "index.html").is_file():
                 target += "/index.html"
             if not parts.path.startswith(base):
                 why = f"which is outside the site (it is served under {base})"
-            elif target not in pages and not (out / target).is_file():
+            elif not inside or (target not in pages and not (out / target).is_file()):
                 why = "which is not in the site"
             elif parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
                 why = f"but /{target.removesuffix('index.html')} has no id '{unquote(parts.fragment)}'"

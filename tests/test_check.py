@@ -19,11 +19,13 @@ def test_a_broken_link_is_told_once_per_template_link_and_per_article(repo_copy)
     base = repo_copy / "templates" / "base.html"
     base.write_text(base.read_text().replace("</main>", '<a href="{{ url(\'nowhere/\') }}">x</a></main>', 1))
     story = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
-    story.write_text(story.read_text() + "\nSee [the talks](/articles/2099/no-such-story/) and [above](#no-such-part).\n")
+    story.write_text(story.read_text() + "\nSee [the talks](/articles/2099/no-such-story/) and [above](#no-such-part)"
+                     " and [a secret](/%2e%2e/%2e%2e/etc/hostname).\n")
     report = check(load_config(repo_copy / "config.yaml"))
     told = sorted(str(p) for p in report.problems)
     lines = story.read_text().count("\n")
-    assert len(told) == 3, told
+    assert len(told) == 4, told
+    assert f"{story}:{lines}: links to /%2e%2e/%2e%2e/etc/hostname, which is not in the site" in told
     assert f"{story}:{lines}: links to /articles/2099/no-such-story/, which is not in the site" in told
     assert any(t.startswith(f"{story}:{lines}: links to #no-such-part, but /articles/2024/japans-kishida") for t in told)
     (template,) = [t for t in told if "nowhere" in t]
