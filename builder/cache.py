@@ -15,7 +15,7 @@ from typing import Callable, TypeVar
 from builder.config import Config
 from builder.content import Article
 from builder.ledger import write_atomic
-from builder.stamp import Signature, racy, signature, stamp
+from builder.stamp import Signature, code, racy, signature
 
 FOLDER = "parsed"   # SHARDS pickles: an edit rewrites the one holding the article, not all
 SHARDS = 16
@@ -93,29 +93,27 @@ def _digest(text: str) -> str:
 
 def cache_key(config: Config) -> str:
     """Entries hold for this code and these filing rules; anything else starts afresh."""
-    return stamp([], config.dossiers, config.title_weight).digest   # a stamp always covers the code
+    return hashlib.sha256(repr((code(), config.dossiers, config.title_weight)).encode("utf-8")).hexdigest()
 
 
 def open_cache(config: Config) -> Cache:
     """The saved cache; a shard that is missing, damaged or for another key is left out (its
     articles are parsed again)."""
     cache = Cache(cache_key(config))
-    for n in range(SHARDS):
+
+    def load(name: int | str) -> tuple | None:
         try:
-            with open(config.cache_dir / FOLDER / f"{n}.pickle", "rb") as f:
-                key, articles, html = pickle.load(f)
-            if key == cache.key:
-                cache.articles.update(articles)
-                cache.html.update(html)
+            with open(config.cache_dir / FOLDER / f"{name}.pickle", "rb") as f:
+                key, *value = pickle.load(f)
         except Exception:  # missing, from another version, or damaged: a cache is only ever a shortcut
-            pass
-    try:
-        with open(config.cache_dir / FOLDER / f"{RELATED}.pickle", "rb") as f:
-            key, related = pickle.load(f)
-        if key == cache.key:
-            cache.related = related
-    except Exception:
-        pass
+            return None
+        return tuple(value) if key == cache.key else None
+    for n in range(SHARDS):
+        if (shard := load(n)) is not None:
+            cache.articles.update(shard[0])
+            cache.html.update(shard[1])
+    if (related := load(RELATED)) is not None:
+        cache.related = related[0]
     return cache
 
 
