@@ -44,14 +44,18 @@ class _Links(HTMLParser):
 
 def _templates(config: Config) -> Iterator[BuilderError]:
     """A syntax error in any template, not only the first one a page uses."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(config.templates_dir))
-    for path in sorted(config.templates_dir.rglob("*.html")):
-        if "assets" in path.relative_to(config.templates_dir).parts:
-            continue
+    from builder.render import template_sources
+    env = jinja2.Environment()
+    for name, source in sorted(template_sources(config.templates_dir).items()):
+        if name.split("/")[0] == "assets":
+            continue   # copied, not rendered
         try:
-            env.parse(path.read_text(encoding="utf-8"))
+            env.parse(source.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            yield BuilderError("template is not UTF-8 text", config.templates_dir / name,
+                               source.count(b"\n", 0, exc.start) + 1)
         except jinja2.TemplateSyntaxError as exc:
-            yield BuilderError(f"template error: {exc.message}", path, exc.lineno)
+            yield BuilderError(f"template error: {exc.message}", config.templates_dir / name, exc.lineno)
 
 
 def _sources(config: Config, site) -> dict[str, Path]:

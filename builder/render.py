@@ -164,11 +164,9 @@ def _template_name(name: str) -> str:
     return "/".join(part for part in name.split("/") if part not in ("", "."))
 
 
-def template_prints(templates_dir: Path) -> dict[str, str]:
-    """Per template, a hash of its source and of every file it extends, includes or imports, so a
-    template change re-renders only the pages that use it. One that names a template by a
-    variable, which cannot be followed, or cannot be parsed, depends on them all. Editor files
-    (dotfiles, `~` backups) are no templates; assets count only where a template includes one."""
+def template_sources(templates_dir: Path) -> dict[str, bytes]:
+    """Every file of the templates folder by its name for Jinja, assets included; editor files
+    (dotfiles, `~` backups) are none of them."""
     sources: dict[str, bytes] = {}
     for path in templates_dir.rglob("*"):
         name = path.relative_to(templates_dir).as_posix()
@@ -178,6 +176,15 @@ def template_prints(templates_dir: Path) -> dict[str, str]:
             sources[name] = path.read_bytes()
         except OSError:   # gone since it was listed
             continue
+    return sources
+
+
+def template_prints(templates_dir: Path) -> dict[str, str]:
+    """Per template, a hash of its source and of every file it extends, includes or imports, so a
+    template change re-renders only the pages that use it. One that names a template by a
+    variable, which cannot be followed, or cannot be parsed, depends on them all. Assets count
+    only where a template includes one."""
+    sources = template_sources(templates_dir)
     parser = jinja2.Environment()
     uses: dict[str, set[str | None]] = {}
     for name, source in sources.items():
