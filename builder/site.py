@@ -250,12 +250,12 @@ def _related(entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tupl
     out: dict[str, tuple[Entry, ...]] = {}
     for here, entry in enumerate(entries):
         mine = dossiers[here]
-        shared: dict[int, int] = {}
+        in_common: dict[int, int] = {}   # other article -> people shared
         for timeline, at in spots[here].values():
             for other in timeline[max(0, at - NEARBY):at + NEARBY + 1]:
                 if other != here and not mine.isdisjoint(dossiers[other]):
-                    shared[other] = shared.get(other, 0) + 1
-        best = sorted(shared, key=lambda r: (-shared[r], abs(r - here), r))[:RELATED]
+                    in_common[other] = in_common.get(other, 0) + 1
+        best = sorted(in_common, key=lambda r: (-in_common[r], abs(r - here), r))[:RELATED]
         out[entry.url] = tuple(entries[r] for r in best)
     return out
 
