@@ -375,6 +375,9 @@ disableKinds = ["section"]   # ours has no /articles/ list page
 [params]
   latest = {latest}
 
+[pagination]
+  pagerSize = {page_size}   # as ours, a dossier's or person's page shows this many; Hugo's way is pages 2, 3, ...
+
 [services.rss]
   limit = 50               # as our feeds (feeds.MAX_ENTRIES)
 
@@ -497,7 +500,8 @@ HUGO_LAYOUTS = {
 {{ define "main" }}
 <h1>{{ .Title }}</h1>
 <p class="count">Named in {{ len .Pages }} articles.</p>
-{{ range .Pages }}{{ partial "headline.html" . }}{{ end }}
+{{ range (.Paginate .Pages).Pages }}{{ partial "headline.html" . }}{{ end }}
+{{ template "_internal/pagination.html" . }}
 {{ end }}
 """,
     "dossiers/term.html": """\
@@ -505,9 +509,10 @@ HUGO_LAYOUTS = {
 <h1>{{ .Title }}</h1>
 <p class="meta">{{ len .Pages }} articles{{ with .OutputFormats.Get "rss" }} · <a href="{{ .RelPermalink }}">feed</a>{{ end }}</p>
 {{ .Content }}
-{{ range .Pages.GroupByDate "2006" }}
+{{ range (.Paginate (.Pages.GroupByDate "2006")).PageGroups }}
 <section><h2>{{ .Key }}</h2>{{ range .Pages }}{{ partial "headline.html" . }}{{ end }}</section>
 {{ end }}
+{{ template "_internal/pagination.html" . }}
 {{ end }}
 """,
     "archive/term.html": """\
@@ -545,7 +550,8 @@ def write_hugo_skeleton(hugo: Path, config) -> None:
     """hugo.toml, layouts/, static/ (our CSS), and the content pages that are not articles."""
     (hugo / "content").mkdir(parents=True, exist_ok=True)
     (hugo / "hugo.toml").write_text(HUGO_CONFIG.format(
-        base_url=config.base_url, title=config.title, language=config.language, latest=config.latest),
+        base_url=config.base_url, title=config.title, language=config.language, latest=config.latest,
+        page_size=config.page_size),
         encoding="utf-8")
     for name, text in HUGO_LAYOUTS.items():
         path = hugo / "layouts" / name

@@ -40,6 +40,7 @@ class Config:
     max_seed_bytes: int
     title_weight: int
     latest: int                 # headlines per dossier on the home page
+    page_size: int              # headlines on a dossier's or person's page; a longer timeline gets a page per year
     cname: str | None
     dossiers: tuple[Dossier, ...]
 
@@ -159,7 +160,7 @@ def load_config(path: str | Path, base_url: str | None = None) -> Config:
         if "paths" in top else {}
     ingest = r.mapping(top["ingest"], "ingest", {"max_seed_mb"}) if "ingest" in top else {}
     classify = r.mapping(top["classify"], "classify", {"title_weight"}) if "classify" in top else {}
-    site = r.mapping(top["site"], "site", {"latest", "cname"}) if "site" in top else {}
+    site = r.mapping(top["site"], "site", {"latest", "page_size", "cname"}) if "site" in top else {}
 
     folder = path.parent
     def where(key: str, default: str) -> Path:
@@ -223,6 +224,7 @@ def load_config(path: str | Path, base_url: str | None = None) -> Config:
         max_seed_bytes=r.scalar(ingest, "max_seed_mb", _positive_int, 20) * 1024 * 1024,
         title_weight=title_weight,
         latest=r.scalar(site, "latest", _positive_int, 5),
+        page_size=r.scalar(site, "page_size", _positive_int, 50),
         cname=r.scalar(site, "cname", _text, None),
         dossiers=tuple(dossiers),
     )

@@ -32,7 +32,7 @@ from builder.cache import Cache
 from builder.errors import BuilderError
 from builder.parallel import ordered
 from builder.text import slugify
-from builder.site import Site, last_updated
+from builder.site import DossierView, Person, Site, Year, last_updated
 from builder.stamp import code
 
 
@@ -106,10 +106,11 @@ def outputs(site: Site) -> list[Output]:
     pages = [Output("index.html", "home.html", None), Output("404.html", "404.html", None),
              Output("search/index.html", "search.html", None), Output("people/index.html", "people.html", None),
              Output("archive/index.html", "archive.html", None)]
-    pages += [Output(f"dossiers/{v.dossier.slug}/index.html", "dossier.html", v) for v in site.dossiers]
+    pages += [Output(f"{v.url}index.html", "dossier.html", v) for v in site.dossiers]
     pages += [Output(f"{e.url}index.html", "article.html", e) for e in site.entries]
     pages += [Output(f"{p.url}index.html", "person.html", p) for p in site.people]
-    pages += [Output(f"{y.url}index.html", "year.html", y) for y in site.years]
+    years = [*site.years, *(y for v in site.dossiers for y in v.years), *(y for p in site.people for y in p.years)]
+    pages += [Output(f"{y.url}index.html", "year.html", y) for y in years]
     return pages
 
 
@@ -225,6 +226,9 @@ def fingerprints(site: Site, pages: list[Output], entry: dict[str, str]) -> dict
     def listed(entries) -> list[str]:
         return [entry[e.url] for e in entries]
 
+    def years(timeline) -> list[tuple[str, int]]:
+        return [(y.label, len(y.entries)) for y in timeline.years]
+
     def shown(o: Output) -> object:
         page = o.page
         if o.template == "article.html":
@@ -232,11 +236,11 @@ def fingerprints(site: Site, pages: list[Output], entry: dict[str, str]) -> dict
                                        n.newer and entry[n.newer.url]) for n in site.neighbours.get(page.url, ())],
                     listed(site.related.get(page.url, ())))
         if o.template == "dossier.html":
-            return (page.dossier, page.intro, listed(page.entries))
+            return (page.dossier, page.intro, len(page.entries), listed(page.recent), years(page))
         if o.template == "person.html":
-            return (page.name, page.slug, listed(page.entries))
+            return (page.name, page.slug, len(page.entries), listed(page.recent), years(page))
         if o.template == "year.html":
-            return (page.label, listed(page.entries))
+            return (page.label, page.parent, page.owner, page.siblings, listed(page.entries))
         return whole                            # home and the indexes show the whole site
 
     whole = _digest(site.home, [(v.dossier, v.intro, listed(v.entries)) for v in site.dossiers],
@@ -267,7 +271,7 @@ class _Pages:
         known = len(self.cache.html) if self.cache else 0
         for out in (self.todo[i] for i in batch):
             entry = out.page if out.template == "article.html" else None
-            title = getattr(getattr(out.page, "dossier", None), "title", None) or getattr(out.page, "name", None)
+            title = _title(out.page)
             head = {
                 "page_path": _page_path(out),
                 "open_graph": feeds.open_graph(entry, self.root, _page_path(out), config.title,
@@ -285,6 +289,17 @@ class _Pages:
             (self.out_dir / out.path).write_text(html, encoding="utf-8")
         # Dicts keep insertion order: what this batch added comes last.
         return dict(itertools.islice(self.cache.html.items(), known, None)) if self.cache else {}
+
+
+def _title(page: object) -> str | None:
+    """A listing page's own title, for its Open Graph tags; None for the others."""
+    if isinstance(page, DossierView):
+        return page.dossier.title
+    if isinstance(page, Person):
+        return page.name
+    if isinstance(page, Year):
+        return f"{page.owner}: {'Undated' if page.label == 'undated' else page.label}"
+    return None
 
 
 BATCH = 50  # pages a worker renders per task

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -37,10 +38,31 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Year:
+    """One year of a timeline on its own page: of the archive, or of a dossier or person with
+    more articles than one page shows."""
+    label: str                  # "2024" or "undated"
+    entries: tuple[Entry, ...]
+    parent: str = "archive/"    # the timeline's own page
+    owner: str = "Archive"      # and its title
+    siblings: tuple[str, ...] = ()   # every year of the timeline, newest first, for navigation
+
+    @property
+    def url(self) -> str:
+        return f"{self.parent}{self.label}/"
+
+
+@dataclass(frozen=True)
 class DossierView:
     dossier: Dossier
     intro: Page
     entries: tuple[Entry, ...]  # newest first, undated last
+    recent: tuple[Entry, ...]   # the newest ones, shown on the dossier's page
+    years: tuple[Year, ...]     # all of them by year, when more than `recent`; else none
+
+    @property
+    def url(self) -> str:
+        return f"dossiers/{self.dossier.slug}/"
 
 
 @dataclass(frozen=True)
@@ -48,21 +70,12 @@ class Person:
     name: str
     slug: str
     entries: tuple[Entry, ...]  # newest first
+    recent: tuple[Entry, ...]   # as for a dossier
+    years: tuple[Year, ...]
 
     @property
     def url(self) -> str:
         return f"people/{self.slug}/"
-
-
-@dataclass(frozen=True)
-class Year:
-    """One page of the archive."""
-    label: str                  # "2024" or "undated"
-    entries: tuple[Entry, ...]
-
-    @property
-    def url(self) -> str:
-        return f"archive/{self.label}/"
 
 
 @dataclass(frozen=True)
@@ -178,34 +191,52 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None) 
         raise BuilderErrors(errors) if len(errors) > 1 else errors[0]
 
     entries.sort(key=_newest_first)
-    views = tuple(
-        DossierView(d, read_page(config.content_dir, Path(DOSSIERS, f"{d.slug}.md"), d.title),
-                    tuple(e for e in entries if d.slug in (e.article.dossiers or ())))
-        for d in config.dossiers)
-    people = _people(entries)
+    views = tuple(_view(config, d, entries) for d in config.dossiers)
+    people = _people(entries, config.page_size)
     return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title),
-                dossiers=views, entries=tuple(entries), people=people, years=_years(entries),
+                dossiers=views, entries=tuple(entries), people=people,
+                years=_years(entries, "archive/", "Archive"),
                 neighbours=_neighbours(views), related=_remembered_related(entries, people, cache), **counts)
+
+
+def _view(config: Config, dossier: Dossier, entries: list[Entry]) -> DossierView:
+    found = tuple(e for e in entries if dossier.slug in (e.article.dossiers or ()))
+    intro = read_page(config.content_dir, Path(DOSSIERS, f"{dossier.slug}.md"), dossier.title)
+    return DossierView(dossier, intro, found, *_paged(found, config.page_size, f"dossiers/{dossier.slug}/",
+                                                      dossier.title))
 
 
 # The same few hundred names recur in thousands of articles: slug each once.
 _person_slug = functools.lru_cache(maxsize=1 << 16)(slugify)
 
 
-def _people(entries: list[Entry]) -> tuple[Person, ...]:
+def _people(entries: list[Entry], size: int) -> tuple[Person, ...]:
     by_slug: dict[str, tuple[str, list[Entry]]] = {}
     for entry in entries:
         for name in entry.article.people:
             by_slug.setdefault(_person_slug(name), (name, []))[1].append(entry)
-    return tuple(Person(name, slug, tuple(found)) for slug, (name, found) in
-                 sorted(by_slug.items(), key=lambda kv: (kv[1][0].casefold(), kv[0])))
+    people = []
+    for slug, (name, found) in sorted(by_slug.items(), key=lambda kv: (kv[1][0].casefold(), kv[0])):
+        timeline = tuple(found)
+        people.append(Person(name, slug, timeline, *_paged(timeline, size, f"people/{slug}/", name)))
+    return tuple(people)
 
 
-def _years(entries: list[Entry]) -> tuple[Year, ...]:
+def _years(entries: Sequence[Entry], parent: str, owner: str) -> tuple[Year, ...]:
     groups: dict[str, list[Entry]] = {}
     for entry in entries:  # already newest first, undated last
         groups.setdefault(entry.year, []).append(entry)
-    return tuple(Year(label, tuple(found)) for label, found in groups.items())
+    labels = tuple(groups)
+    return tuple(Year(label, tuple(found), parent, owner, labels) for label, found in groups.items())
+
+
+def _paged(entries: tuple[Entry, ...], size: int, url: str, owner: str) -> tuple[tuple[Entry, ...], tuple[Year, ...]]:
+    """A timeline's page shows its `size` newest articles and, when it has more, links a page per
+    year: pages of a fixed size would all change with every article added at the top, and a
+    reader looks for a year more often than for page 37."""
+    if len(entries) <= size:
+        return entries, ()
+    return entries[:size], _years(entries, url, owner)
 
 
 def _neighbours(views: tuple[DossierView, ...]) -> dict[str, tuple[Neighbours, ...]]:

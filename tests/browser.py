@@ -179,8 +179,14 @@ def serve(root: Path, prefix: str = PREFIX) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's briefing built once with base_url "/briefing/" (content as committed)."""
-    return build_project(copy_project(tmp_path_factory.mktemp("briefing")), PREFIX)
+    """The repository's briefing built once with base_url "/briefing/" (content as committed), two
+    headlines to a dossier's or person's page, so that the longer ones have pages per year too."""
+    root = copy_project(tmp_path_factory.mktemp("briefing"))
+    config = root / "config.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "  page_size: 50 " in text
+    config.write_text(text.replace("  page_size: 50 ", "  page_size: 2 "), encoding="utf-8")
+    return build_project(root, PREFIX)
 
 
 @pytest.fixture(scope="session")

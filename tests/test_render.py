@@ -90,6 +90,8 @@ def test_every_page_is_valid_html(site_dir):
 # ---------------------------------------------------------------- axe-core
 
 AXE_PAGES = {"home": "", "dossier": DOSSIER, "article": KISHIDA, "people": "people/", "person": PERSON,
+             "long dossier": "dossiers/japan-dprk/", "dossier year": "dossiers/japan-dprk/2019/",
+             "archive": "archive/", "archive year": "archive/2025/",
              "search": "search/"}
 
 

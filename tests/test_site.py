@@ -65,6 +65,34 @@ def test_timelines_neighbours_related_and_archive(project):
     assert site.related[site.entries[2].url] == ()
 
 
+def test_a_long_timeline_shows_its_newest_and_a_page_per_year(project):
+    config = project.root / "config.yaml"
+    config.write_text(config.read_text().replace("  page_size: 50 ", "  page_size: 3 "))
+    dates = ["2024-03-01", "2024-01-05", "2023-12-31", "2023-02-01", "", "2019-07-07"]
+    for n, date in enumerate(dates):
+        people = "[Taro Yamada]" if n < 3 else "[Kim Jong Un, Taro Yamada]"
+        write(project, f"x/{n}.md", f"title: Story {n}\ndate: {date}\ndossiers: [japan-dprk]\npeople: {people}")
+    write(project, "x/rok.md", "title: Seoul\ndate: 2024-01-01\ndossiers: [japan-rok]\npeople: [Taro Yamada]")
+    site = load_site(project.config)
+    dprk, rok, _ = site.dossiers
+    assert [e.article.title for e in dprk.recent] == ["Story 0", "Story 1", "Story 2"]
+    assert [(y.url, [e.article.title for e in y.entries]) for y in dprk.years] == [
+        ("dossiers/japan-dprk/2024/", ["Story 0", "Story 1"]), ("dossiers/japan-dprk/2023/", ["Story 2", "Story 3"]),
+        ("dossiers/japan-dprk/2019/", ["Story 5"]), ("dossiers/japan-dprk/undated/", ["Story 4"])]
+    assert {(y.owner, y.parent, y.siblings) for y in dprk.years} == {
+        ("Japan–DPRK", "dossiers/japan-dprk/", ("2024", "2023", "2019", "undated"))}
+    # A timeline that fits on its page has no pages per year.
+    assert rok.recent == rok.entries and rok.years == ()
+    kim, taro = site.people
+    assert kim.recent == kim.entries and kim.years == ()
+    assert len(taro.entries) == 7 and len(taro.recent) == 3
+    assert [y.url for y in taro.years] == ["people/taro-yamada/2024/", "people/taro-yamada/2023/",
+                                           "people/taro-yamada/2019/", "people/taro-yamada/undated/"]
+    assert sum(len(y.entries) for y in taro.years) == 7 and taro.years[0].owner == "Taro Yamada"
+    # The archive is by year whatever its size.
+    assert [(y.url, y.owner) for y in site.years][:1] == [("archive/2024/", "Archive")]
+
+
 def test_source_date_epoch_sets_last_updated(project, monkeypatch):
     from builder.site import last_updated
     write(project, "2024/a.md", "title: Japan and North Korea talk\ndate: 2024-05-01")
