@@ -146,6 +146,13 @@ def _index(site: Site, rendered: Rendered, staging: Path, out: Path, manifest: d
                        staging, out if manifest else None, manifest, link)
 
 
+def _compiled(site: Site) -> Path:
+    """Where Jinja keeps compiled templates between builds."""
+    folder = site.config.cache_dir / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forget: Callable[[], None]) -> tuple:
     """A new site beside the old one, unchanged pages hard-linked from it, swapped in whole: for a
     first build, or when config or assets change what the site is made of."""
@@ -153,7 +160,7 @@ def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forg
     previous = out if manifest else None
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        rendered = render_site(site, staging, previous, manifest, cache)
+        rendered = render_site(site, staging, previous, manifest, cache, compiled=_compiled(site))
         search = _index(site, rendered, staging, out, manifest, link=True)
         forget()
         swap_in(staging, out)
@@ -171,7 +178,7 @@ def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forge
         staging, backup = Path(tmp, "new"), Path(tmp, "old")
         staging.mkdir()
         backup.mkdir()
-        rendered = render_site(site, staging, None, manifest, cache, assets=False)
+        rendered = render_site(site, staging, None, manifest, cache, assets=False, compiled=_compiled(site))
         search = _index(site, rendered, staging, out, manifest, link=False)
         removed = [path for path in manifest
                    if not path.startswith("#") and path not in rendered.manifest and path not in search]
