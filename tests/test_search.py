@@ -298,6 +298,15 @@ def test_doc_ids_sort_by_date_and_collisions_take_the_long_hash(monkeypatch):
     assert len(ids["articles/2024/x/"]) == len(ids["articles/2024/y/"]) == 21 and len(ids["articles/2024/z/"]) == 13
 
 
+@pytest.mark.parametrize("url", ["articles/2024/a/", "articles/undated/ß-ü/", "", "articles/2019/" + "x" * 300 + "/"])
+def test_the_url_hash_is_base32_as_the_standard_library_spells_it(url):
+    import base64
+    import hashlib
+
+    from builder.search import _hash
+    assert _hash(url) == base64.b32encode(hashlib.blake2b(url.encode(), digest_size=10).digest()).decode().lower()
+
+
 def test_terms_weigh_the_title_and_skip_stopwords_single_letters_and_link_targets():
     from builder.search import terms
     found = terms("Kishida meets Yoon", "The talks in Seoul: Kishida’s [last visit](https://example.org/visit-page).\n\n"
