@@ -19,6 +19,8 @@ from builder.stamp import Signature, code, racy, signature
 
 FOLDER = "parsed"   # SHARDS pickles: an edit rewrites the one holding the article, not all
 SHARDS = 16
+HTML = "html"       # HTML_SHARDS pickles of Markdown's HTML, each read only when a page needs it
+HTML_SHARDS = 256   # an edit renders its article's page and its neighbours': each needs one
 RELATED = "related"
 
 T = TypeVar("T")
@@ -33,14 +35,23 @@ def _shard(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) % SHARDS
 
 
+def _html_shard(digest: str) -> int:
+    return int(digest[:2], 16)   # a sha256 in hex: its first byte
+
+
 @dataclass
 class Cache:
     key: str                                            # the code and filing rules the entries hold for
     articles: dict[str, tuple[Signature, Article]] = field(default_factory=dict)   # by content path
-    html: dict[str, str] = field(default_factory=dict)  # sha256 of Markdown -> HTML
     # Related articles (site._related) by URL, and a hash of what they were ranked from.
     related: tuple[str, dict[str, tuple[str, ...]]] = ("", {})
-    dirty: set[int | str] = field(default_factory=set)  # shards (and "related") changed since saved
+    folder: Path | None = None      # the cache folder whose HTML shards are read when needed
+    dirty: set[int | str] = field(default_factory=set)  # article shards (and "related") changed since saved
+    dirty_html: set[int] = field(default_factory=set)
+    fresh: dict[str, str] = field(default_factory=dict)  # HTML rendered since the last save, by Markdown digest
+    # The HTML shards read so far (sha256 of Markdown -> HTML): an edit renders a page or two, and
+    # reading all of it took a quarter of such a build at 10,000 articles.
+    _html: dict[int, dict[str, str]] = field(default_factory=dict)
     _seen: set[str] = field(default_factory=set)
 
     def article(self, rel: str, sig: Signature | None) -> Article | None:
@@ -57,34 +68,48 @@ class Cache:
         self.related = (inputs, related)
         self.dirty.add(RELATED)
 
+    def _html_part(self, n: int) -> dict[str, str]:
+        shard = self._html.get(n)
+        if shard is None:
+            found = _load(self.folder / HTML / f"{n}.pickle", self.key) if self.folder else None
+            shard = self._html[n] = found[0] if found else {}
+        return shard
+
     def add_html(self, rendered: dict[str, str]) -> None:
         """HTML rendered elsewhere (by a worker process), by Markdown digest."""
-        self.html.update(rendered)
-        self.dirty.update(_shard(digest) for digest in rendered)
+        for digest, html in rendered.items():
+            n = _html_shard(digest)
+            self._html_part(n)[digest] = self.fresh[digest] = html
+            self.dirty_html.add(n)
+
+    def all_html(self) -> dict[str, str]:
+        """Every saved shard of HTML read in (before forking workers to render many pages, so that
+        they share one copy), merged."""
+        merged: dict[str, str] = {}
+        for n in range(HTML_SHARDS):
+            merged.update(self._html_part(n))
+        return merged
 
     def markdown(self, render: Callable[[str], str]) -> Callable[[str], str]:
         """`render` remembered by the text's hash."""
         def cached(text: str) -> str:
             digest = _digest(text)
-            html = self.html.get(digest)
+            n = _html_shard(digest)
+            shard = self._html_part(n)
+            html = shard.get(digest)
             if html is None:
-                html = self.html[digest] = render(text)
-                self.dirty.add(_shard(digest))
+                html = shard[digest] = self.fresh[digest] = render(text)
+                self.dirty_html.add(n)
             return html
         return cached
 
     def forget_unseen(self) -> None:
-        """Drop the articles no longer in content/; and, once the HTML has grown to twice what the
-        articles need (every edit leaves its old HTML behind), the HTML of no current article."""
+        """Drop the articles no longer in content/."""
         gone = self.articles.keys() - self._seen
         for rel in gone:
             del self.articles[rel]
         self.dirty.update(_shard(rel) for rel in gone)
         self._seen = set()
-        if len(self.html) > 2 * len(self.articles) + 64:
-            live = {_digest(article.body) for _, article in self.articles.values()}
-            self.html = {digest: html for digest, html in self.html.items() if digest in live}
-            self.dirty.update(range(SHARDS))
 
 
 def _digest(text: str) -> str:
@@ -96,42 +121,52 @@ def cache_key(config: Config) -> str:
     return hashlib.sha256(repr((code(), config.dossiers, config.title_weight)).encode("utf-8")).hexdigest()
 
 
-def open_cache(config: Config) -> Cache:
-    """The saved cache; a shard that is missing, damaged or for another key is left out (its
-    articles are parsed again)."""
-    cache = Cache(cache_key(config))
+def _load(path: Path, key: str) -> tuple | None:
+    """A saved shard's values; None if it is missing, damaged or for another key."""
+    try:
+        with open(path, "rb") as f:
+            found, *value = pickle.load(f)
+    except Exception:  # missing, from another version, or damaged: a cache is only ever a shortcut
+        return None
+    return tuple(value) if found == key else None
 
-    def load(name: int | str) -> tuple | None:
-        try:
-            with open(config.cache_dir / FOLDER / f"{name}.pickle", "rb") as f:
-                key, *value = pickle.load(f)
-        except Exception:  # missing, from another version, or damaged: a cache is only ever a shortcut
-            return None
-        return tuple(value) if key == cache.key else None
+
+def open_cache(config: Config) -> Cache:
+    """The saved cache (its HTML is read as pages need it); a shard that is missing, damaged or
+    for another key is left out (its articles are parsed again)."""
+    cache = Cache(cache_key(config), folder=config.cache_dir)
     for n in range(SHARDS):
-        if (shard := load(n)) is not None:
+        if (shard := _load(config.cache_dir / FOLDER / f"{n}.pickle", cache.key)) is not None:
             cache.articles.update(shard[0])
-            cache.html.update(shard[1])
-    if (related := load(RELATED)) is not None:
+    if (related := _load(config.cache_dir / FOLDER / f"{RELATED}.pickle", cache.key)) is not None:
         cache.related = related[0]
     return cache
 
 
+def _write(path: Path, value: tuple) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def save_cache(config: Config, cache: Cache) -> None:
-    """Write the shards that changed."""
-    if not cache.dirty:
-        return
-    parts: list[tuple[dict, dict]] = [({}, {}) for _ in range(SHARDS)]
-    for rel, value in cache.articles.items():
-        parts[_shard(rel)][0][rel] = value
-    for digest, html in cache.html.items():
-        parts[_shard(digest)][1][digest] = html
-    folder = config.cache_dir / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in cache.dirty:
-        value = (cache.key, cache.related) if n == RELATED else (cache.key, *parts[n])
-        write_atomic(folder / f"{n}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    cache.dirty = set()
+    """Write the shards that changed. An HTML shard grown to twice what its articles need (every
+    edit leaves its old HTML behind) keeps only the HTML of current articles and of what was
+    rendered since the last save (articles saved a moment ago are not in the cache)."""
+    if cache.dirty:
+        parts: list[dict] = [{} for _ in range(SHARDS)]
+        for rel, value in cache.articles.items():
+            parts[_shard(rel)][rel] = value
+        for n in cache.dirty:
+            _write(config.cache_dir / FOLDER / f"{n}.pickle",
+                   (cache.key, cache.related) if n == RELATED else (cache.key, parts[n]))
+    live: set[str] | None = None
+    for n in cache.dirty_html:
+        shard = cache._html_part(n)
+        if len(shard) > 2 * len(cache.articles) // HTML_SHARDS + 8:
+            live = live or {_digest(article.body) for _, article in cache.articles.values()} | cache.fresh.keys()
+            shard = cache._html[n] = {digest: html for digest, html in shard.items() if digest in live}
+        _write(config.cache_dir / HTML / f"{n}.pickle", (cache.key, shard))
+    cache.dirty, cache.dirty_html, cache.fresh = set(), set(), {}
 
 
 class PerFile:

@@ -275,7 +275,7 @@ class _Pages:
         config = self.site.config
         if self.env is None:
             self.env = environment(config.templates_dir, config.base_url, self.cache, self.compiled)
-        known = len(self.cache.html) if self.cache else 0
+        known = len(self.cache.fresh) if self.cache else 0
         for out in (self.todo[i] for i in batch):
             entry = out.page if out.template == "article.html" else None
             title = _title(out.page)
@@ -295,7 +295,7 @@ class _Pages:
                                    config.templates_dir / out.template) from None
             (self.out_dir / out.path).write_text(html, encoding="utf-8")
         # Dicts keep insertion order: what this batch added comes last.
-        return dict(itertools.islice(self.cache.html.items(), known, None)) if self.cache else {}
+        return dict(itertools.islice(self.cache.fresh.items(), known, None)) if self.cache else {}
 
 
 def _title(page: object) -> str | None:
@@ -337,6 +337,8 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
         else:
             todo.append(out)
     batches = [range(i, min(i + BATCH, len(todo))) for i in range(0, len(todo), BATCH)]
+    if cache is not None and len(batches) > 1:
+        cache.all_html()   # read now, in this process: forked workers share it instead of each reading it
     for added in ordered(_Pages.render, _Pages(site, out_dir, cache, todo, compiled), batches, at_least=2, chunksize=1):
         if cache is not None and added:
             cache.add_html(added)

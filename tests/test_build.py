@@ -198,7 +198,7 @@ def test_pages_rendered_on_all_cores_equal_a_single_process_build(project, monke
     config = project.config
     build(config, run_ingest=False)
     parallel = tree(project.root / "site")
-    cached = open_cache(config).html
+    cached = open_cache(config).all_html()
     assert len(cached) >= 160          # what the workers rendered reached the cache
     monkeypatch.setattr(render, "BATCH", 10**6)   # one batch: no worker processes
     assert clean_build(project.root) == parallel

@@ -3,11 +3,13 @@ a damaged cache file or a file saved a moment ago is never trusted."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from builder import stamp as stamp_module
 from builder.build import build
-from builder.cache import FOLDER, SHARDS, Cache, open_cache, trusted
+from builder.cache import FOLDER, HTML, SHARDS, Cache, open_cache, save_cache, trusted
 from builder.config import load_config
 from builder.site import load_site
 
@@ -79,14 +81,33 @@ def test_changed_dossier_queries_refile_articles_that_leave_filing_to_them(repo_
 
 
 def test_html_no_article_renders_to_any_more_is_dropped_once_it_piles_up(repo_copy, trust_times):
+    def digests(kind: str, n: int) -> set[str]:   # HTML is kept by the sha256 of its Markdown
+        return {hashlib.sha256(f"{kind} {i}".encode()).hexdigest() for i in range(n)}
     config = load_config(repo_copy / "config.yaml")
     build(config, run_ingest=False)
     cache = open_cache(config)
-    live = dict(cache.html)
-    cache.html.update({f"stale-{n}": "<p>old</p>" for n in range(200)})   # what many edits leave
-    load_site(config, cache=cache)
-    assert not any(key.startswith("stale-") for key in cache.html)
-    assert len(cache.html) >= len(cache.articles) - 3 and set(cache.html) <= set(live)
+    live = cache.all_html()
+    stale, new = digests("stale", 4000), digests("new", 2000)
+    cache.add_html(dict.fromkeys(stale, "<p>old</p>"))   # what many edits leave
+    save_cache(config, cache)
+    assert stale <= open_cache(config).all_html().keys()    # rendered since the last save: kept
+    later = open_cache(config)
+    later.add_html(dict.fromkeys(new, "<p>new</p>"))      # a later build renders more, in every shard
+    save_cache(config, later)
+    kept = open_cache(config).all_html()
+    assert not stale & kept.keys() and new <= kept.keys()
+    assert len(kept.keys() - new) >= len(cache.articles) - 3 and kept.keys() - new <= live.keys()
+
+
+def test_a_build_reads_only_the_html_its_pages_need(repo_copy, trust_times):
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    assert len(list((config.cache_dir / HTML).iterdir())) > 4
+    story = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    story.write_text(story.read_text().replace("whirlwind trip", "whirlwind visit"))
+    cache = open_cache(config)
+    build(config, run_ingest=False, cache=cache)
+    assert 1 <= len(cache._html) <= 4   # the edited article's shard, and the intros' of pages that show it
 
 
 def test_related_articles_are_ranked_again_only_when_what_they_rank_by_changes(repo_copy, trust_times, monkeypatch):
