@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable
 
 from builder.config import Config
 from builder.ledger import LEDGER, write_atomic
-from builder.stamp import Stamp, last, save, stamp
+from builder.stamp import Stamp, save, stamp, unchanged
 
 if TYPE_CHECKING:
     from builder.cache import Cache
@@ -83,7 +83,7 @@ def _ingest(config: Config) -> Report | None:
     def inputs() -> Stamp:
         return stamp([config.seeds_dir, config.content_dir / LEDGER, config.path], config)
     path = config.cache_dir / INGEST_STAMP
-    if inputs().matches(last(path)):
+    if unchanged(path, inputs()) is not None:
         return None
     path.unlink(missing_ok=True)
     from builder.ingest import ingest   # only now: importing the extractor costs a tenth of a second
@@ -102,8 +102,8 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     stamp_path = config.cache_dir / BUILD_STAMP
     inputs = stamp([config.content_dir, config.templates_dir, config.path], config, drafts,
                    os.environ.get("SOURCE_DATE_EPOCH"))
-    previous_build = last(stamp_path)
-    if inputs.matches(previous_build) and out.is_dir():
+    previous_build = unchanged(stamp_path, inputs) if out.is_dir() else None
+    if previous_build is not None:
         return Result(None, report, previous_build.get("articles", ""), previous_build.get("pages", 0), 0,
                       time.perf_counter() - started)
     stamp_path.unlink(missing_ok=True)

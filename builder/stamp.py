@@ -122,3 +122,15 @@ def last(path: Path) -> dict[str, Any]:
 def save(path: Path, value: Stamp, **extra: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps({"stamp": value.digest, "racy": value.racy, **extra}, sort_keys=True))
+
+
+def unchanged(path: Path, current: Stamp) -> dict[str, Any] | None:
+    """What was saved with the last stamp at `path` if `current` matches it, else None. Files
+    that were too fresh to trust then and are not now are dropped from it: every later
+    comparison would hash them again (ingest's thousand articles, at every no-op build)."""
+    saved = last(path)
+    if not current.matches(saved):
+        return None
+    if (saved.get("racy") or {}).keys() - current.racy.keys():
+        save(path, current, **{k: v for k, v in saved.items() if k not in ("stamp", "racy")})
+    return saved

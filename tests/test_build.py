@@ -3,12 +3,13 @@ producing exactly what a clean build produces."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
 import pytest
 
-from builder.build import build
+from builder.build import BUILD_STAMP, build
 from builder.cache import open_cache
 from builder.config import load_config
 from builder.errors import BuilderError
@@ -501,8 +502,12 @@ def test_the_build_after_one_that_saw_a_file_just_written_is_still_skipped(repo_
     story = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
     story.write_text(story.read_text().replace("whirlwind trip", "whirlwind visit"))
     assert build(config, run_ingest=False).rendered > 0    # the story is racy here
+    saved = config.cache_dir / BUILD_STAMP
+    assert str(story) in json.loads(saved.read_text())["racy"]
     time.sleep(0.4)
     assert build(config, run_ingest=False).site is None   # and trusted here: nothing to do
+    assert json.loads(saved.read_text())["racy"] == {}    # nor hashed again by the builds after it
+    assert build(config, run_ingest=False).site is None
     story.write_text(story.read_text().replace("whirlwind visit", "whirlwind voyage"))
     assert build(config, run_ingest=False).site is not None
 
