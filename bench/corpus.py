@@ -251,7 +251,7 @@ def make_article(n: int, config, seed: int = 1, attempt: int = 0):
     fmt = FORMATS[n % len(FORMATS)].__name__
     first_line = rng.randint(1, 400)
     article = Article(
-        path=Path(), title=title, body=body, date=date,
+        path="", title=title, body=body, date=date,
         date_source=rng.choice(DATE_SOURCES) if date else None, publisher=rng.choice(PUBLISHERS),
         wire=rng.choice(WIRES), dateline=rng.choice(topics[0]["places"]), summary=lede,
         key_points=tuple(" ".join(_words(rng, rng.randint(5, 9))).capitalize() for _ in range(rng.choice((0, 2, 3)))),
@@ -262,7 +262,7 @@ def make_article(n: int, config, seed: int = 1, attempt: int = 0):
     )
     filing = file_document(article_document(article), config.dossiers)
     folder = str(date.year) if date else "undated"
-    return replace(article, path=Path(ARTICLES, folder, f"{slugify(title)}.md"), dossiers=filing.dossiers,
+    return replace(article, path=f"{ARTICLES}/{folder}/{slugify(title)}.md", dossiers=filing.dossiers,
                    classification=filing.classification,
                    status="published" if filing.dossiers else "unfiled")
 
@@ -308,7 +308,7 @@ def write_article(content: Path, article, hugo: Path | None) -> str:
 def _articles(config, count: int, seed: int):
     """The corpus's articles in order, generated on every core; a title whose page (year/slug)
     is taken is drawn again, in order, so the corpus stays deterministic."""
-    taken: set[Path] = set()
+    taken: set[str] = set()
     with multiprocessing.get_context("fork").Pool(os.cpu_count() or 1, _init, (config,)) as pool:
         for n, article in enumerate(pool.imap(_make, ((n, seed) for n in range(count)), chunksize=16)):
             attempt = 0
@@ -348,7 +348,7 @@ def write_project(out: Path, articles: int, dumps: int, seed: int = 1) -> dict:
     ledger, filed, unfiled = {}, {d.slug: 0 for d in config.dossiers}, 0
     for article in _articles(config, articles, seed):
         text = write_article(content, article, hugo)
-        ledger[article.id] = {"path": article.path.as_posix(), "sha256": sha256(text),
+        ledger[article.id] = {"path": article.path, "sha256": sha256(text),
                               "seed": article.source.file, "line": article.source.lines[0],
                               "dossiers": list(article.dossiers)}
         for slug in article.dossiers:

@@ -150,7 +150,7 @@ def one_size(work: Path, articles: int, dumps: int, runs: int, hugo: Path | None
         while (config.content_dir / added.path).exists():  # a title already taken: draw another
             attempt += runs
             added = make_article(articles, config, attempt=attempt)
-        new = added.path.as_posix()
+        new = added.path
         touched = [f"content/{edited}", f"hugo/content/{edited}", f"content/{new}", f"hugo/content/{new}",
                    *TEMPLATE_CHANGE]
         with restored(project, touched):

@@ -48,7 +48,7 @@ def _entry_id(entry: Entry, root: str) -> str:
     hand-written articles without one fall back to their content file path. The root path keeps two
     briefings on one host (e.g. USER.github.io/a/ and /b/) apart."""
     parts = urlsplit(root)
-    key = entry.article.id or entry.article.path.as_posix()
+    key = entry.article.id or entry.article.path
     return f"tag:{parts.hostname},{TAG_DATE}:{quote(parts.path + key, safe=_URL_SAFE)}"
 
 

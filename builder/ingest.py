@@ -131,7 +131,7 @@ def article_from_draft(draft: Draft, source: Source, config: Config, ident: str)
                                    ("publisher", draft.publisher is None)) if missing]
     filing = file_document(document(title, paragraphs), config.dossiers)
     return Article(
-        path=Path(), title=title, body=markdown_body(draft), date=draft.date,
+        path="", title=title, body=markdown_body(draft), date=draft.date,
         date_source=draft.date_source, publisher=draft.publisher, wire=draft.wire,
         dateline=draft.dateline, summary=summary_of(draft.lead), key_points=draft.key_points,
         people=tuple(find_people(title + "\n" + "\n".join(paragraphs))), dossiers=filing.dossiers,
@@ -197,12 +197,12 @@ class _Stories:
 
 # --- the files ----------------------------------------------------------------------------------
 
-def _path_for(article: Article, content_dir: Path, taken: set[str]) -> Path:
+def _path_for(article: Article, content_dir: Path, taken: set[str]) -> str:
     folder = str(article.date.year) if article.date else "undated"
     base = slugify(article.title)
     for candidate in (base, f"{base}-{article.id[:6]}", f"{base}-{article.id}"):
-        rel = Path(ARTICLES, folder, f"{candidate}.md")
-        if rel.as_posix() not in taken and not (content_dir / rel).exists():
+        rel = f"{ARTICLES}/{folder}/{candidate}.md"
+        if rel not in taken and not (content_dir / rel).exists():
             return rel
     raise BuilderError(f"no free file name for article {article.id}", content_dir / ARTICLES / folder)
 
@@ -258,7 +258,7 @@ class _Run:
     def __init__(self, config: Config, content_dir: Path, dry_run: bool, report: Report):
         self.config, self.content_dir, self.dry_run, self.report = config, content_dir, dry_run, report
         self.stories = _Stories()
-        self.written_this_run: dict[str, Path] = {}      # id -> path this run wrote or would write
+        self.written_this_run: dict[str, str] = {}      # id -> path this run wrote or would write
         self.writer = _Writer()
         self.protect_all = False
         try:
@@ -269,10 +269,10 @@ class _Run:
         self.taken = {entry["path"] for entry in self.ledger.values()}
         self.at = {(entry.get("seed"), entry.get("line")): ident for ident, entry in self.ledger.items()}
 
-    def untouched(self, ident: str) -> tuple[Path, bytes] | None:
+    def untouched(self, ident: str) -> tuple[str, bytes] | None:
         """The file ingest may (re)write for `ident` and its bytes, or None with the reason noted."""
         entry = self.ledger[ident]
-        path = Path(entry["path"])
+        path = entry["path"]
         full = self.content_dir / path
         try:
             data = full.read_bytes()
@@ -307,7 +307,7 @@ class _Run:
             path, current = found
         else:
             path = _path_for(article, self.content_dir, self.taken)
-            self.taken.add(path.as_posix())
+            self.taken.add(path)
         self.write(replace(article, path=path), text, current)
 
     def merge(self, ident: str, source: Source) -> None:
@@ -340,7 +340,7 @@ class _Run:
                 self.report.written.append(str(full))
             if not self.dry_run:
                 self.writer.write(full, text)
-        self.ledger[article.id] = {"path": article.path.as_posix(), "sha256": sha256(data),
+        self.ledger[article.id] = {"path": article.path, "sha256": sha256(data),
                                    "seed": article.source.file if article.source else None,
                                    "line": article.source.lines[0] if article.source else None,
                                    "dossiers": list(article.dossiers or ())}

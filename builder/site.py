@@ -103,7 +103,7 @@ class Site:
 
 def _newest_first(entry: Entry) -> tuple:
     a = entry.article
-    return (a.date is None, -(a.date.toordinal()) if a.date else 0, a.title.casefold(), str(a.path))
+    return (a.date is None, -(a.date.toordinal()) if a.date else 0, a.title.casefold(), a.path)
 
 
 def filed(article: Article, config: Config) -> Article:

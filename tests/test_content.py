@@ -19,7 +19,7 @@ def test_round_trip_keeps_unknown_curator_keys():
 
 
 def test_dump_is_deterministic_and_quotes_hostile_text():
-    article = Article(path=Path("a.md"), title="Say: \"hi\" <script>", body="Text.",
+    article = Article(path="a.md", title="Say: \"hi\" <script>", body="Text.",
                       source=Source("s.txt", (1, 9), "ab"), dossiers=(), id="x")
     assert dump(article) == dump(article)
     assert parse_article(dump(article), Path("a"), Path("a")).title == "Say: \"hi\" <script>"

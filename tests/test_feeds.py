@@ -31,7 +31,7 @@ def entry(title: str = "Kishida & Yoon meet", *, date: dt.date | None = dt.date(
           people: tuple[str, ...] = ("Fumio Kishida", "Yoon Suk Yeol")) -> Entry:
     year = str(date.year) if date else "undated"
     slug = slugify(title)[:40] or "x"
-    article = Article(path=Path("articles", year, f"{slug}.md"), title=title, body="Body.", date=date,
+    article = Article(path=f"articles/{year}/{slug}.md", title=title, body="Body.", date=date,
                       publisher=publisher, summary=summary, people=people, dossiers=dossiers,
                       status="published", id=ident)
     return Entry(article, slug, f"articles/{year}/{slug}/", draft=False)
