@@ -156,11 +156,13 @@ def _compiled(site: Site) -> Path:
 def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forget: Callable[[], None]) -> tuple:
     """A new site beside the old one, unchanged pages hard-linked from it, swapped in whole: for a
     first build, or when config or assets change what the site is made of."""
+    from builder.cache import save_html
     from builder.render import render_site
     previous = out if manifest else None
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         rendered = render_site(site, staging, previous, manifest, cache, compiled=_compiled(site))
+        save_html(site.config, cache)
         search = _index(site, rendered, staging, out, manifest, link=True)
         forget()
         swap_in(staging, out)
@@ -173,12 +175,14 @@ def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forg
 def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forget: Callable[[], None]) -> tuple:
     """The changed pages and files only (search shards included), each moved into the site
     (atomically, one by one) once all are written; a failure while moving puts every file back."""
+    from builder.cache import save_html
     from builder.render import render_site
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
         staging, backup = Path(tmp, "new"), Path(tmp, "old")
         staging.mkdir()
         backup.mkdir()
         rendered = render_site(site, staging, None, manifest, cache, assets=False, compiled=_compiled(site))
+        save_html(site.config, cache)
         search = _index(site, rendered, staging, out, manifest, link=False)
         removed = [path for path in manifest
                    if not path.startswith("#") and path not in rendered.manifest and path not in search]

@@ -149,9 +149,7 @@ def _write(path: Path, value: tuple) -> None:
 
 
 def save_cache(config: Config, cache: Cache) -> None:
-    """Write the shards that changed. An HTML shard grown to twice what its articles need (every
-    edit leaves its old HTML behind) keeps only the HTML of current articles and of what was
-    rendered since the last save (articles saved a moment ago are not in the cache)."""
+    """Write the shards that changed."""
     if cache.dirty:
         parts: list[dict] = [{} for _ in range(SHARDS)]
         for rel, value in cache.articles.items():
@@ -159,6 +157,16 @@ def save_cache(config: Config, cache: Cache) -> None:
         for n in cache.dirty:
             _write(config.cache_dir / FOLDER / f"{n}.pickle",
                    (cache.key, cache.related) if n == RELATED else (cache.key, parts[n]))
+        cache.dirty = set()
+    save_html(config, cache)
+
+
+def save_html(config: Config, cache: Cache) -> None:
+    """Write the HTML shards that changed, and let go of all HTML read (pages needing it read it
+    again): a build saves it once its pages are rendered, for the search index's memory. A shard
+    grown to twice what its articles need (every edit leaves its old HTML behind) keeps only the
+    HTML of current articles and of what was rendered since the last save (articles saved a
+    moment ago are not in the cache)."""
     live: set[str] | None = None
     for n in cache.dirty_html:
         shard = cache._html_part(n)
@@ -166,7 +174,7 @@ def save_cache(config: Config, cache: Cache) -> None:
             live = live or {_digest(article.body) for _, article in cache.articles.values()} | cache.fresh.keys()
             shard = cache._html[n] = {digest: html for digest, html in shard.items() if digest in live}
         _write(config.cache_dir / HTML / f"{n}.pickle", (cache.key, shard))
-    cache.dirty, cache.dirty_html, cache.fresh = set(), set(), {}
+    cache.dirty_html, cache.fresh, cache._html = set(), {}, {}
 
 
 class PerFile:

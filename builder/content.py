@@ -67,6 +67,8 @@ class Article:
     # A hash of the file it was read from (path and text), which decides every field above but
     # the filing: the build fingerprints articles with it instead of hashing each one's repr.
     digest: str = field(default="", compare=False, repr=False)
+    # The same for its front matter alone: what pages listing or linking the article show of it.
+    head: str = field(default="", compare=False, repr=False)
 
     def front_matter(self) -> dict[str, Any]:
         values = {
@@ -242,6 +244,7 @@ def parse_article(text: str, path: Path, rel: str | PurePath) -> Article:
     """Build an Article from a file's text; `path` is for messages, `rel` is kept in the record."""
     rel = rel if isinstance(rel, str) else rel.as_posix()
     meta, body = split_front_matter(text, path)
+    head = hashlib.sha256(f"{rel}\x00{meta!r}".encode("utf-8")).hexdigest()
     known = {k: meta.pop(k) for k in list(meta) if k in FIELDS}
     key = "title"
     try:
@@ -283,7 +286,7 @@ def parse_article(text: str, path: Path, rel: str | PurePath) -> Article:
         summary=text_field("summary") or "", key_points=key_points, people=people, dossiers=dossiers,
         classification=classification, status=status, review=review, source=source,
         other_sources=others, id=text_field("id") or "", extra=meta,
-        digest=hashlib.sha256(f"{rel}\x00{text}".encode("utf-8")).hexdigest(),
+        digest=hashlib.sha256(f"{rel}\x00{text}".encode("utf-8")).hexdigest(), head=head,
     )
 
 

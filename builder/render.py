@@ -3,10 +3,13 @@
 
 Template context (everything a template may use):
 - `site`: the Site model; `config`: its Config; `dossiers`: the DossierViews
-- `page`: what this page shows (an Entry, a DossierView or None for home/404)
+- `page`: what this page shows (an Entry, a DossierView, a Person, a Year or None for home/404)
 - `url(path)`: a site-relative path made correct under `base_url`
 - filters: `markdown` (Markdown to safe HTML), `isodate`, `longdate`, `slug`, and `runs(attr)`
   (groupby that keeps the order, for timelines)
+
+An article's body is shown on its own page only: pages listing or linking an article (timelines,
+neighbours, related) show its front matter, and are not rendered again when only its body changes.
 """
 
 from __future__ import annotations
@@ -223,15 +226,25 @@ def article_prints(site: Site) -> dict[str, str]:
                            e.article.status, e.slug, e.url, e.draft, builder) for e in site.entries}
 
 
-def fingerprints(site: Site, pages: list[Output], entry: dict[str, str]) -> dict[str, str]:
+def link_prints(site: Site) -> dict[str, str]:
+    """Per article URL, a hash of what a page listing or linking it shows of it: its front matter
+    (not its body), filing and place, and the builder's code. An edit to a body re-renders its
+    article's page, not the dossier, year and person pages listing it nor the pages linking it."""
+    builder = code()
+    return {e.url: _digest(e.article.head or e.article, e.article.dossiers, e.article.status, e.slug, e.url,
+                           e.draft, builder) for e in site.entries}
+
+
+def fingerprints(site: Site, pages: list[Output], entry: dict[str, str], link: dict[str, str]) -> dict[str, str]:
     """Per page, a hash of everything it shows: its own data, its templates, and what every page
     shows (config, navigation, last updated). Same fingerprint, same bytes: the page need not be rendered.
-    Each article is hashed once (`entry`, from article_prints); pages that list articles hash those."""
+    Each article is hashed once as its page shows it (`entry`, from article_prints) and once as
+    others show it (`link`, from link_prints)."""
     shared = _digest(site.config, last_updated(site), code())
     templates = template_prints(site.config.templates_dir)
 
     def listed(entries) -> list[str]:
-        return [entry[e.url] for e in entries]
+        return [link[e.url] for e in entries]
 
     def years(timeline) -> list[tuple[str, int]]:
         return [(y.label, len(y.entries)) for y in timeline.years]
@@ -239,8 +252,8 @@ def fingerprints(site: Site, pages: list[Output], entry: dict[str, str]) -> dict
     def shown(o: Output) -> object:
         page = o.page
         if o.template == "article.html":
-            return (entry[page.url], [(n.dossier.dossier.slug, n.older and entry[n.older.url],
-                                       n.newer and entry[n.newer.url]) for n in site.neighbours.get(page.url, ())],
+            return (entry[page.url], [(n.dossier.dossier.slug, n.older and link[n.older.url],
+                                       n.newer and link[n.newer.url]) for n in site.neighbours.get(page.url, ())],
                     listed(site.related.get(page.url, ())))
         if o.template == "dossier.html":
             return (page.dossier, page.intro, len(page.entries), listed(page.recent), years(page))
@@ -323,7 +336,7 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
     root = absolute_root(site.config.base_url)
     pages = outputs(site)
     articles = article_prints(site)
-    prints = fingerprints(site, pages, articles)
+    prints = fingerprints(site, pages, articles, link_prints(site))
     manifest = manifest or {}
     todo: list[Output] = []
     for out in pages:

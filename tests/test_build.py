@@ -84,6 +84,18 @@ def test_edit_renders_only_affected_pages_and_equals_a_clean_build(repo_copy):
     assert story.exists()
 
 
+def test_a_body_edit_renders_only_its_article_and_a_front_matter_edit_the_pages_listing_it(repo_copy):
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    kishida.write_text(kishida.read_text().replace("whirlwind trip", "whirlwind visit"))
+    assert build(config, run_ingest=False).rendered == 1   # listings and links show no body
+    kishida.write_text(kishida.read_text().replace("summary: ", "summary: Edited. ", 1))
+    result = build(config, run_ingest=False)
+    assert 1 < result.rendered < result.pages // 2      # its dossier, year and people pages, home...
+    assert tree(repo_copy / "site") == clean_build(repo_copy)
+
+
 def test_an_edit_rewrites_only_the_search_files_holding_the_article(repo_copy):
     config = load_config(repo_copy / "config.yaml")
     build(config, run_ingest=False)
