@@ -7,11 +7,13 @@ loading Jinja, markdown-it and the extractor (a third of a second)."""
 from __future__ import annotations
 
 import filecmp
+import gc
 import json
 import os
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -110,8 +112,9 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     from builder.cache import open_cache, save_cache
     from builder.site import load_site
     own_cache = cache is None
-    cache = cache or open_cache(config)
-    site = load_site(config, drafts=drafts, cache=cache)
+    with _long_lived():
+        cache = cache or open_cache(config)
+        site = load_site(config, drafts=drafts, cache=cache)
     out.parent.mkdir(parents=True, exist_ok=True)
     manifest = _manifest(config)
     # What decides the files besides pages; a Jinja template change is a page change (its pages'
@@ -126,8 +129,9 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     else:
         rendered, search = _replace(site, out, manifest, cache, forget)
     config.cache_dir.mkdir(parents=True, exist_ok=True)
+    # No indent: with one, json writes in Python, not C (a fifth of a second at 10,000 articles).
     write_atomic(config.cache_dir / MANIFEST,
-                 json.dumps(rendered.manifest | search | {LAYOUT: layout}, indent=0, sort_keys=True))
+                 json.dumps(rendered.manifest | search | {LAYOUT: layout}, separators=(",", ":"), sort_keys=True))
     if own_cache:
         save_cache(config, cache)
     articles = _articles(site)
@@ -136,6 +140,24 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
 
 
 LAYOUT = "#layout"
+
+
+@contextmanager
+def _long_lived():
+    """For loading what lives as long as the build: the cache and the site model. Python's cycle
+    collector would walk those million objects again and again (a sixth of an edit's build at
+    10,000 articles, for nothing: they hold no cycles); frozen, it leaves them alone, and forked
+    render workers share their pages instead of copying them. What an earlier build froze (serve
+    builds again and again) goes back to the collector first."""
+    enabled = gc.isenabled()
+    gc.unfreeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _index(site: Site, rendered: Rendered, staging: Path, out: Path, manifest: dict[str, str],
