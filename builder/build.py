@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable
 
 from builder.config import Config
 from builder.ledger import LEDGER, write_atomic
-from builder.stamp import Stamp, save, stamp, unchanged
+from builder.stamp import Signature, Stamp, save, stamp, unchanged
 
 if TYPE_CHECKING:
     from builder.cache import Cache
@@ -102,8 +102,9 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     report = _ingest(config) if run_ingest else None
     out = config.output_dir
     stamp_path = config.cache_dir / BUILD_STAMP
+    seen: dict[str, Signature | None] = {}
     inputs = stamp([config.content_dir, config.templates_dir, config.path], config, drafts,
-                   os.environ.get("SOURCE_DATE_EPOCH"))
+                   os.environ.get("SOURCE_DATE_EPOCH"), seen=seen)
     previous_build = unchanged(stamp_path, inputs) if out.is_dir() else None
     if previous_build is not None:
         return Result(None, report, previous_build.get("articles", ""), previous_build.get("pages", 0), 0,
@@ -114,7 +115,7 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     own_cache = cache is None
     with _long_lived():
         cache = cache or open_cache(config)
-        site = load_site(config, drafts=drafts, cache=cache)
+        site = load_site(config, drafts=drafts, cache=cache, signatures=seen)
     out.parent.mkdir(parents=True, exist_ok=True)
     manifest = _manifest(config)
     # What decides the files besides pages; a Jinja template change is a page change (its pages'

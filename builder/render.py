@@ -220,10 +220,11 @@ def template_prints(templates_dir: Path) -> dict[str, str]:
 def article_prints(site: Site) -> dict[str, str]:
     """Per article URL, a hash of the article as the site shows it (pages and search index): its
     file's digest and what filing added, or, for an article not read from a file, all of it; and
-    the builder's code, which decides what is made of it."""
+    the builder's code, which decides what is made of it. Not the filing's evidence (scores, terms):
+    the file and the dossier queries decide it, and every page's fingerprint holds the config."""
     builder = code()
-    return {e.url: _digest(e.article.digest or e.article, e.article.dossiers, e.article.classification,
-                           e.article.status, e.slug, e.url, e.draft, builder) for e in site.entries}
+    return {e.url: _digest(e.article.digest or e.article, e.article.dossiers, e.article.status, e.slug, e.url,
+                           e.draft, builder) for e in site.entries}
 
 
 def link_prints(site: Site) -> dict[str, str]:

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -126,15 +126,17 @@ def _read(config: Config, rel: str) -> Article | BuilderError:
 PARALLEL_FROM = 200  # files to parse; below this a process pool costs more than it saves
 
 
-def _articles(config: Config, cache: Cache, errors: list[BuilderError]) -> list[Article]:
+def _articles(config: Config, cache: Cache, errors: list[BuilderError],
+              signatures: Mapping[str, Signature | None]) -> list[Article]:
     """Every article file, from the cache where unchanged, the rest parsed on all cores."""
     articles: dict[str, Article] = {}
     todo: list[tuple[str, Signature | None]] = []
     files = article_files(config.content_dir)
     root = str(config.content_dir)
     for rel in files:
+        path = os.path.join(root, rel)
         try:
-            sig = trusted(os.path.join(root, rel))
+            sig = signatures[path] if path in signatures else trusted(path)
         except OSError:
             sig = None   # reading it says what is wrong
         found = cache.article(rel, sig)
@@ -152,12 +154,14 @@ def _articles(config: Config, cache: Cache, errors: list[BuilderError]) -> list[
     return [articles[rel] for rel in files if rel in articles]
 
 
-def load_site(config: Config, drafts: bool = False, cache: Cache | None = None) -> Site:
+def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
+              signatures: Mapping[str, Signature | None] | None = None) -> Site:
     """Read every article and page; all bad files are reported together. `cache` holds what
-    earlier builds parsed (and gets what this one parses)."""
+    earlier builds parsed (and gets what this one parses); `signatures`, the files' signatures
+    (by path) as the build's stamp found them, spare looking at each file again."""
     errors: list[BuilderError] = []
     cache = cache or Cache("")
-    articles = _articles(config, cache, errors)
+    articles = _articles(config, cache, errors, signatures or {})
 
     known = {d.slug for d in config.dossiers}
     entries: list[Entry] = []

@@ -99,13 +99,17 @@ def code() -> str:
                           .encode("utf-8")).hexdigest()
 
 
-def stamp(paths: list[Path], *values: Any) -> Stamp:
-    """The stamp of the files under `paths` together with `values` and the builder's code."""
+def stamp(paths: list[Path], *values: Any, seen: dict[str, Signature | None] | None = None) -> Stamp:
+    """The stamp of the files under `paths` together with `values` and the builder's code. Each
+    file's signature goes into `seen` too (None if too fresh to trust), for the step that reads
+    them: a file is looked at once per build."""
     found: list[tuple] = []
     racy_files: dict[str, str] = {}
     now = time.time_ns()
     for path in paths:
         _files(path, found, racy_files, now)
+    if seen is not None:
+        seen.update((f[0], f[1:] if len(f) == 5 and f[0] not in racy_files else None) for f in found)
     found.sort()
     return Stamp(hashlib.sha256(repr((found, values, code())).encode("utf-8")).hexdigest(), racy_files)
 
