@@ -127,6 +127,14 @@ class Sides:
             self.samples.setdefault((case, side), []).append((seconds, rss))
             log(f"  {case:<6} {side:<4} {seconds:8.2f} s {rss:7.0f} MB")
 
+    def serve(self, article: str) -> None:
+        """Edits of one article, each rebuilt as `serve` does (bench/serve_edit.py): ours only."""
+        _, rss, text = run([sys.executable, str(BENCH / "serve_edit.py"), str(self.project), article],
+                           self.project)
+        for seconds in json.loads(text.strip().splitlines()[-1]):
+            self.samples.setdefault(("serve", "ours"), []).append((seconds, rss))
+            log(f"  serve  ours {seconds:8.2f} s {rss:7.0f} MB")
+
     def clean(self) -> None:
         for folder in ("site", ".cache", "hugo/public", "hugo/resources"):
             shutil.rmtree(self.project / folder, ignore_errors=True)
@@ -168,6 +176,7 @@ def one_size(work: Path, articles: int, dumps: int, runs: int, hugo: Path | None
                 with open(project / path, "a", encoding="utf-8") as f:
                     f.write(comment)
             sides.build("warm")
+            sides.serve(edited)
     sides.clean()  # a corpus left with a site would make the next run's first build not clean
     return {"articles": articles, "pages": pages, "samples": sides.samples,
             "ingest": ingest_rate(project, config, runs), "classify": classify_rate(config, files, runs),
@@ -241,6 +250,11 @@ def table(result: dict, runs: int, hugo_version: str | None) -> str:
         speedup = ratio(theirs, ours)
         rows.append((label, secs(ours), secs(theirs), speedup and f"Hugo/ours {speedup:.2f}",
                      "ours <= 0.25 s and >= 10x", verdict(ours <= 0.25 and (speedup is None or speedup >= 10))))
+    serve, theirs = m("serve", "ours"), m("edit", "hugo")
+    if serve is not None:
+        speedup = ratio(theirs, serve)
+        rows.append(("one-article edit, serve's rebuild", secs(serve), "", speedup and f"Hugo edit/ours {speedup:.1f}",
+                     "ours <= 0.25 s and >= 10x", verdict(serve <= 0.25 and (speedup is None or speedup >= 10))))
     pages = result["pages"]
     rate = lambda side: (f"{pages[side] / m('clean', side):,.0f} ({pages[side]:,} pages)"  # noqa: E731
                          if pages.get(side) else "n/a")

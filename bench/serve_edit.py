@@ -1,0 +1,43 @@
+"""The rebuild `python -m builder serve` runs after an editor saves one article: the same build,
+with the parse cache kept in memory and Python and the builder already loaded.
+
+    python bench/serve_edit.py PROJECT ARTICLE [EDITS]
+
+ARTICLE is a path under PROJECT/content/; it is edited EDITS times (default 3), each followed by
+the rebuild serve would run. Prints the rebuilds' seconds as a JSON list on the last line. The
+watcher's debounce (serve waits 0.4 s for a burst of saves to end) is not counted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import edit_body  # noqa: E402
+
+from builder.build import build  # noqa: E402
+from builder.cache import open_cache  # noqa: E402
+from builder.config import load_config  # noqa: E402
+
+
+def main() -> None:
+    project, article = Path(sys.argv[1]), sys.argv[2]
+    edits = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    config = load_config(project / "config.yaml")
+    cache = open_cache(config)          # what serve does when it starts
+    build(config, cache=cache)
+    seconds = []
+    for _ in range(edits):
+        edit_body(config.content_dir / article)
+        started = time.perf_counter()
+        result = build(config, run_ingest=True, cache=cache)
+        seconds.append(time.perf_counter() - started)
+        print(result.summary(), file=sys.stderr)
+    print(json.dumps(seconds))
+
+
+if __name__ == "__main__":
+    main()
