@@ -33,7 +33,9 @@ def main() -> None:
     for _ in range(edits):
         edit_body(config.content_dir / article)
         started = time.perf_counter()
-        result = build(config, run_ingest=True, cache=cache)
+        # Serve also runs ingest, which the seeds' stamp skips when they are as last ingested; here
+        # it is left out, as in the other cases: the corpus's dumps are for the ingest measurement.
+        result = build(config, run_ingest=False, cache=cache)
         seconds.append(time.perf_counter() - started)
         print(result.summary(), file=sys.stderr)
     print(json.dumps(seconds))

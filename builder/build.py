@@ -204,13 +204,14 @@ def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forge
         staging, backup = Path(tmp, "new"), Path(tmp, "old")
         staging.mkdir()
         backup.mkdir()
-        rendered = render_site(site, staging, None, manifest, cache, assets=False, compiled=_compiled(site))
+        rendered = render_site(site, staging, None, manifest, cache, assets=False, compiled=_compiled(site),
+                               live=out)
         save_html(site.config, cache)
         search = _index(site, rendered, staging, out, manifest, link=False)
         removed = [path for path in manifest
                    if not path.startswith("#") and path not in rendered.manifest and path not in search]
         forget()
-        _commit(staging, out, removed, backup)
+        _commit(staging, out, removed, backup, rendered.staged)
     for path in removed:  # their folders too, once empty
         folder = (out / path).parent
         while folder != out and folder.is_dir() and not any(folder.iterdir()):
@@ -219,15 +220,17 @@ def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forge
     return rendered, search
 
 
-def _commit(staging: Path, out: Path, removed: list[str], backup: Path) -> None:
-    """Move each file of `staging` into `out` unless the same bytes are there, and the `removed`
-    pages out of it into `backup`; if anything fails, put every file back as it was."""
+def _commit(staging: Path, out: Path, removed: list[str], backup: Path, staged: dict[str, str]) -> None:
+    """Move each file of `staging` into `out` (to its place in `staged`, else the same place) unless
+    the same bytes are there, and the `removed` pages out of it into `backup`; if anything fails,
+    put every file back as it was."""
     undo: list[tuple[Path, Path | None]] = []   # (file, its old copy or None)
     try:
         for folder, _, names in os.walk(staging):
             for name in names:
                 new = Path(folder, name)
-                target = out / new.relative_to(staging)
+                rel = new.relative_to(staging).as_posix()
+                target = out / staged.get(rel, rel)
                 saved = None
                 if target.exists():
                     if filecmp.cmp(new, target, shallow=False):

@@ -164,6 +164,7 @@ class Rendered:
     rendered: int                   # of which rendered now; the rest were unchanged
     manifest: dict[str, str]        # page path (and the sitemap's) -> fingerprint, for the next build
     articles: dict[str, str]        # article URL -> fingerprint (article_prints)
+    staged: dict[str, str]          # with render_site's `live`: staged file -> its page's path
 
 
 def _digest(*parts: object) -> str:
@@ -275,8 +276,10 @@ class _Pages:
     render, into each worker, which is sent only index ranges: an Output holds its page's model
     (a dossier's thousands of articles), and pickling it per task cost more memory than the site."""
 
-    def __init__(self, site: Site, out_dir: Path, cache: Cache | None, todo: list[Output], compiled: Path | None):
+    def __init__(self, site: Site, out_dir: Path, cache: Cache | None, todo: list[Output], compiled: Path | None,
+                 live: Path | None):
         self.site, self.out_dir, self.cache, self.todo, self.compiled = site, out_dir, cache, todo, compiled
+        self.live = live
         self.env: jinja2.Environment | None = None      # made once per process
         self.root = absolute_root(site.config.base_url)
         self.titles = {d.slug: d.title for d in site.config.dossiers}
@@ -290,7 +293,8 @@ class _Pages:
         if self.env is None:
             self.env = environment(config.templates_dir, config.base_url, self.cache, self.compiled)
         known = len(self.cache.fresh) if self.cache else 0
-        for out in (self.todo[i] for i in batch):
+        for i in batch:
+            out = self.todo[i]
             entry = out.page if out.template == "article.html" else None
             title = _title(out.page)
             head = {
@@ -307,9 +311,20 @@ class _Pages:
             except jinja2.UndefinedError as exc:
                 raise BuilderError(f"template error while rendering {out.path}: {exc.message}",
                                    config.templates_dir / out.template) from None
-            (self.out_dir / out.path).write_text(html, encoding="utf-8")
+            if self.live is None:
+                (self.out_dir / out.path).write_text(html, encoding="utf-8")
+            elif not _holds(self.live / out.path, html):
+                (self.out_dir / STAGED / str(i)).write_text(html, encoding="utf-8")
         # Dicts keep insertion order: what this batch added comes last.
         return dict(itertools.islice(self.cache.fresh.items(), known, None)) if self.cache else {}
+
+
+def _holds(path: Path, html: str) -> bool:
+    """Whether the file is this page already (compared here, on all cores, rather than after)."""
+    try:
+        return path.read_text(encoding="utf-8") == html
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _title(page: object) -> str | None:
@@ -324,16 +339,19 @@ def _title(page: object) -> str | None:
 
 
 BATCH = 50  # pages a worker renders per task
+STAGED = "pages"  # with `live`: the folder of the staged pages, by number (see Rendered.staged)
 
 
 def render_site(site: Site, out_dir: Path, previous: Path | None = None,
                 manifest: dict[str, str] | None = None, cache: Cache | None = None,
-                assets: bool = True, compiled: Path | None = None) -> Rendered:
+                assets: bool = True, compiled: Path | None = None, live: Path | None = None) -> Rendered:
     """Write the pages, feeds and (with `assets`) assets into `out_dir`, an empty staging folder;
     pages on all cores. A page whose fingerprint is in `manifest` (the last build's) is not
     rendered again: it is hard-linked from `previous` (the last site), or, without `previous`, left
     out, the page in the site being current. `cache` remembers Markdown rendered to HTML;
-    `compiled` is where compiled templates are kept."""
+    `compiled` is where compiled templates are kept. With `live`, the site to be updated in place,
+    pages are staged flat (folders cost a millisecond each to make and remove on a busy disk) and
+    only those differing from the live site's: `Rendered.staged` says where each goes."""
     root = absolute_root(site.config.base_url)
     pages = outputs(site)
     articles = article_prints(site)
@@ -344,6 +362,9 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
         unchanged = manifest.get(out.path) == prints[out.path]
         if unchanged and previous is None:
             continue
+        if live is not None:
+            todo.append(out)
+            continue
         target = out_dir / out.path
         target.parent.mkdir(parents=True, exist_ok=True)
         if unchanged and (previous / out.path).is_file():
@@ -353,7 +374,10 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
     batches = [range(i, min(i + BATCH, len(todo))) for i in range(0, len(todo), BATCH)]
     if cache is not None and len(batches) > 1:
         cache.all_html()   # read now, in this process: forked workers share it instead of each reading it
-    for added in ordered(_Pages.render, _Pages(site, out_dir, cache, todo, compiled), batches, at_least=2, chunksize=1):
+    if live is not None:
+        (out_dir / STAGED).mkdir()
+    for added in ordered(_Pages.render, _Pages(site, out_dir, cache, todo, compiled, live), batches,
+                         at_least=2, chunksize=1):
         if cache is not None and added:
             cache.add_html(added)
     rendered = len(todo)
@@ -372,4 +396,5 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
     (out_dir / ".nojekyll").write_text("")  # GitHub Pages: serve the files as they are, no Jekyll
     if site.config.cname:
         (out_dir / "CNAME").write_text(site.config.cname + "\n", encoding="utf-8")
-    return Rendered(len(pages), rendered, prints, articles)
+    staged = {f"{STAGED}/{i}": out.path for i, out in enumerate(todo)} if live is not None else {}
+    return Rendered(len(pages), rendered, prints, articles, staged)
