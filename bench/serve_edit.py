@@ -28,7 +28,7 @@ def main() -> None:
     edits = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     config = load_config(project / "config.yaml")
     cache = open_cache(config)          # what serve does when it starts
-    build(config, cache=cache)
+    build(config, run_ingest=False, cache=cache)
     seconds = []
     for _ in range(edits):
         edit_body(config.content_dir / article)
