@@ -148,10 +148,12 @@ def _long_lived():
     """For loading what lives as long as the build: the cache and the site model. Python's cycle
     collector would walk those million objects again and again (a sixth of an edit's build at
     10,000 articles, for nothing: they hold no cycles); frozen, it leaves them alone, and forked
-    render workers share their pages instead of copying them. What an earlier build froze (serve
-    builds again and again) goes back to the collector first."""
+    render workers share their pages instead of copying them. When an earlier build froze its own
+    (serve builds again and again), the garbage made since, such as its Jinja environment (which
+    holds cycles), is collected first: frozen, it would stay for good."""
     enabled = gc.isenabled()
-    gc.unfreeze()
+    if gc.get_freeze_count():
+        gc.collect()
     gc.disable()
     try:
         yield

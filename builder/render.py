@@ -86,9 +86,9 @@ def environment(templates_dir: Path, base_url: str, cache: Cache | None = None,
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         # Jinja keys compiled templates by their source only: the options below, and the filters,
-        # are the builder's code, so its hash is in the names.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled), f"jinja-{code()[:16]}-%s.cache")
-        if compiled else None,
+        # are the builder's code, so its hash is in the names, and Jinja's version.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(
+            str(compiled), f"jinja-{jinja2.__version__}-{code()[:16]}-%s.cache") if compiled else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -320,10 +320,11 @@ class _Pages:
 
 
 def _holds(path: Path, html: str) -> bool:
-    """Whether the file is this page already (compared here, on all cores, rather than after)."""
+    """Whether the file is this page already (compared here, on all cores, rather than after), byte
+    for byte: read as text, a carriage return in it would equal a newline in the page."""
     try:
-        return path.read_text(encoding="utf-8") == html
-    except (OSError, UnicodeDecodeError):
+        return path.read_bytes() == html.encode("utf-8")
+    except OSError:
         return False
 
 

@@ -136,5 +136,8 @@ def unchanged(path: Path, current: Stamp) -> dict[str, Any] | None:
     if not current.matches(saved):
         return None
     if (saved.get("racy") or {}).keys() - current.racy.keys():
-        save(path, current, **{k: v for k, v in saved.items() if k not in ("stamp", "racy")})
+        try:
+            save(path, current, **{k: v for k, v in saved.items() if k not in ("stamp", "racy")})
+        except OSError:
+            pass   # only a shortcut for the next build (a read-only cache folder, say)
     return saved

@@ -84,6 +84,19 @@ def test_edit_renders_only_affected_pages_and_equals_a_clean_build(repo_copy):
     assert story.exists()
 
 
+def test_a_page_that_differs_only_by_a_carriage_return_is_written_again(repo_copy):
+    """An in-place update compares each rendered page with the live one byte for byte."""
+    import re
+    config = load_config(repo_copy / "config.yaml")
+    kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    text = kishida.read_text()
+    kishida.write_text(re.sub(r"^summary: .*$", r'summary: "Before\\rafter."', text, count=1, flags=re.M))
+    build(config, run_ingest=False)
+    kishida.write_text(re.sub(r"^summary: .*$", r'summary: "Before\\nafter."', text, count=1, flags=re.M))
+    build(config, run_ingest=False)
+    assert tree(repo_copy / "site") == clean_build(repo_copy)
+
+
 def test_a_body_edit_renders_only_its_article_and_a_front_matter_edit_the_pages_listing_it(repo_copy):
     config = load_config(repo_copy / "config.yaml")
     build(config, run_ingest=False)
