@@ -34,7 +34,7 @@ def entry(title: str = "Kishida & Yoon meet", *, date: dt.date | None = dt.date(
     article = Article(path=f"articles/{year}/{slug}.md", title=title, body="Body.", date=date,
                       publisher=publisher, summary=summary, people=people, dossiers=dossiers,
                       status="published", id=ident)
-    return Entry(article, slug, f"articles/{year}/{slug}/", draft=False)
+    return Entry(article, slug, f"articles/{year}/{slug}/", False, year)
 
 
 ENTRIES = (entry(), entry("Older story", date=dt.date(2023, 5, 2), ident="1c0080b839a1", publisher=None),
