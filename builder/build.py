@@ -235,8 +235,9 @@ def _commit(staging: Path, out: Path, removed: list[str], backup: Path, staged: 
                 target = out / staged.get(rel, rel)
                 saved = None
                 if target.exists():
-                    if filecmp.cmp(new, target, shallow=False):
-                        continue   # unchanged files are not rewritten
+                    # Unchanged files are not rewritten; staged pages differ (render_site compared them).
+                    if rel not in staged and filecmp.cmp(new, target, shallow=False):
+                        continue
                     saved = backup / str(len(undo))
                     os.link(target, saved)
                 else:

@@ -42,9 +42,9 @@ class Year:
     more articles than one page shows."""
     label: str                  # "2024" or "undated"
     entries: tuple[Entry, ...]
-    parent: str = "archive/"    # the timeline's own page
-    owner: str = "Archive"      # and its title
-    siblings: tuple[str, ...] = ()   # every year of the timeline, newest first, for navigation
+    parent: str                 # the timeline's own page: "archive/", "dossiers/japan-rok/", ...
+    owner: str                  # and its title
+    siblings: tuple[str, ...]   # every year of the timeline, newest first, for navigation
 
     @property
     def url(self) -> str:
