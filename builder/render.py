@@ -218,23 +218,27 @@ def template_prints(templates_dir: Path) -> dict[str, str]:
     return {name: _digest(sorted((n, sources.get(n)) for n in closure(name))) for name in sources}
 
 
-def article_prints(site: Site) -> dict[str, str]:
-    """Per article URL, a hash of the article as the site shows it (pages and search index): its
-    file's digest and what filing added, or, for an article not read from a file, all of it; and
-    the builder's code, which decides what is made of it. Not the filing's evidence (scores, terms):
-    the file and the dossier queries decide it, and every page's fingerprint holds the config."""
+def _entry_prints(site: Site, source: str) -> dict[str, str]:
+    """Per article URL, a hash of its file's `source` hash (an Article attribute; for an article not
+    read from a file, all of it), what filing added, its place, and the builder's code, which
+    decides what is made of it. Not the filing's evidence (scores, terms): the file and the
+    dossier queries decide it, and every page's fingerprint holds the config."""
     builder = code()
-    return {e.url: _digest(e.article.digest or e.article, e.article.dossiers, e.article.status, e.slug, e.url,
-                           e.draft, builder) for e in site.entries}
+    return {e.url: _digest(getattr(e.article, source) or e.article, e.article.dossiers, e.article.status, e.slug,
+                           e.url, e.draft, builder) for e in site.entries}
+
+
+def article_prints(site: Site) -> dict[str, str]:
+    """Per article URL, a hash of the article as its page and the search index show it: by its
+    whole file."""
+    return _entry_prints(site, "digest")
 
 
 def link_prints(site: Site) -> dict[str, str]:
-    """Per article URL, a hash of what a page listing or linking it shows of it: its front matter
-    (not its body), filing and place, and the builder's code. An edit to a body re-renders its
-    article's page, not the dossier, year and person pages listing it nor the pages linking it."""
-    builder = code()
-    return {e.url: _digest(e.article.head or e.article, e.article.dossiers, e.article.status, e.slug, e.url,
-                           e.draft, builder) for e in site.entries}
+    """Per article URL, a hash of what a page listing or linking it shows of it: by its front
+    matter, not its body. An edit to a body re-renders its article's page, not the dossier, year
+    and person pages listing it nor the pages linking it."""
+    return _entry_prints(site, "head")
 
 
 def fingerprints(site: Site, pages: list[Output], entry: dict[str, str], link: dict[str, str]) -> dict[str, str]:

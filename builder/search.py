@@ -1,8 +1,9 @@
 """Full-text search with no server: an inverted index of the articles, written as small JSON shards
 under `search/data/` that `assets/search.js` fetches in the reader's browser.
 
-An edit rewrites only the shards holding the changed article's words (old and new), read back from
-the last site, so the index costs what changed, not the size of the archive. Every file is a pure
+An edit patches only the shards holding the changed article's words (old and new), read back from
+the last site, and writes those whose postings changed, so the index costs what changed, not the
+size of the archive. Every file is a pure
 function of the site: an incremental build writes the same bytes as a clean one.
 
 Files (all JSON):
