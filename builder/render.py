@@ -14,6 +14,7 @@ neighbours, related) show its front matter, and are not rendered again when only
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import operator
@@ -22,7 +23,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 import jinja2
@@ -35,7 +36,7 @@ from builder.cache import Cache
 from builder.errors import BuilderError
 from builder.parallel import ordered
 from builder.text import slugify
-from builder.site import DossierView, Person, Site, Year, last_updated
+from builder.site import DossierView, Entry, Person, Site, Year, last_updated
 from builder.stamp import code
 
 
@@ -160,7 +161,7 @@ def _page_path(out: Output) -> str:
 
 @dataclass(frozen=True)
 class Rendered:
-    pages: int                      # HTML pages in the site
+    pages: int                      # HTML pages considered (render_site: every page of the site)
     rendered: int                   # of which rendered now; the rest were unchanged
     manifest: dict[str, str]        # page path (and the sitemap's) -> fingerprint, for the next build
     articles: dict[str, str]        # article URL -> fingerprint (article_prints)
@@ -191,20 +192,24 @@ def template_sources(templates_dir: Path) -> dict[str, bytes]:
     return sources
 
 
+@functools.lru_cache(maxsize=1024)
+def _references(source: bytes) -> frozenset[str | None]:
+    """The templates a template's source names, None for one named by a variable (or for a source
+    that cannot be parsed); remembered, as `serve` asks again at every rebuild."""
+    try:
+        found = jinja2.meta.find_referenced_templates(jinja2.Environment().parse(source.decode("utf-8")))
+        return frozenset(_template_name(n) if n is not None else None for n in found)
+    except (UnicodeDecodeError, jinja2.TemplateSyntaxError):   # rendering it reports the error
+        return frozenset([None])
+
+
 def template_prints(templates_dir: Path) -> dict[str, str]:
     """Per template, a hash of its source and of every file it extends, includes or imports, so a
     template change re-renders only the pages that use it. One that names a template by a
     variable, which cannot be followed, or cannot be parsed, depends on them all. Assets count
     only where a template includes one."""
     sources = template_sources(templates_dir)
-    parser = jinja2.Environment()
-    uses: dict[str, set[str | None]] = {}
-    for name, source in sources.items():
-        try:
-            found = jinja2.meta.find_referenced_templates(parser.parse(source.decode("utf-8")))
-            uses[name] = {_template_name(n) if n is not None else None for n in found}
-        except (UnicodeDecodeError, jinja2.TemplateSyntaxError):   # rendering it reports the error
-            uses[name] = {None}
+    uses = {name: _references(source) for name, source in sources.items()}
 
     def closure(name: str) -> set[str]:
         seen, todo = set(), [name]
@@ -218,34 +223,34 @@ def template_prints(templates_dir: Path) -> dict[str, str]:
     return {name: _digest(sorted((n, sources.get(n)) for n in closure(name))) for name in sources}
 
 
-def _entry_prints(site: Site, source: str) -> dict[str, str]:
+def _entry_prints(entries: Iterable[Entry], source: str) -> dict[str, str]:
     """Per article URL, a hash of its file's `source` hash (an Article attribute; for an article not
     read from a file, all of it), what filing added, its place, and the builder's code, which
     decides what is made of it. Not the filing's evidence (scores, terms): the file and the
     dossier queries decide it, and every page's fingerprint holds the config."""
     builder = code()
     return {e.url: _digest(getattr(e.article, source) or e.article, e.article.dossiers, e.article.status, e.slug,
-                           e.url, e.draft, builder) for e in site.entries}
+                           e.url, e.draft, builder) for e in entries}
 
 
-def article_prints(site: Site) -> dict[str, str]:
+def article_prints(entries: Iterable[Entry]) -> dict[str, str]:
     """Per article URL, a hash of the article as its page and the search index show it: by its
     whole file."""
-    return _entry_prints(site, "digest")
+    return _entry_prints(entries, "digest")
 
 
-def link_prints(site: Site) -> dict[str, str]:
+def link_prints(entries: Iterable[Entry]) -> dict[str, str]:
     """Per article URL, a hash of what a page listing or linking it shows of it: by its front
     matter, not its body. An edit to a body re-renders its article's page, not the dossier, year
     and person pages listing it nor the pages linking it."""
-    return _entry_prints(site, "head")
+    return _entry_prints(entries, "head")
 
 
 def fingerprints(site: Site, pages: list[Output], entry: dict[str, str], link: dict[str, str]) -> dict[str, str]:
     """Per page, a hash of everything it shows: its own data, its templates, and what every page
     shows (config, navigation, last updated). Same fingerprint, same bytes: the page need not be rendered.
     Each article is hashed once as its page shows it (`entry`, from article_prints) and once as
-    others show it (`link`, from link_prints)."""
+    others show it (`link`, from link_prints); those need hold only the articles `pages` show."""
     shared = _digest(site.config, last_updated(site), code())
     templates = template_prints(site.config.templates_dir)
 
@@ -255,10 +260,16 @@ def fingerprints(site: Site, pages: list[Output], entry: dict[str, str], link: d
     def years(timeline) -> list[tuple[str, int]]:
         return [(y.label, len(y.entries)) for y in timeline.years]
 
+    @functools.cache
+    def whole() -> str:                         # home and the indexes show the whole site
+        return _digest(site.home, [(v.dossier, v.intro, listed(v.entries)) for v in site.dossiers],
+                       listed(site.entries), [(p.name, p.slug, len(p.entries)) for p in site.people],
+                       [(y.label, len(y.entries)) for y in site.years])
+
     def shown(o: Output) -> object:
         page = o.page
         if o.template == "article.html":
-            return (entry[page.url], [(n.dossier.dossier.slug, n.older and link[n.older.url],
+            return (entry[page.url], [(n.dossier.slug, n.older and link[n.older.url],
                                        n.newer and link[n.newer.url]) for n in site.neighbours.get(page.url, ())],
                     listed(site.related.get(page.url, ())))
         if o.template == "dossier.html":
@@ -267,11 +278,8 @@ def fingerprints(site: Site, pages: list[Output], entry: dict[str, str], link: d
             return (page.name, page.slug, len(page.entries), listed(page.recent), years(page))
         if o.template == "year.html":
             return (page.label, page.parent, page.owner, page.siblings, listed(page.entries))
-        return whole                            # home and the indexes show the whole site
+        return whole()
 
-    whole = _digest(site.home, [(v.dossier, v.intro, listed(v.entries)) for v in site.dossiers],
-                    listed(site.entries), [(p.name, p.slug, len(p.entries)) for p in site.people],
-                    [(y.label, len(y.entries)) for y in site.years])
     return {o.path: _digest(shared, o.template, templates.get(o.template), shown(o)) for o in pages}
 
 
@@ -359,8 +367,8 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
     only those differing from the live site's: `Rendered.staged` says where each goes."""
     root = absolute_root(site.config.base_url)
     pages = outputs(site)
-    articles = article_prints(site)
-    prints = fingerprints(site, pages, articles, link_prints(site))
+    articles = article_prints(site.entries)
+    prints = fingerprints(site, pages, articles, link_prints(site.entries))
     manifest = manifest or {}
     todo: list[Output] = []
     for out in pages:
@@ -376,16 +384,7 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
             os.link(previous / out.path, target)
         else:
             todo.append(out)
-    batches = [range(i, min(i + BATCH, len(todo))) for i in range(0, len(todo), BATCH)]
-    if cache is not None and len(batches) > 1:
-        cache.all_html()   # read now, in this process: forked workers share it instead of each reading it
-    if live is not None:
-        (out_dir / STAGED).mkdir()
-    for added in ordered(_Pages.render, _Pages(site, out_dir, cache, todo, compiled, live), batches,
-                         at_least=2, chunksize=1):
-        if cache is not None and added:
-            cache.add_html(added)
-    rendered = len(todo)
+    _render(site, todo, out_dir, cache, compiled, live)
     files = _machine_files(site, root)
     prints[SITEMAP], sitemap = _sitemap(site, pages, root)
     if manifest.get(SITEMAP) != prints[SITEMAP] or (previous is not None and not (previous / SITEMAP).is_file()):
@@ -401,5 +400,42 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
     (out_dir / ".nojekyll").write_text("")  # GitHub Pages: serve the files as they are, no Jekyll
     if site.config.cname:
         (out_dir / "CNAME").write_text(site.config.cname + "\n", encoding="utf-8")
-    staged = {f"{STAGED}/{i}": out.path for i, out in enumerate(todo)} if live is not None else {}
-    return Rendered(len(pages), rendered, prints, articles, staged)
+    return Rendered(len(pages), len(todo), prints, articles, _staged(todo, live))
+
+
+def _render(site: Site, todo: list[Output], out_dir: Path, cache: Cache | None, compiled: Path | None,
+            live: Path | None) -> None:
+    """Render `todo` on all cores, into `out_dir` (with `live`, staged by number: see _staged)."""
+    batches = [range(i, min(i + BATCH, len(todo))) for i in range(0, len(todo), BATCH)]
+    if cache is not None and len(batches) > 1:
+        cache.all_html()   # read now, in this process: forked workers share it instead of each reading it
+    if live is not None:
+        (out_dir / STAGED).mkdir()
+    for added in ordered(_Pages.render, _Pages(site, out_dir, cache, todo, compiled, live), batches,
+                         at_least=2, chunksize=1):
+        if cache is not None and added:
+            cache.add_html(added)
+
+
+def _staged(todo: list[Output], live: Path | None) -> dict[str, str]:
+    return {f"{STAGED}/{i}": out.path for i, out in enumerate(todo)} if live is not None else {}
+
+
+def render_articles(site: Site, entries: list[Entry], out_dir: Path, cache: Cache | None, compiled: Path | None,
+                    live: Path) -> Rendered:
+    """The pages of `entries` alone, staged in `out_dir` for the `live` site as render_site does:
+    after an edit to their bodies (site.with_bodies), which changes no other page. The manifest
+    holds their fingerprints only."""
+    todo = [Output(f"{e.url}index.html", "article.html", e) for e in entries]
+    around = [*entries, *(n for e in entries for n in _linked(site, e.url))]
+    articles = article_prints(entries)
+    prints = fingerprints(site, todo, articles, link_prints(around))
+    _render(site, todo, out_dir, cache, compiled, live)
+    return Rendered(len(todo), len(todo), prints, articles, _staged(todo, live))
+
+
+def _linked(site: Site, url: str) -> Iterator[Entry]:
+    """The articles an article's page links: its neighbours and related articles."""
+    for n in site.neighbours.get(url, ()):
+        yield from (e for e in (n.older, n.newer) if e is not None)
+    yield from site.related.get(url, ())

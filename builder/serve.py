@@ -36,7 +36,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import Watcher, get_watcher_class
 from tornado import httpserver, ioloop, web
 
-from builder.build import build
+from builder.build import Memory, build
 from builder.cache import Cache, cache_key, open_cache, save_cache
 from builder.config import Config, load_config
 from builder.errors import BuilderError
@@ -95,6 +95,7 @@ class Preview:
         self.pending: set[str] = set()
         self.timer: object | None = None
         self.cache: Cache | None = None      # parsed content, kept between rebuilds; saved on stop
+        self.memory: Memory | None = None    # the last build, which the next patches if it can
 
     @staticmethod
     def local(config: Config) -> Config:
@@ -159,8 +160,9 @@ class Preview:
         try:
             config = self.local(load_config(self.config.path, base_url=self.base_url))
             if self.cache is None or self.cache.key != cache_key(config):
-                self.cache = open_cache(config)
-            result = build(config, run_ingest=True, cache=self.cache)
+                self.cache, self.memory = open_cache(config), None
+            result = build(config, run_ingest=True, cache=self.cache, memory=self.memory)
+            self.memory = result.memory
         except BuilderError as exc:
             self.error = f"error: {exc}"
             print(self.error, file=sys.stderr, flush=True)

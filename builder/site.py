@@ -80,7 +80,7 @@ class Person:
 @dataclass(frozen=True)
 class Neighbours:
     """An article's place in one dossier's timeline."""
-    dossier: DossierView
+    dossier: Dossier            # the dossier as configured, not its view: an edit replaces the view
     older: Entry | None
     newer: Entry | None
 
@@ -98,6 +98,7 @@ class Site:
     unfiled: int
     rejected: int
     review: int
+    newest: dt.date | None      # the newest article's date
 
 
 def _newest_first(entry: Entry) -> tuple:
@@ -181,15 +182,13 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
             errors.append(BuilderError(f"unknown dossier '{unknown[0]}' (config.yaml has: "
                                        f"{', '.join(sorted(known))})", config.content_dir / a.path))
             continue
-        slug = slugify(str(a.extra.get("slug") or a.title))
-        year = str(a.date.year) if a.date else "undated"
-        url = f"articles/{year}/{slug}/"
-        if url in urls:
-            errors.append(BuilderError(f"writes the same page /{url} as {config.content_dir / urls[url]}; "
+        entry = _entry(a)
+        if entry.url in urls:
+            errors.append(BuilderError(f"writes the same page /{entry.url} as {config.content_dir / urls[entry.url]}; "
                                        "change one title or set 'slug:'", config.content_dir / a.path))
             continue
-        urls[url] = a.path
-        entries.append(Entry(a, slug, url, a.status != "published", year))
+        urls[entry.url] = a.path
+        entries.append(entry)
     if errors:
         raise BuilderErrors(errors) if len(errors) > 1 else errors[0]
 
@@ -199,7 +198,88 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
     return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title),
                 dossiers=views, entries=tuple(entries), people=people,
                 years=_years(entries, "archive/", "Archive"),
-                neighbours=_neighbours(views), related=_remembered_related(entries, people, cache), **counts)
+                neighbours=_neighbours(views), related=_remembered_related(entries, people, cache),
+                newest=max((e.article.date for e in entries if e.article.date), default=None), **counts)
+
+
+def _entry(a: Article) -> Entry:
+    slug = slugify(str(a.extra.get("slug") or a.title))
+    year = str(a.date.year) if a.date else "undated"
+    return Entry(a, slug, f"articles/{year}/{slug}/", a.status != "published", year)
+
+
+def _shown(a: Article, drafts: bool) -> bool:
+    """Whether load_site makes an entry of the article (bad dossiers aside)."""
+    return a.status != "rejected" and (drafts or (a.status != "unfiled" and bool(a.dossiers)))
+
+
+def edited(site: Site, cache: Cache, files: Mapping[str, Signature | None], drafts: bool
+           ) -> tuple[Site, list[Entry]] | None:
+    """`site` (loaded with `drafts`) after its article `files` (by content path, with their
+    signatures) changed, and the entries whose bodies changed: when their bodies alone did. None
+    when anything else did (a file cannot be read, a front matter was edited, the dossiers' queries
+    file a new body elsewhere): then the site is loaded afresh, which also reports what is wrong."""
+    articles = []
+    for rel, sig in files.items():
+        article = cache.article(rel, sig)
+        if article is None:
+            article = _read(site.config, rel)
+            if isinstance(article, BuilderError):
+                return None
+            cache.keep(rel, sig, shared(article))
+        articles.append(article)
+    return with_bodies(site, articles, drafts)
+
+
+def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[Site, list[Entry]] | None:
+    """`site` with `articles` in place of the versions of them it was loaded with, and the entries
+    that changed, when they differ from those in their bodies alone; else None. A body is shown on
+    its article's page alone, so every listing stays as it was; the site's entries are replaced
+    all the same, so the site is what a fresh load would make."""
+    by_path = {e.article.path: e for e in site.entries}
+    new: dict[str, Entry] = {}
+    for a in articles:
+        old = by_path.get(a.path)
+        if old is None:
+            if _shown(a, drafts):
+                return None   # hidden before, or not in the site at all
+            continue          # hidden, and stays so: nothing shows it
+        if a.digest == old.article.digest:
+            continue          # the same text (a file rewritten as it was)
+        if (a.head, a.dossiers, a.status) != (old.article.head, old.article.dossiers, old.article.status):
+            return None
+        new[old.url] = replace(old, article=a)
+    if not new:
+        return site, []
+
+    # Only the timelines holding a changed entry are made anew, the others kept as they are.
+    labels = {e.year for e in new.values()}
+    slugs = {d for e in new.values() for d in e.article.dossiers or ()}
+    names = {_person_slug(name) for e in new.values() for name in e.article.people}
+    olds = {id(by_path[e.article.path]) for e in new.values()}
+
+    def swap(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+        return tuple([new.get(e.url, e) for e in entries])
+
+    def years(timeline: tuple[Year, ...]) -> tuple[Year, ...]:
+        return tuple(replace(y, entries=swap(y.entries)) if y.label in labels else y for y in timeline)
+
+    def neighbours(found: tuple[Neighbours, ...]) -> tuple[Neighbours, ...]:
+        return tuple(replace(n, older=n.older and new.get(n.older.url, n.older),
+                             newer=n.newer and new.get(n.newer.url, n.newer)) for n in found)
+
+    # A changed entry is named by its own neighbours and its neighbours' neighbours.
+    touched = {url for changed in new for n in site.neighbours.get(changed, ())
+               for url in (changed, n.older and n.older.url, n.newer and n.newer.url) if url}
+    return replace(
+        site, entries=swap(site.entries), years=years(site.years),
+        dossiers=tuple(replace(v, entries=swap(v.entries), recent=swap(v.recent), years=years(v.years))
+                       if v.dossier.slug in slugs else v for v in site.dossiers),
+        people=tuple(replace(p, entries=swap(p.entries), recent=swap(p.recent), years=years(p.years))
+                     if p.slug in names else p for p in site.people),
+        neighbours=site.neighbours | {url: neighbours(site.neighbours[url]) for url in touched},
+        related={url: swap(found) if not olds.isdisjoint(map(id, found)) else found
+                 for url, found in site.related.items()}), list(new.values())
 
 
 def _view(config: Config, dossier: Dossier, entries: list[Entry]) -> DossierView:
@@ -248,7 +328,7 @@ def _neighbours(views: tuple[DossierView, ...]) -> dict[str, tuple[Neighbours, .
         timeline = view.entries
         for i, entry in enumerate(timeline):
             out.setdefault(entry.url, []).append(Neighbours(
-                view, timeline[i + 1] if i + 1 < len(timeline) else None, timeline[i - 1] if i else None))
+                view.dossier, timeline[i + 1] if i + 1 < len(timeline) else None, timeline[i - 1] if i else None))
     return {url: tuple(found) for url, found in out.items()}
 
 
@@ -300,5 +380,4 @@ def last_updated(site: Site) -> dt.date | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    dates = [e.article.date for e in site.entries if e.article.date]
-    return max(dates) if dates else None
+    return site.newest

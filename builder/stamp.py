@@ -7,8 +7,9 @@ import functools
 import hashlib
 import json
 import os
+import pickle
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,33 @@ class Stamp:
     next time, so a build right after an edit can still be skipped by the one after it."""
     digest: str
     racy: dict[str, str]
+    files: list[tuple] = field(default_factory=list, compare=False)   # signatures by path, sorted
+
+    def signatures(self) -> dict[str, Signature | None]:
+        """Each file's signature by path, None for a file too fresh to trust it: for the step that
+        reads them, so that a file is looked at once per build."""
+        racy = self.racy
+        return {f[0]: f[1:] if len(f) == 5 and f[0] not in racy else None for f in self.files}
+
+    def changed(self, before: Stamp) -> set[str] | None:
+        """The files changed since `before`; None when files were added or removed. Those too fresh
+        to trust their signatures then are compared by content (a rewrite within one clock tick
+        keeps a file's signature); one too fresh now and not then has a new signature anyway."""
+        if len(self.files) != len(before.files):
+            return None
+        changed = set()
+        for path, digest in before.racy.items():
+            try:
+                if (self.racy.get(path) or _hash(path)) != digest:
+                    changed.add(path)
+            except OSError:
+                changed.add(path)
+        for now, then in zip(self.files, before.files):
+            if now != then:
+                if now[0] != then[0]:
+                    return None
+                changed.add(now[0])
+        return changed
 
     def matches(self, saved: dict[str, Any]) -> bool:
         """The inputs are as they were when `saved` (what `last` read) was taken."""
@@ -61,29 +89,30 @@ class Stamp:
         return hashlib.sha256(repr((self.digest, sorted(self.racy.items()))).encode("utf-8")).hexdigest()
 
 
-def _files(root: Path, out: list[tuple], racy_files: dict[str, str], now: int) -> None:
-    """Each file's signature into `out`; the content hash of those changed too lately to trust it
-    into `racy_files`."""
+def _files(root: str, out: list[tuple], racy_files: dict[str, str], since: int) -> None:
+    """Each file's signature into `out`; the content hash of those changed at `since` or later (too
+    lately to trust the signature) into `racy_files`."""
     try:
         entries = list(os.scandir(root))
     except (FileNotFoundError, NotADirectoryError):
-        if root.exists():
-            _file(str(root), root.stat(), out, racy_files, now)
+        if os.path.exists(root):
+            _file(root, os.stat(root), out, racy_files, since)
         return
     for entry in entries:
         if entry.is_dir():
             if entry.name != "__pycache__":
-                _files(Path(entry.path), out, racy_files, now)
+                _files(entry.path, out, racy_files, since)
             continue
         try:
-            _file(entry.path, entry.stat(), out, racy_files, now)
+            _file(entry.path, entry.stat(), out, racy_files, since)
         except FileNotFoundError:  # a dangling link: the step reading it reports it
             out.append((entry.path, -1))
 
 
-def _file(path: str, st: os.stat_result, out: list[tuple], racy_files: dict[str, str], now: int) -> None:
-    out.append((path, *signature(st)))
-    if racy(st, now):
+def _file(path: str, st: os.stat_result, out: list[tuple], racy_files: dict[str, str], since: int) -> None:
+    # signature() and racy() written out: this runs for every input file of every build.
+    out.append((path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    if st.st_mtime_ns >= since or st.st_ctime_ns >= since:
         try:
             racy_files[path] = _hash(path)
         except OSError:
@@ -99,19 +128,18 @@ def code() -> str:
                           .encode("utf-8")).hexdigest()
 
 
-def stamp(paths: list[Path], *values: Any, seen: dict[str, Signature | None] | None = None) -> Stamp:
-    """The stamp of the files under `paths` together with `values` and the builder's code. Each
-    file's signature goes into `seen` too (None if too fresh to trust), for the step that reads
-    them: a file is looked at once per build."""
+def stamp(paths: list[Path], *values: Any) -> Stamp:
+    """The stamp of the files under `paths` together with `values` and the builder's code."""
     found: list[tuple] = []
     racy_files: dict[str, str] = {}
-    now = time.time_ns()
+    since = time.time_ns() - RACY
     for path in paths:
-        _files(path, found, racy_files, now)
-    if seen is not None:
-        seen.update((f[0], f[1:] if len(f) == 5 and f[0] not in racy_files else None) for f in found)
+        _files(str(path), found, racy_files, since)
     found.sort()
-    return Stamp(hashlib.sha256(repr((found, values, code())).encode("utf-8")).hexdigest(), racy_files)
+    # The files pickled, not repr'd: twice as fast. Pickle shares repeated objects, which would
+    # make equal lists differ, but no two signatures share a string, and it does not share numbers.
+    files = hashlib.sha256(pickle.dumps(found, protocol=5)).hexdigest()
+    return Stamp(hashlib.sha256(repr((files, values, code())).encode("utf-8")).hexdigest(), racy_files, found)
 
 
 def last(path: Path) -> dict[str, Any]:

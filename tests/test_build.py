@@ -127,6 +127,73 @@ def test_an_edit_rewrites_only_the_search_files_holding_the_article(repo_copy):
     assert tree(repo_copy / "site") == clean_build(repo_copy)
 
 
+def _serve_like(config):
+    """Builds as `serve` runs them: with the cache and the last build kept in memory."""
+    cache, memory = open_cache(config), None
+
+    def again():
+        nonlocal memory
+        result = build(config, run_ingest=False, cache=cache, memory=memory)
+        memory = result.memory
+        return result
+    return again
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """How many times the site model was loaded whole (not patched)."""
+    import builder.site
+    count = []
+    real = builder.site.load_site
+    monkeypatch.setattr(builder.site, "load_site", lambda *a, **k: count.append(1) or real(*a, **k))
+    return count
+
+
+def test_serve_patches_its_last_build_after_a_body_edit(repo_copy, loads):
+    config = load_config(repo_copy / "config.yaml")
+    rebuild = _serve_like(config)
+    rebuild()
+    kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    kishida.write_text(kishida.read_text().replace("whirlwind trip", "whirlwind zygote"))
+    result = rebuild()
+    assert len(loads) == 1 and result.rendered == 1       # patched: the model was not loaded again
+    from builder.site import load_site
+    assert result.site == load_site(config, cache=open_cache(config))   # what a fresh load makes
+    assert tree(repo_copy / "site") == clean_build(repo_copy)
+    data = repo_copy / "site" / "search" / "data" / "terms"
+    kishida.write_text(kishida.read_text().replace("whirlwind zygote", "whirlwind trip"))
+    rebuild()
+    assert not (data / "zyg.json").exists()   # the only article with the word lost it: its file goes
+    assert tree(repo_copy / "site") == clean_build(repo_copy)
+
+
+def test_serve_loads_the_site_again_after_any_other_change(repo_copy, loads):
+    config = load_config(repo_copy / "config.yaml")
+    rebuild = _serve_like(config)
+    rebuild()
+    kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    kishida.write_text(kishida.read_text().replace("summary: ", "summary: Edited. ", 1))
+    rebuild()                                             # a front matter edit
+    (repo_copy / "content" / "articles" / "2024" / "new.md").write_text(
+        "---\ntitle: New\ndate: 2024-01-02\ndossiers: [japan-rok]\n---\n\nJapan and Seoul.\n")
+    rebuild()                                             # an article added
+    assert len(loads) == 3
+    assert tree(repo_copy / "site") == clean_build(repo_copy)
+
+
+def test_serve_does_not_patch_a_site_another_build_changed_since(repo_copy, loads):
+    config = load_config(repo_copy / "config.yaml")
+    rebuild = _serve_like(config)
+    rebuild()
+    kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    kishida.write_text(kishida.read_text().replace("whirlwind trip", "whirlwind visit"))
+    build(config, run_ingest=False)                       # `python -m builder build` meanwhile
+    kishida.write_text(kishida.read_text().replace("whirlwind visit", "whirlwind tour"))
+    rebuild()
+    assert len(loads) == 3                                # serve's memory of the site is stale
+    assert tree(repo_copy / "site") == clean_build(repo_copy)
+
+
 def test_template_change_renders_everything(repo_copy):
     config = load_config(repo_copy / "config.yaml")
     build(config, run_ingest=False)
@@ -271,10 +338,11 @@ article_fields = st.fixed_dictionaries({
     "dossiers": st.one_of(st.none(), st.lists(st.sampled_from(DOSSIER_SLUGS), max_size=3, unique=True)),
     "people": st.lists(st.sampled_from(PEOPLE), max_size=2, unique=True),
     "body": st.sampled_from(BODIES), "slug": st.booleans(), "folder": st.sampled_from(FOLDERS)})
+body_edit = st.tuples(st.just("body"), pick, st.sampled_from(BODIES), st.booleans())
 edit = st.one_of(
     st.tuples(st.just("add"), article_fields),
     st.tuples(st.just("delete"), pick),
-    st.tuples(st.just("body"), pick, st.sampled_from(BODIES), st.booleans()),
+    body_edit,
     st.tuples(st.just("rename"), pick, st.sampled_from(FOLDERS)),
     st.tuples(st.just("date"), pick, st.sampled_from(DATES)),
     st.tuples(st.just("title"), pick, st.sampled_from(HEADLINES), st.booleans()),
@@ -297,6 +365,7 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
     byte-identical to a clean build of a copy of the same content and templates."""
 
     trusted_times = False       # True: file times are trusted at once (RACY = 0)
+    serve = False               # True: every rebuild is serve's
     clean_sites: dict[str, dict[str, str]] = {}   # inputs' hash -> clean site (path -> sha256)
 
     def __init__(self):
@@ -309,7 +378,8 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
         config.write_text(config.read_text(encoding="utf-8").replace("  page_size: 50 ", "  page_size: 2 "),
                           encoding="utf-8")
         self.config = load_config(config)
-        self.memory = open_cache(self.config)    # what `serve` keeps between rebuilds
+        self.cache = open_cache(self.config)     # what `serve` keeps between rebuilds
+        self.memory = None
         self.articles: dict[str, dict] = {}       # path under content/ -> front matter and body
         self.serial = 0
         self.racy = stamp_module.RACY
@@ -414,7 +484,10 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
 
     @rule(in_memory=st.booleans())
     def rebuild(self, in_memory):
-        build(self.config, run_ingest=False, cache=self.memory if in_memory else None)
+        if in_memory or self.serve:
+            self.memory = build(self.config, run_ingest=False, cache=self.cache, memory=self.memory).memory
+        else:
+            build(self.config, run_ingest=False)
         incremental = _digests(tree(self.root / "site"))
         clean = self.clean_site()
         differ = sorted(p for p in incremental.keys() | clean.keys() if incremental.get(p) != clean.get(p))
@@ -440,6 +513,17 @@ class TrustedTimesMachine(IncrementalBuildMachine):
     trusted_times = True
 
 
+class ServeSessionMachine(IncrementalBuildMachine):
+    """The same as `serve` runs it: every rebuild keeps the cache and the last build in memory, and
+    edits to bodies alone, which patch the last build's site, are as frequent as all other changes."""
+    serve = True
+
+    @rule(changes=st.lists(body_edit, min_size=1, max_size=3))
+    def edit_bodies(self, changes):
+        for change in changes:
+            self.apply(change)
+
+
 TestIncrementalBuildEqualsCleanBuild = IncrementalBuildMachine.TestCase
 TestIncrementalBuildEqualsCleanBuild.settings = settings(
     max_examples=25, stateful_step_count=10, deadline=None,
@@ -447,6 +531,8 @@ TestIncrementalBuildEqualsCleanBuild.settings = settings(
 TestIncrementalBuildWithTrustedTimes = TrustedTimesMachine.TestCase
 TestIncrementalBuildWithTrustedTimes.settings = settings(
     TestIncrementalBuildEqualsCleanBuild.settings, max_examples=12)
+TestServeSessionEqualsCleanBuild = ServeSessionMachine.TestCase
+TestServeSessionEqualsCleanBuild.settings = settings(TestIncrementalBuildEqualsCleanBuild.settings, max_examples=20)
 
 
 def test_a_site_without_articles_reindexes_search_when_a_page_changes():

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 pytest.register_assert_rewrite("tests.browser")
 from tests.browser import PREFIX, build_project, copy_project, open_page, serve  # noqa: E402
@@ -331,3 +332,15 @@ def test_postings_are_patched_as_strings():
     assert _without("a1:1", "a1") == "" and _without(postings, "zz") == postings
     assert _without("xa1:1,a1:2", "a1") == "xa1:1"   # an id inside another is not it
     assert _with(postings, "0a:1,b9:4") == "0a:1,a1:1,b2:2,b9:4,c3:3" and _with("", "a:2,b:1") == "a:2,b:1"
+
+
+_IDS = st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=5)
+
+
+@given(ids=st.lists(_IDS, unique=True, min_size=1, max_size=40), data=st.data())
+def test_postings_merged_in_place_equal_postings_sorted(ids, data):
+    from builder.search import _with
+    added = data.draw(st.sets(st.sampled_from(ids), min_size=1))
+    weights = {i: data.draw(st.integers(1, 99)) for i in ids}
+    postings = lambda chosen: ",".join(f"{i}:{weights[i]}" for i in sorted(chosen))   # noqa: E731
+    assert _with(postings(set(ids) - added), postings(added)) == postings(ids)
