@@ -18,11 +18,11 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Collection
 
 from builder.config import Config
 from builder.ledger import LEDGER, write_atomic
-from builder.stamp import Signature, Stamp, last, save, stamp, unchanged
+from builder.stamp import Signature, Stamp, last, refreshed, save, stamp, unchanged
 
 if TYPE_CHECKING:
     from builder.cache import Cache
@@ -114,16 +114,21 @@ def _ingest(config: Config) -> Report | None:
 
 
 def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: Cache | None = None,
-          memory: Memory | None = None) -> Result:
+          memory: Memory | None = None, changed: Collection[str] | None = None) -> Result:
     """Ingest, load, render, swap in. `cache` is what earlier builds parsed: `serve` keeps one in
     memory (and saves it); without, it is read from the cache folder and saved back. `memory` is
-    what serve kept of its last build (its Result.memory)."""
+    what serve kept of its last build (its Result.memory), and `changed` the files its watcher
+    saw change since that build began: then only those are looked at for changes."""
     started = time.perf_counter()
     report = _ingest(config) if run_ingest else None
     out = config.output_dir
     stamp_path = config.cache_dir / BUILD_STAMP
     values = (config, drafts, os.environ.get("SOURCE_DATE_EPOCH"))
-    inputs = stamp([config.content_dir, config.templates_dir, config.path], *values)
+    inputs = None
+    if memory is not None and changed is not None and report is None and _as_left(config, memory):
+        inputs = refreshed(memory.inputs, changed, *values)   # None: files added or removed
+    if inputs is None:
+        inputs = stamp([config.content_dir, config.templates_dir, config.path], *values)
     # A long-running caller with no build in memory yet (serve starting) loads the site even when
     # nothing changed: the edits that follow then patch it.
     starting = cache is not None and memory is None
@@ -184,8 +189,7 @@ def _bodies_edited(config: Config, memory: Memory, inputs: Stamp, values: str, c
     site is no longer as memory's build left it (another build ran since)."""
     from builder.content import ARTICLES
     from builder.site import edited
-    if memory.values != values or not config.output_dir.is_dir() \
-            or last(config.cache_dir / BUILD_STAMP).get("stamp") != memory.inputs.digest:
+    if memory.values != values or not _as_left(config, memory):
         return None
     changed = inputs.changed(memory.inputs)
     articles = os.path.join(str(config.content_dir), ARTICLES, "")
@@ -194,6 +198,11 @@ def _bodies_edited(config: Config, memory: Memory, inputs: Stamp, values: str, c
     signatures = {f[0]: f[1:] for f in inputs.files if f[0] in changed and f[0] not in inputs.racy}
     return edited(memory.site, cache, {Path(p).relative_to(config.content_dir).as_posix(): signatures.get(p)
                                        for p in changed}, drafts)
+
+
+def _as_left(config: Config, memory: Memory) -> bool:
+    """Whether the site is as memory's build left it: no other build ran since (nor failed)."""
+    return config.output_dir.is_dir() and last(config.cache_dir / BUILD_STAMP).get("stamp") == memory.inputs.digest
 
 
 def _patch(site: Site, entries: list[Entry], out: Path, manifest: dict[str, str], cache: Cache,

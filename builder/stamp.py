@@ -3,15 +3,17 @@ the builder's own code), so a build or ingest whose inputs did not change can be
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import json
 import os
 import pickle
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from builder.ledger import write_atomic
 
@@ -136,10 +138,42 @@ def stamp(paths: list[Path], *values: Any) -> Stamp:
     for path in paths:
         _files(str(path), found, racy_files, since)
     found.sort()
+    return _stamp(found, racy_files, values)
+
+
+def _stamp(found: list[tuple], racy_files: dict[str, str], values: tuple) -> Stamp:
     # The files pickled, not repr'd: twice as fast. Pickle shares repeated objects, which would
     # make equal lists differ, but no two signatures share a string, and it does not share numbers.
     files = hashlib.sha256(pickle.dumps(found, protocol=5)).hexdigest()
     return Stamp(hashlib.sha256(repr((files, values, code())).encode("utf-8")).hexdigest(), racy_files, found)
+
+
+def refreshed(before: Stamp, paths: Iterable[str], *values: Any) -> Stamp | None:
+    """What stamp() of the same folders would give now, for a caller that is told which files
+    changed since `before` (serve's watcher): `before` with those at `paths` looked at again, and
+    those too fresh to trust then. None if a file was added or removed (or is not a file): then
+    only a whole stamp() will do."""
+    found = list(before.files)
+    racy_files: dict[str, str] = {}
+    since = time.time_ns() - RACY
+    for path in set(paths) | before.racy.keys():
+        at = bisect.bisect_left(found, path, key=_path)
+        if at == len(found) or found[at][0] != path:
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        signature: list[tuple] = []
+        _file(path, st, signature, racy_files, since)
+        found[at] = signature[0]
+    return _stamp(found, racy_files, values)
+
+
+def _path(signature: tuple) -> str:
+    return signature[0]
 
 
 def last(path: Path) -> dict[str, Any]:

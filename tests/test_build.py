@@ -380,6 +380,7 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
         self.config = load_config(config)
         self.cache = open_cache(self.config)     # what `serve` keeps between rebuilds
         self.memory = None
+        self.touched: set[str] = set()           # files written since the last build: serve's watcher's view
         self.articles: dict[str, dict] = {}       # path under content/ -> front matter and body
         self.serial = 0
         self.racy = stamp_module.RACY
@@ -401,6 +402,7 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
         if self.trusted_times and path.exists() and path.stat().st_size == len(data):
             data += b"\n"
         path.write_bytes(data)
+        self.touched.add(str(path))
 
     def write_article(self, rel: str) -> None:
         a = self.articles[rel]
@@ -446,11 +448,13 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
         if kind == "delete":
             del self.articles[rel]
             (self.root / "content" / rel).unlink()
+            self.touched.add(str(self.root / "content" / rel))
         elif kind == "rename":     # the same file (inode, times) at another path
             target = f"{args[1]}/{Path(rel).name}"
             if target != rel:
                 (self.root / "content" / target).parent.mkdir(parents=True, exist_ok=True)
                 os.rename(self.root / "content" / rel, self.root / "content" / target)
+                self.touched |= {str(self.root / "content" / rel), str(self.root / "content" / target)}
                 self.articles[target] = self.articles.pop(rel)
         else:
             if kind == "body":
@@ -466,6 +470,7 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
     def intro(self, rel: str, text: str | None) -> None:
         if text is None:
             (self.root / rel).unlink(missing_ok=True)
+            self.touched.add(str(self.root / rel))
         else:
             self.write(rel, f"---\ntitle: Intro {self.serial}\n---\n\n{text}")
 
@@ -485,9 +490,11 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
     @rule(in_memory=st.booleans())
     def rebuild(self, in_memory):
         if in_memory or self.serve:
-            self.memory = build(self.config, run_ingest=False, cache=self.cache, memory=self.memory).memory
+            self.memory = build(self.config, run_ingest=False, cache=self.cache, memory=self.memory,
+                                changed=self.touched).memory
         else:
             build(self.config, run_ingest=False)
+        self.touched = set()
         incremental = _digests(tree(self.root / "site"))
         clean = self.clean_site()
         differ = sorted(p for p in incremental.keys() | clean.keys() if incremental.get(p) != clean.get(p))
