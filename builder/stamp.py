@@ -166,9 +166,9 @@ def refreshed(before: Stamp, paths: Iterable[str], *values: Any) -> Stamp | None
             return None
         if not stat.S_ISREG(st.st_mode):
             return None
-        signature: list[tuple] = []
-        _file(path, st, signature, racy_files, since)
-        found[at] = signature[0]
+        now: list[tuple] = []
+        _file(path, st, now, racy_files, since)
+        found[at] = now[0]
     return _stamp(found, racy_files, values)
 
 
