@@ -127,18 +127,6 @@ def test_an_edit_rewrites_only_the_search_files_holding_the_article(repo_copy):
     assert tree(repo_copy / "site") == clean_build(repo_copy)
 
 
-def _serve_like(config):
-    """Builds as `serve` runs them: with the cache and the last build kept in memory."""
-    cache, memory = open_cache(config), None
-
-    def again():
-        nonlocal memory
-        result = build(config, run_ingest=False, cache=cache, memory=memory)
-        memory = result.memory
-        return result
-    return again
-
-
 @pytest.fixture
 def loads(monkeypatch):
     """How many times the site model was loaded whole (not patched)."""
@@ -149,15 +137,29 @@ def loads(monkeypatch):
     return count
 
 
-def test_serve_patches_its_last_build_after_a_body_edit(repo_copy, loads):
+@pytest.fixture
+def serving(repo_copy, loads):
+    """The project built once as `serve` builds it, and the function building it again so (with the
+    cache and the last build in memory), and an article file to edit."""
     config = load_config(repo_copy / "config.yaml")
-    rebuild = _serve_like(config)
+    cache, memory = open_cache(config), None
+
+    def rebuild():
+        nonlocal memory
+        result = build(config, run_ingest=False, cache=cache, memory=memory)
+        memory = result.memory
+        return result
     rebuild()
-    kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    return rebuild, next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+
+
+def test_serve_patches_its_last_build_after_a_body_edit(repo_copy, serving, loads):
+    rebuild, kishida = serving
     kishida.write_text(kishida.read_text().replace("whirlwind trip", "whirlwind zygote"))
     result = rebuild()
     assert len(loads) == 1 and result.rendered == 1       # patched: the model was not loaded again
     from builder.site import load_site
+    config = load_config(repo_copy / "config.yaml")
     assert result.site == load_site(config, cache=open_cache(config))   # what a fresh load makes
     assert tree(repo_copy / "site") == clean_build(repo_copy)
     data = repo_copy / "site" / "search" / "data" / "terms"
@@ -167,11 +169,8 @@ def test_serve_patches_its_last_build_after_a_body_edit(repo_copy, loads):
     assert tree(repo_copy / "site") == clean_build(repo_copy)
 
 
-def test_serve_loads_the_site_again_after_any_other_change(repo_copy, loads):
-    config = load_config(repo_copy / "config.yaml")
-    rebuild = _serve_like(config)
-    rebuild()
-    kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+def test_serve_loads_the_site_again_after_any_other_change(repo_copy, serving, loads):
+    rebuild, kishida = serving
     kishida.write_text(kishida.read_text().replace("summary: ", "summary: Edited. ", 1))
     rebuild()                                             # a front matter edit
     (repo_copy / "content" / "articles" / "2024" / "new.md").write_text(
@@ -181,13 +180,10 @@ def test_serve_loads_the_site_again_after_any_other_change(repo_copy, loads):
     assert tree(repo_copy / "site") == clean_build(repo_copy)
 
 
-def test_serve_does_not_patch_a_site_another_build_changed_since(repo_copy, loads):
-    config = load_config(repo_copy / "config.yaml")
-    rebuild = _serve_like(config)
-    rebuild()
-    kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+def test_serve_does_not_patch_a_site_another_build_changed_since(repo_copy, serving, loads):
+    rebuild, kishida = serving
     kishida.write_text(kishida.read_text().replace("whirlwind trip", "whirlwind visit"))
-    build(config, run_ingest=False)                       # `python -m builder build` meanwhile
+    build(load_config(repo_copy / "config.yaml"), run_ingest=False)   # `python -m builder build` meanwhile
     kishida.write_text(kishida.read_text().replace("whirlwind visit", "whirlwind tour"))
     rebuild()
     assert len(loads) == 3                                # serve's memory of the site is stale
