@@ -159,7 +159,7 @@ def test_serve_patches_its_last_build_after_a_body_edit(repo_copy, serving, load
     result = rebuild()
     assert len(loads) == 1 and result.rendered == 1       # patched: the model was not loaded again
     from builder.site import load_site
-    config = load_config(repo_copy / "config.yaml")
+    config = result.site.config
     assert result.site == load_site(config, cache=open_cache(config))   # what a fresh load makes
     assert tree(repo_copy / "site") == clean_build(repo_copy)
     data = repo_copy / "site" / "search" / "data" / "terms"
