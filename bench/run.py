@@ -163,7 +163,9 @@ def one_size(work: Path, articles: int, dumps: int, runs: int, hugo: Path | None
     project = corpus(work, articles, dumps)
     config = load_config(project / "config.yaml")
     files = article_files(config.content_dir)
-    edited = files[len(files) // 2]
+    # The middle article shown on the site: an unfiled one is on no page, and its edit renders none.
+    edited = next(rel for rel in files[len(files) // 2:] + files
+                  if read_article(config.content_dir, rel).status == "published")
     sides = Sides(project, hugo)
     pages = {}
     for r in range(runs):
