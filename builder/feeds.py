@@ -139,15 +139,24 @@ def json_feed(title: str, root: str, feed_path: str, entries: Sequence[Entry], h
 
 
 def sitemap(root: str, paths: Sequence[str], lastmod: Mapping[str, dt.date] | None = None) -> str:
-    """A sitemaps.org urlset with one absolute <loc> per site-relative path, in the order given."""
+    """A sitemaps.org urlset with one absolute <loc> per site-relative path, in the order given.
+    Written as text, not with ElementTree: at 10,000 pages that took a tenth of a second, and the
+    sitemap changes with every page added."""
     _check(root)
-    urlset = _el(None, "urlset", xmlns=SITEMAP_NS)
+    lastmod = lastmod or {}
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
     for path in paths:
-        url = _el(urlset, "url")
-        _el(url, "loc", _url(root, path))
-        if lastmod and path in lastmod:
-            _el(url, "lastmod", lastmod[path].isoformat())
-    return _xml(urlset)
+        lines.append(f"  <url>\n    <loc>{_text(_url(root, path))}</loc>")
+        if path in lastmod:
+            lines.append(f"    <lastmod>{lastmod[path].isoformat()}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines)
+
+
+def _text(value: str) -> str:
+    """XML character data, as ElementTree writes it."""
+    return _NOT_XML.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def robots(root: str) -> str:
