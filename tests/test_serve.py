@@ -180,9 +180,14 @@ def test_edit_error_and_fix_reload_the_open_page(served):
         page.get_by_text("Serve test: the curator's new sentence.").wait_for()
         assert page.locator("#build-error").count() == 0
 
+        # An edit to the text alone: the last build is patched, its page alone rendered.
+        md.write_text(edited.replace("new sentence", "newer sentence"), encoding="utf-8")
+        page.get_by_text("Serve test: the curator's newer sentence.").wait_for()
+
     in_browser(scenario)
     out, err = served.output()
-    assert out.count("rebuild:") - rebuilds_before == 3, out   # the burst made one rebuild
+    assert out.count("rebuild:") - rebuilds_before == 4, out   # the burst made one rebuild
+    assert "(1 rendered," in out.splitlines()[-1], out
     assert f"{md.name}:2:" in err and "Traceback" not in err
 
 
