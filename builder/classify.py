@@ -41,10 +41,10 @@ def file_document(doc: Document, dossiers: Iterable[Dossier]) -> Filing:
     return Filing(tuple(filed), evidence)
 
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _MARKUP = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])|^#{1,6}\s+|^\s*(?:[*+-]|\d+[.)])\s+", re.M)
-_BLOCK_MARKUP = re.compile(r"^#{1,6}\s+|^\s*(?:[*+-]|\d+[.)])\s+", re.M)  # _MARKUP without the escapes
-_BLOCK_START = re.compile(r"[#*+\-\d\s]")  # what a line that _BLOCK_MARKUP matches starts with
+BLOCK_MARKUP = re.compile(r"^#{1,6}\s+|^\s*(?:[*+-]|\d+[.)])\s+", re.M)  # _MARKUP without the escapes
+_BLOCK_START = re.compile(r"[#*+\-\d\s]")  # what a line that BLOCK_MARKUP matches starts with
 
 
 def _plain(paragraph: str) -> str:
@@ -53,13 +53,13 @@ def _plain(paragraph: str) -> str:
     if "\\" in paragraph:
         return _MARKUP.sub(r"\1", paragraph)  # an unmatched group is replaced by ""
     if "\n" in paragraph or _BLOCK_START.match(paragraph):
-        return _BLOCK_MARKUP.sub("", paragraph)
+        return BLOCK_MARKUP.sub("", paragraph)
     return paragraph
 
 
 def markdown_text(body: str) -> list[str]:
     """Paragraph texts of a Markdown body, with escapes and block markers removed, for matching."""
-    return [_plain(p).strip() for p in _PARAGRAPH_BREAK.split(body) if p.strip()]
+    return [_plain(p).strip() for p in PARAGRAPH_BREAK.split(body) if p.strip()]
 
 
 def document(title: str, paragraphs: list[str]) -> Document:

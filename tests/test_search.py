@@ -344,3 +344,12 @@ def test_postings_merged_in_place_equal_postings_sorted(ids, data):
     weights = {i: data.draw(st.integers(1, 99)) for i in ids}
     postings = lambda chosen: ",".join(f"{i}:{weights[i]}" for i in sorted(chosen))   # noqa: E731
     assert _with(postings(set(ids) - added), postings(added)) == postings(ids)
+
+
+def test_a_summary_made_from_the_lede_shows_its_text_not_its_markdown():
+    from builder.search import SUMMARY, _lede
+    body = ("Japan's [prime minister](https://example.org/pm) said *no* to `talks`, \\*really\\*,\n"
+            "and <b>that</b> ![a map](map.png) was it.\n\nA second paragraph.\n")
+    assert _lede(body) == "Japan's prime minister said no to talks, *really*, and <b>that</b> a map was it."
+    assert _lede("## A heading first\n\nText.") == "A heading first" and _lede("") == ""
+    assert _lede("word " * 200).endswith("…") and len(_lede("word " * 200)) <= SUMMARY + 1
