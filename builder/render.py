@@ -88,8 +88,8 @@ def environment(templates_dir: Path, base_url: str, cache: Cache | None = None,
         loader=jinja2.FileSystemLoader(templates_dir),
         # Jinja keys compiled templates by their source only: the options below, and the filters,
         # are the builder's code, so its hash is in the names, and Jinja's version.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(
-            str(compiled), f"jinja-{jinja2.__version__}-{code()[:16]}-%s.cache") if compiled else None,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled), _compiled_name() + "%s.cache")
+        if compiled else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -110,6 +110,18 @@ def environment(templates_dir: Path, base_url: str, cache: Cache | None = None,
     env.filters["runs"] = lambda items, attribute: [
         (k, list(g)) for k, g in itertools.groupby(items, key=operator.attrgetter(attribute))]
     return env
+
+
+def _compiled_name() -> str:
+    return f"jinja-{jinja2.__version__}-{code()[:16]}-"
+
+
+def _forget_compiled(compiled: Path) -> None:
+    """Remove the templates compiled for another Jinja or another version of the builder: each
+    edit to the builder would leave a set behind."""
+    for path in compiled.glob("jinja-*.cache"):
+        if not path.name.startswith(_compiled_name()):
+            path.unlink(missing_ok=True)
 
 
 def outputs(site: Site) -> list[Output]:
@@ -406,6 +418,8 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
 def _render(site: Site, todo: list[Output], out_dir: Path, cache: Cache | None, compiled: Path | None,
             live: Path | None) -> None:
     """Render `todo` on all cores, into `out_dir` (with `live`, staged by number: see _staged)."""
+    if compiled is not None:
+        _forget_compiled(compiled)
     batches = [range(i, min(i + BATCH, len(todo))) for i in range(0, len(todo), BATCH)]
     if cache is not None and len(batches) > 1:
         cache.all_html()   # read now, in this process: forked workers share it instead of each reading it

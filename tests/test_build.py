@@ -676,3 +676,13 @@ def test_a_clean_search_index_takes_nothing_out_of_its_postings(repo_copy, monke
     monkeypatch.setattr(search, "_without", lambda *args: calls.append(args) or real(*args))
     build(load_config(repo_copy / "config.yaml"), run_ingest=False)
     assert calls == []
+
+
+def test_templates_compiled_for_another_version_of_the_builder_are_removed(repo_copy):
+    config = load_config(repo_copy / "config.yaml")
+    compiled = repo_copy / ".cache" / "templates"
+    compiled.mkdir(parents=True)
+    (compiled / "jinja-3.0.0-0123456789abcdef-base.cache").write_bytes(b"old")
+    build(config, run_ingest=False)
+    names = [p.name for p in compiled.iterdir()]
+    assert names and "jinja-3.0.0-0123456789abcdef-base.cache" not in names
