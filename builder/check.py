@@ -60,8 +60,7 @@ def _templates(config: Config) -> Iterator[BuilderError]:
 
 def _sources(config: Config, site) -> dict[str, Path]:
     """Output page -> the article it shows (article pages); the others come from templates."""
-    from builder.render import outputs
-    return {o.path: config.content_dir / o.page.article.path for o in outputs(site) if o.template == "article.html"}
+    return {f"{e.url}index.html": config.content_dir / e.article.path for e in site.entries}
 
 
 def _broken_links(out: Path, base: str, articles: dict[str, Path], templates: Path) -> tuple[list[BuilderError], int, int]:
