@@ -1,7 +1,7 @@
 """`python -m builder serve`: build, serve `site/` on a local port under the base_url's path, and
 rebuild and reload the browser when the sources change.
 
-How it works (one thread, one tornado event loop):
+How it works (one tornado event loop; watchdog's thread only collects the paths that changed):
 - The site is served by a small tornado app instead of `livereload.Server`, which serves from `/`
   only and has no way to show a build error. The app reuses livereload's browser protocol: its
   `/livereload.js` client and `/livereload` websocket handler, and a `<script>` tag injected into
