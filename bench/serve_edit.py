@@ -6,7 +6,8 @@ the builder already loaded.
 
 ARTICLE is a path under PROJECT/content/; it is edited EDITS times (default 3), each followed by
 the rebuild serve would run. Prints the rebuilds' seconds as a JSON list on the last line. The
-watcher's debounce (serve waits 0.4 s for a burst of saves to end) is not counted.
+watcher's debounce (serve waits 0.4 s for a burst of saves to end) is not counted, nor is saving
+the pages' fingerprints, which serve does once idle.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import edit_body  # noqa: E402
 
-from builder.build import build  # noqa: E402
+from builder.build import build, save_manifest  # noqa: E402
 from builder.cache import open_cache  # noqa: E402
 from builder.config import load_config  # noqa: E402
 
@@ -37,9 +38,11 @@ def main() -> None:
         # Serve also runs ingest, which the seeds' stamp skips when they are as last ingested; here
         # it is left out, as in the other cases: the corpus's dumps are for the ingest measurement.
         result = build(config, run_ingest=False, cache=cache, memory=memory,
-                       changed=[str(config.content_dir / article)])   # what serve's watcher reports
+                       changed=[str(config.content_dir / article)],   # what serve's watcher reports
+                       save_fingerprints=False)
         seconds.append(time.perf_counter() - started)
         memory = result.memory
+        save_manifest(config, memory)   # serve does it once idle, after the page reloaded
         print(result.summary(), file=sys.stderr)
     print(json.dumps(seconds))
 

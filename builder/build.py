@@ -84,6 +84,17 @@ def swap_in(staging: Path, target: Path) -> None:
 MANIFEST = "render-manifest.pickle"
 
 
+def _save_manifest(config: Config, manifest: dict[str, str]) -> None:
+    write_atomic(config.cache_dir / MANIFEST, pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def save_manifest(config: Config, memory: Memory) -> None:
+    """Save the fingerprints of the build in `memory` (one made without `save_fingerprints`),
+    unless another build changed the site since."""
+    if _as_left(config, memory):
+        _save_manifest(config, memory.manifest)
+
+
 def _manifest(config: Config) -> dict[str, str]:
     """The last build's page fingerprints; nothing (render everything) if there is no site or cache."""
     try:
@@ -114,23 +125,28 @@ def _ingest(config: Config) -> Report | None:
 
 
 def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: Cache | None = None,
-          memory: Memory | None = None, changed: Collection[str] | None = None) -> Result:
+          memory: Memory | None = None, changed: Collection[str] | None = None,
+          save_fingerprints: bool = True) -> Result:
     """Ingest, load, render, swap in. `cache` is what earlier builds parsed: `serve` keeps one in
     memory (and saves it); without, it is read from the cache folder and saved back. `memory` is
     what serve kept of its last build (its Result.memory), and `changed` the files its watcher
-    saw change since that build began: then only those are looked at for changes."""
+    saw change since that build began: then only those are looked at for changes. Without
+    `save_fingerprints`, the pages' fingerprints are left to the caller (save_manifest): writing
+    them is most of serve's rebuild at 100,000 articles (60 MB)."""
     started = time.perf_counter()
     report = _ingest(config) if run_ingest else None
     out = config.output_dir
     stamp_path = config.cache_dir / BUILD_STAMP
     values = (config, drafts, os.environ.get("SOURCE_DATE_EPOCH"))
     inputs = None
-    if memory is not None and changed is not None and report is None and _as_left(config, memory):
+    # serve's last build, if the site is as it left it: no other build ran since (nor failed).
+    memory = memory if memory is not None and _as_left(config, memory) else None
+    if memory is not None and changed is not None and report is None:
         inputs = refreshed(memory.inputs, changed, *values)   # None: files added or removed
     if inputs is None:
         inputs = stamp([config.content_dir, config.templates_dir, config.path], *values)
-    # A long-running caller with no build in memory yet (serve starting) loads the site even when
-    # nothing changed: the edits that follow then patch it.
+    # A long-running caller with no build in memory (serve starting, or after a failed build)
+    # loads the site even when nothing changed: the edits that follow then patch it.
     starting = cache is not None and memory is None
     previous_build = unchanged(stamp_path, inputs) if out.is_dir() and not starting else None
     if previous_build is not None:
@@ -149,9 +165,13 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     if patched is not None:
         site, pages, (manifest, rendered) = edit[0], memory.pages, patched
     else:
-        site, manifest, pages, rendered = _full(config, drafts, cache, inputs.signatures(), out, forget)
+        # serve's last build holds the fingerprints, which it may not have saved yet.
+        last_manifest = memory.manifest if memory else _manifest(config)
+        site, manifest, pages, rendered = _full(config, drafts, cache, inputs.signatures(), out, last_manifest,
+                                                forget)
     config.cache_dir.mkdir(parents=True, exist_ok=True)
-    write_atomic(config.cache_dir / MANIFEST, pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+    if save_fingerprints:
+        _save_manifest(config, manifest)
     articles = _articles(site)
     save(stamp_path, inputs, articles=articles, pages=pages)
     return Result(site, report, articles, pages, rendered, time.perf_counter() - started,
@@ -159,9 +179,9 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
 
 
 def _full(config: Config, drafts: bool, cache: Cache | None, signatures: dict[str, Signature | None], out: Path,
-          forget: Callable[[], None]) -> tuple[Site, dict[str, str], int, int]:
-    """Load the site and update `out` (or replace it); returns the site, the new manifest, and the
-    numbers of pages in the site and rendered."""
+          manifest: dict[str, str], forget: Callable[[], None]) -> tuple[Site, dict[str, str], int, int]:
+    """Load the site and update `out` (or replace it) from the last build's `manifest`; returns
+    the site, the new manifest, and the numbers of pages in the site and rendered."""
     from builder.cache import open_cache, save_cache
     from builder.site import load_site
     own_cache = cache is None
@@ -169,7 +189,6 @@ def _full(config: Config, drafts: bool, cache: Cache | None, signatures: dict[st
         cache = cache or open_cache(config)
         site = load_site(config, drafts=drafts, cache=cache, signatures=signatures)
     out.parent.mkdir(parents=True, exist_ok=True)
-    manifest = _manifest(config)
     # What decides the files besides pages; a Jinja template change is a page change (its pages'
     # fingerprints hold it), so it updates the site in place too.
     layout = stamp([config.templates_dir / "assets"], config, drafts).exact
@@ -185,18 +204,16 @@ def _full(config: Config, drafts: bool, cache: Cache | None, signatures: dict[st
 def _bodies_edited(config: Config, memory: Memory, inputs: Stamp, values: str, cache: Cache, drafts: bool
                    ) -> tuple[Site, list[Entry]] | None:
     """memory.site after an edit that changed only article files, and those in their bodies only
-    (site.edited), and the entries whose bodies changed; None after any other change, or when the
-    site is no longer as memory's build left it (another build ran since)."""
+    (site.edited), and the entries whose bodies changed; None after any other change."""
     from builder.content import ARTICLES
     from builder.site import edited
-    if memory.values != values or not _as_left(config, memory):
+    if memory.values != values:
         return None
     changed = inputs.changed(memory.inputs)
     articles = os.path.join(str(config.content_dir), ARTICLES, "")
     if changed is None or not all(path.startswith(articles) and path.endswith(".md") for path in changed):
         return None
-    signatures = {f[0]: f[1:] for f in inputs.files if f[0] in changed and f[0] not in inputs.racy}
-    return edited(memory.site, cache, {Path(p).relative_to(config.content_dir).as_posix(): signatures.get(p)
+    return edited(memory.site, cache, {Path(p).relative_to(config.content_dir).as_posix(): inputs.signature(p)
                                        for p in changed}, drafts)
 
 

@@ -43,7 +43,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from builder.build import Memory, build
+from builder.build import Memory, build, save_manifest
 from builder.cache import Cache, cache_key, open_cache, save_cache
 from builder.config import Config, load_config
 from builder.errors import BuilderError
@@ -51,6 +51,7 @@ from builder.render import base_path
 
 POLL_SECONDS = 0.5       # how often `--poll` looks at file times
 DEBOUNCE_SECONDS = 0.4   # quiet time after the last change before rebuilding
+SAVE_SECONDS = 1.0       # quiet time after a build before saving its fingerprints
 
 ERROR_PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -159,6 +160,7 @@ class Preview:
         self.timer: object | None = None
         self.cache: Cache | None = None      # parsed content, kept between rebuilds; saved on stop
         self.memory: Memory | None = None    # the last build, which the next patches if it can
+        self.saving: object | None = None    # the timer that saves its fingerprints
 
     @staticmethod
     def local(config: Config) -> Config:
@@ -198,6 +200,7 @@ class Preview:
 
     def rebuild(self) -> None:
         self.timer = None
+        self.save()   # a build that fails must find the last one's fingerprints saved
         changed, self.pending = sorted(self.pending), set()
         shown = ", ".join(os.path.relpath(p) for p in changed[:3]) + (f" (+{len(changed) - 3} more)"
                                                                      if len(changed) > 3 else "")
@@ -217,8 +220,10 @@ class Preview:
             config = self.local(load_config(self.config.path, base_url=self.base_url))
             if self.cache is None or self.cache.key != cache_key(config):
                 self.cache, self.memory = open_cache(config), None
-            result = build(config, run_ingest=True, cache=self.cache, memory=self.memory, changed=changed)
+            result = build(config, run_ingest=True, cache=self.cache, memory=self.memory, changed=changed,
+                           save_fingerprints=False)
             self.memory = result.memory
+            self.save_later()
         except BuilderError as exc:
             self.error, self.memory = f"error: {exc}", None
             print(self.error, file=sys.stderr, flush=True)
@@ -236,6 +241,21 @@ class Preview:
             if edits:  # saved while the build ran
                 self.pending |= edits
                 self.schedule()
+
+    def save_later(self) -> None:
+        """Save the last build's page fingerprints once serve has been idle a moment: writing them
+        (60 MB at 100,000 articles) need not delay the page's reload."""
+        loop = ioloop.IOLoop.current()
+        if self.saving is not None:
+            loop.remove_timeout(self.saving)
+        self.saving = loop.call_later(SAVE_SECONDS, self.save)
+
+    def save(self) -> None:
+        if self.saving is not None:
+            ioloop.IOLoop.current().remove_timeout(self.saving)
+            self.saving = None
+            if self.memory is not None:
+                save_manifest(self.config, self.memory)
 
     @property
     def assets(self) -> str:
@@ -333,6 +353,7 @@ async def _serve(preview: Preview, host: str, port: int) -> None:
 
     server.stop()
     preview.watcher.stop()
+    preview.save()
     if preview.cache is not None:
         save_cache(preview.config, preview.cache)
     for waiter in list(LiveReloadHandler.waiters):

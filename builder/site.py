@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import hashlib
@@ -101,9 +102,13 @@ class Site:
     newest: dt.date | None      # the newest article's date
 
 
-def _newest_first(entry: Entry) -> tuple:
-    a = entry.article
+def _newest_first(a: Article) -> tuple:
+    """The order of timelines: newest first, undated last; by title, then file, within a day."""
     return (a.date is None, -(a.date.toordinal()) if a.date else 0, a.title.casefold(), a.path)
+
+
+def _entry_order(entry: Entry) -> tuple:
+    return _newest_first(entry.article)
 
 
 def filed(article: Article, config: Config) -> Article:
@@ -192,7 +197,7 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
     if errors:
         raise BuilderErrors(errors) if len(errors) > 1 else errors[0]
 
-    entries.sort(key=_newest_first)
+    entries.sort(key=_entry_order)
     views = tuple(_view(config, d, entries) for d in config.dossiers)
     people = _people(entries, config.page_size)
     return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title),
@@ -236,10 +241,12 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
     that changed, when they differ from those in their bodies alone; else None. A body is shown on
     its article's page alone, so every listing stays as it was; the site's entries are replaced
     all the same, so the site is what a fresh load would make."""
-    by_path = {e.article.path: e for e in site.entries}
     new: dict[str, Entry] = {}
+    olds: set[int] = set()
     for a in articles:
-        old = by_path.get(a.path)
+        # The same front matter sorts the same: the entry it had is where it would go.
+        at = bisect.bisect_left(site.entries, _newest_first(a), key=_entry_order)
+        old = site.entries[at] if at < len(site.entries) and site.entries[at].article.path == a.path else None
         if old is None:
             if _shown(a, drafts):
                 return None   # hidden before, or not in the site at all
@@ -249,6 +256,7 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
         if (a.head, a.dossiers, a.status) != (old.article.head, old.article.dossiers, old.article.status):
             return None
         new[old.url] = replace(old, article=a)
+        olds.add(id(old))
     if not new:
         return site, []
 
@@ -256,10 +264,22 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
     labels = {e.year for e in new.values()}
     slugs = {d for e in new.values() for d in e.article.dossiers or ()}
     names = {_person_slug(name) for e in new.values() for name in e.article.people}
-    olds = {id(by_path[e.article.path]) for e in new.values()}
 
     def swap(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
-        return tuple([new.get(e.url, e) for e in entries])
+        """A timeline (newest first) with the new entries in place of the old, found by bisection."""
+        for entry in new.values():
+            at = bisect.bisect_left(entries, _newest_first(entry.article), key=_entry_order)
+            if at < len(entries) and entries[at].url == entry.url:
+                entries = entries[:at] + (entry,) + entries[at + 1:]
+        return entries
+
+    def listed(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+        """A list of entries in any order with the new ones in place of the old."""
+        return tuple([new.get(e.url, e) for e in entries]) if not olds.isdisjoint(map(id, entries)) else entries
+
+    # Related articles share a person (_related ranks no others): only the changed articles' people's
+    # articles may list them.
+    relating = {e.url for p in site.people if p.slug in names for e in p.entries}
 
     def years(timeline: tuple[Year, ...]) -> tuple[Year, ...]:
         return tuple(replace(y, entries=swap(y.entries)) if y.label in labels else y for y in timeline)
@@ -278,8 +298,8 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
         people=tuple(replace(p, entries=swap(p.entries), recent=swap(p.recent), years=years(p.years))
                      if p.slug in names else p for p in site.people),
         neighbours=site.neighbours | {url: neighbours(site.neighbours[url]) for url in touched},
-        related={url: swap(found) if not olds.isdisjoint(map(id, found)) else found
-                 for url, found in site.related.items()}), list(new.values())
+        related=site.related | {url: listed(site.related[url]) for url in relating if url in site.related}
+    ), list(new.values())
 
 
 def _view(config: Config, dossier: Dossier, entries: list[Entry]) -> DossierView:

@@ -55,6 +55,13 @@ class Stamp:
         racy = self.racy
         return {f[0]: f[1:] if len(f) == 5 and f[0] not in racy else None for f in self.files}
 
+    def signature(self, path: str) -> Signature | None:
+        """A file's signature; None for one too fresh to trust it, or not among the files."""
+        at = bisect.bisect_left(self.files, path, key=_path)
+        if path in self.racy or at == len(self.files) or self.files[at][0] != path or len(self.files[at]) != 5:
+            return None
+        return self.files[at][1:]
+
     def changed(self, before: Stamp) -> set[str] | None:
         """The files changed since `before`; None when files were added or removed. Those too fresh
         to trust their signatures then are compared by content (a rewrite within one clock tick

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from builder.build import BUILD_STAMP, build
+from builder.build import BUILD_STAMP, build, save_manifest
 from builder.cache import open_cache
 from builder.config import load_config
 from builder.errors import BuilderError
@@ -187,6 +187,22 @@ def test_serve_does_not_patch_a_site_another_build_changed_since(repo_copy, serv
     kishida.write_text(kishida.read_text().replace("whirlwind visit", "whirlwind tour"))
     rebuild()
     assert len(loads) == 3                                # serve's memory of the site is stale
+    assert tree(repo_copy / "site") == clean_build(repo_copy)
+
+
+def test_serve_renders_what_changed_by_fingerprints_it_has_not_saved_yet(repo_copy):
+    from builder.build import MANIFEST
+    config = load_config(repo_copy / "config.yaml")
+    cache = open_cache(config)
+    first = build(config, run_ingest=False, cache=cache, save_fingerprints=False)
+    assert not (repo_copy / ".cache" / MANIFEST).exists()
+    kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    kishida.write_text(kishida.read_text().replace("summary: ", "summary: Edited. ", 1))
+    second = build(config, run_ingest=False, cache=cache, memory=first.memory, save_fingerprints=False)
+    assert 1 < second.rendered < second.pages // 2      # from the fingerprints in memory
+    save_manifest(config, second.memory)                 # serve, once idle
+    kishida.write_text(kishida.read_text().replace("summary: Edited. ", "summary: ", 1))
+    assert 1 < build(config, run_ingest=False).rendered < second.pages // 2   # and a command after it
     assert tree(repo_copy / "site") == clean_build(repo_copy)
 
 
@@ -487,7 +503,9 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
     def rebuild(self, in_memory):
         if in_memory or self.serve:
             self.memory = build(self.config, run_ingest=False, cache=self.cache, memory=self.memory,
-                                changed=self.touched).memory
+                                changed=self.touched, save_fingerprints=False).memory
+            if in_memory and self.memory is not None:   # serve saves them once idle; else the next build has them
+                save_manifest(self.config, self.memory)
         else:
             build(self.config, run_ingest=False)
         self.touched = set()
