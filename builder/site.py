@@ -175,11 +175,10 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
     for a in articles:
         if a.status == "rejected":
             counts["rejected"] += 1
-            continue
-        if a.status == "unfiled" or not a.dossiers:
+        elif a.status == "unfiled" or not a.dossiers:
             counts["unfiled"] += 1
-            if not drafts:
-                continue
+        if not _shown(a, drafts):
+            continue
         if a.review:
             counts["review"] += 1
         unknown = [d for d in a.dossiers or () if d not in known]
@@ -214,7 +213,7 @@ def _entry(a: Article) -> Entry:
 
 
 def _shown(a: Article, drafts: bool) -> bool:
-    """Whether load_site makes an entry of the article (bad dossiers aside)."""
+    """Whether the site shows the article: rejected never, unfiled only with drafts."""
     return a.status != "rejected" and (drafts or (a.status != "unfiled" and bool(a.dossiers)))
 
 
