@@ -39,7 +39,7 @@ class Memory:
     site: Site
     inputs: Stamp                             # the stamp of its files, which it saved
     values: str                               # a hash of its other inputs (config, drafts, ...)
-    manifest: dict[str, str]                  # and the manifest it saved
+    manifest: dict[str, str]                  # its pages' fingerprints (saved, or for save_manifest)
     pages: int                                # in the site
     search: dict[str, dict]                   # search index files read or written, by digest
 
