@@ -73,11 +73,18 @@ def doc_ids(entries: Iterable) -> dict[str, str]:
     depends only on the set of articles, never on build history."""
     by_short: dict[str, list[tuple[str, str]]] = {}
     for e in entries:
-        # Clamped to five digits (1900-2173): ids must keep one width to sort by date.
-        day = f"{min(max(e.article.date.toordinal() - _DAY_ZERO, 1), 99999):05d}" if e.article.date else "00000"
-        by_short.setdefault(day + _hash(e.url)[:8], []).append((e.url, day))
-    return {url: short if len(group) == 1 else day + _hash(url)
-            for short, group in by_short.items() for url, day in group}
+        short, long = _id_forms(e)
+        by_short.setdefault(short, []).append((e.url, long))
+    return {url: short if len(group) == 1 else long for short, group in by_short.items() for url, long in group}
+
+
+def _id_forms(entry) -> tuple[str, str]:
+    """An article's id, and the longer one it takes when another article has the same."""
+    a = entry.article
+    # Clamped to five digits (1900-2173): ids must keep one width to sort by date.
+    day = f"{min(max(a.date.toordinal() - _DAY_ZERO, 1), 99999):05d}" if a.date else "00000"
+    full = day + _hash(entry.url)
+    return full[:13], full
 
 
 def _bucket(doc_id: str) -> str:
@@ -180,11 +187,9 @@ def patch_index(entries: Iterable, prints: Mapping[str, str], out_dir: Path, liv
         return None
     docs: dict[str, object] = {}
     for e in entries:
-        i = doc_ids([e])[e.url]     # the short id; one that collided with another's is the long one
-        if SEARCH_KEY + i not in manifest:
-            i = i[:5] + _hash(e.url)
-            if SEARCH_KEY + i not in manifest:
-                return None
+        i = next((i for i in _id_forms(e) if SEARCH_KEY + i in manifest), None)
+        if i is None:
+            return None
         docs[i] = e
     old = {i: manifest[SEARCH_KEY + i] for i in docs}
     changed = sorted(i for i in docs if not old[i].startswith(prints[docs[i].url][:32]))
