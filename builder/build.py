@@ -213,7 +213,7 @@ def _bodies_edited(config: Config, memory: Memory, inputs: Stamp, values: str, c
     articles = os.path.join(str(config.content_dir), ARTICLES, "")
     if changed is None or not all(path.startswith(articles) and path.endswith(".md") for path in changed):
         return None
-    return edited(memory.site, cache, {Path(p).relative_to(config.content_dir).as_posix(): inputs.signature(p)
+    return edited(memory.site, cache, {Path(p).relative_to(config.content_dir).as_posix(): inputs.signature_of(p)
                                        for p in changed}, drafts)
 
 

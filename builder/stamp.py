@@ -55,7 +55,7 @@ class Stamp:
         racy = self.racy
         return {f[0]: f[1:] if len(f) == 5 and f[0] not in racy else None for f in self.files}
 
-    def signature(self, path: str) -> Signature | None:
+    def signature_of(self, path: str) -> Signature | None:
         """A file's signature; None for one too fresh to trust it, or not among the files."""
         at = bisect.bisect_left(self.files, path, key=_path)
         if path in self.racy or at == len(self.files) or self.files[at][0] != path or len(self.files[at]) != 5:
