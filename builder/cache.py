@@ -43,8 +43,9 @@ def _html_shard(digest: str) -> int:
 class Cache:
     key: str                                            # the code and filing rules the entries hold for
     articles: dict[str, tuple[Signature, Article]] = field(default_factory=dict)   # by content path
-    # Related articles (site._related) by URL, and a hash of what they were ranked from.
-    related: tuple[str, dict[str, tuple[str, ...]]] = ("", {})
+    # What each article's related ones were ranked from, and those related ones, by URL
+    # (site._remembered_related).
+    related: tuple[dict[str, tuple], dict[str, tuple[str, ...]]] = ({}, {})
     folder: Path | None = None      # the cache folder whose HTML shards are read when needed
     dirty: set[int | str] = field(default_factory=set)  # article shards (and "related") changed since saved
     dirty_html: set[int] = field(default_factory=set)
@@ -64,7 +65,7 @@ class Cache:
             self.articles[rel] = (sig, article)
             self.dirty.add(_shard(rel))
 
-    def remember_related(self, inputs: str, related: dict[str, tuple[str, ...]]) -> None:
+    def remember_related(self, inputs: dict[str, tuple], related: dict[str, tuple[str, ...]]) -> None:
         self.related = (inputs, related)
         self.dirty.add(RELATED)
 

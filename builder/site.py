@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -353,43 +352,88 @@ def _neighbours(views: tuple[DossierView, ...]) -> dict[str, tuple[Neighbours, .
 
 RELATED = 5
 NEARBY = 10     # candidates per shared person: the articles this close to it in that person's timeline
+FAR = 1 << 30   # days between a dated article and an undated one: further than any two dates
 
 
 def _remembered_related(entries: list[Entry], people: tuple[Person, ...], cache: Cache) -> dict[str, tuple[Entry, ...]]:
-    """_related, or the last build's answer when what it ranks by is the same: the order of the
-    articles, their people and their dossiers (an edit to a text changes none of them)."""
-    inputs = hashlib.sha256(repr([(e.url, e.article.people, e.article.dossiers) for e in entries])
-                            .encode("utf-8")).hexdigest()
-    known, urls = cache.related
-    if known == inputs:
+    """_related, ranked again only for the articles whose candidates changed since the last build:
+    those near an added, removed or re-filed article in its people's timelines (an edit to a text
+    changes no ranking; an added article, a few dozen)."""
+    inputs = {e.url: (_entry_order(e), e.article.people, e.article.dossiers) for e in entries}
+    known, before = cache.related
+    if not isinstance(known, dict):
+        known = {}
+    changed = (inputs.keys() ^ known.keys()) | {url for url, key in inputs.items() if known.get(url, key) != key}
+    if not changed:
         by_url = {entry.url: entry for entry in entries}
-        return {url: tuple(by_url[u] for u in found) for url, found in urls.items()}
-    related = _related(entries, people)
-    cache.remember_related(inputs, {url: tuple(e.url for e in found) for url, found in related.items()})
-    return related
+        return {url: tuple(by_url[u] for u in found) for url, found in before.items()}
+    if len(changed) * 8 >= len(entries):
+        related = _related(entries, people)
+        cache.remember_related(inputs, {url: tuple(e.url for e in found) for url, found in related.items()})
+        return related
+    again = _near(changed, inputs, known, people)
+    fresh = {url: tuple(e.url for e in found) for url, found in _related(entries, people, again).items()}
+    urls = {url: fresh[url] if url in again else before[url] for url in inputs}
+    cache.remember_related(inputs, urls)
+    by_url = {entry.url: entry for entry in entries}
+    return {url: tuple(by_url[u] for u in found) for url, found in urls.items()}
 
 
-def _related(entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tuple[Entry, ...]]:
-    """Per article, others sharing a dossier, ranked by people in common, then closeness in time.
-    Only each person's NEARBY articles on either side are weighed: someone named in thousands of
-    articles would otherwise make this quadratic."""
+def _near(changed: set[str], inputs: dict[str, tuple], known: dict[str, tuple], people: tuple[Person, ...]) -> set[str]:
+    """The articles whose related ones may differ from the last build's after the `changed` ones
+    came, went or changed their date, people or dossiers (`known` and `inputs`: what each had then
+    and has now): those within NEARBY of where a changed one was or is, in the timelines of the
+    people it had or has. An article's candidates are only ever that close to it."""
+    timelines = {p.slug: p.entries for p in people}
+    near = changed & inputs.keys()
+    for url in changed:
+        for order, names, _ in filter(None, (known.get(url), inputs.get(url))):
+            for name in names:
+                timeline = timelines.get(_person_slug(name), ())
+                at = bisect.bisect_left(timeline, order, key=_entry_order)
+                near.update(e.url for e in timeline[max(0, at - NEARBY - 1):at + NEARBY + 2])
+    return near
+
+
+def _related(entries: list[Entry], people: tuple[Person, ...], only: set[str] | None = None
+             ) -> dict[str, tuple[Entry, ...]]:
+    """Per article (or per article in `only`), others sharing a dossier, ranked by people in
+    common, then closeness in time (days apart), then timeline order. Only each person's NEARBY
+    articles on either side are weighed: someone named in thousands of articles would otherwise
+    make this quadratic. An article's ranking depends on those articles alone, so that an added
+    one changes only its neighbours' (_near)."""
     rank = {entry.url: i for i, entry in enumerate(entries)}   # articles are their ranks from here on
-    dossiers = [frozenset(entry.article.dossiers or ()) for entry in entries]
-    spots: list[dict[str, tuple[list[int], int]]] = [{} for _ in entries]   # per person: timeline, place
-    for person in people:
-        timeline = [rank[e.url] for e in person.entries]
-        for at, here in enumerate(timeline):
-            spots[here][person.slug] = (timeline, at)
+    windows: dict[int, list[list[int]]] = {}   # per article, its people's timelines around it
+    if only is None:
+        for person in people:
+            timeline = [rank[e.url] for e in person.entries]
+            for at, here in enumerate(timeline):
+                windows.setdefault(here, []).append(timeline[max(0, at - NEARBY):at + NEARBY + 1])
+    else:   # a few articles: each found in its people's timelines by bisection
+        timelines = {p.slug: p.entries for p in people}
+        for url in only:
+            entry = entries[rank[url]]
+            for slug in {_person_slug(name) for name in entry.article.people}:
+                timeline = timelines[slug]
+                at = bisect.bisect_left(timeline, _entry_order(entry), key=_entry_order)
+                windows.setdefault(rank[url], []).append(
+                    [rank[e.url] for e in timeline[max(0, at - NEARBY):at + NEARBY + 1]])
+    looked = range(len(entries)) if only is None else {r for found in windows.values() for w in found for r in w}
+    dossiers = {r: frozenset(entries[r].article.dossiers or ()) for r in looked}
+    days = {r: entries[r].article.date.toordinal() if entries[r].article.date else None for r in looked}
     out: dict[str, tuple[Entry, ...]] = {}
-    for here, entry in enumerate(entries):
-        mine = dossiers[here]
+    for here in range(len(entries)) if only is None else sorted(rank[url] for url in only):
+        mine, day = dossiers.get(here), days.get(here)
         in_common: dict[int, int] = {}   # other article -> people shared
-        for timeline, at in spots[here].values():
-            for other in timeline[max(0, at - NEARBY):at + NEARBY + 1]:
+        for window in windows.get(here, ()):
+            for other in window:
                 if other != here and not mine.isdisjoint(dossiers[other]):
                     in_common[other] = in_common.get(other, 0) + 1
-        best = sorted(in_common, key=lambda r: (-in_common[r], abs(r - here), r))[:RELATED]
-        out[entry.url] = tuple(entries[r] for r in best)
+
+        def apart(r: int) -> int:
+            return (0 if days[r] is None else FAR) if day is None else FAR if days[r] is None else abs(days[r] - day)
+        best = sorted(in_common, key=lambda r: (-in_common[r], apart(r), r))[:RELATED]
+        out[entries[here].url] = tuple(entries[r] for r in best)
     return out
 
 

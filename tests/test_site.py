@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from builder import site as site_module
+from builder.cache import Cache
+from builder.content import Article
 from builder.errors import BuilderError
 from builder.site import load_site
 
@@ -100,3 +106,31 @@ def test_source_date_epoch_sets_last_updated(project, monkeypatch):
     assert str(last_updated(site)) == "2024-05-01"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert str(last_updated(site)) == "2023-11-14"
+
+
+# Related articles are ranked again only near what changed: after any change, that is what ranking
+# every article afresh gives.
+_DAYS = st.one_of(st.none(), st.integers(0, 40).map(lambda n: dt.date(2024, 1, 1) + dt.timedelta(days=n)))
+_STORY = st.tuples(_DAYS, st.lists(st.sampled_from("ABCDE"), max_size=3, unique=True),
+                   st.lists(st.sampled_from(["japan-dprk", "japan-rok"]), min_size=1, max_size=2, unique=True))
+
+
+def _timeline(stories: dict[int, tuple]) -> tuple[list, tuple]:
+    entries = sorted((site_module._entry(Article(f"x/{n}.md", f"Story {n}", "", date=date,
+                                                 people=tuple(f"Person {p}" for p in people),
+                                                 dossiers=tuple(dossiers), status="published"))
+                      for n, (date, people, dossiers) in stories.items()), key=site_module._entry_order)
+    return entries, site_module._people(entries, 50)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.integers(0, 60), _STORY, min_size=30, max_size=60),
+       st.lists(st.tuples(st.integers(0, 70), st.one_of(st.none(), _STORY)), min_size=1, max_size=3))
+def test_related_ranked_again_near_the_changes_alone_as_if_ranked_afresh(stories, changes):
+    cache = Cache("test")
+    site_module._remembered_related(*_timeline(stories), cache)
+    for n, story in changes:   # added, changed, or (None) removed
+        stories = {k: v for k, v in stories.items() if k != n} | ({n: story} if story else {})
+    entries, people = _timeline(stories)
+    urls = {url: [e.url for e in found] for url, found in site_module._remembered_related(entries, people, cache).items()}
+    assert urls == {url: [e.url for e in found] for url, found in site_module._related(entries, people).items()}
