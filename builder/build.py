@@ -141,10 +141,11 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     inputs = None
     # serve's last build, if the site is as it left it: no other build ran since (nor failed).
     memory = memory if memory is not None and _as_left(config, memory) else None
+    sources = [config.content_dir, config.templates_dir, config.path]
     if memory is not None and changed is not None and report is None:
-        inputs = refreshed(memory.inputs, changed, *values)   # None: files added or removed
+        inputs = refreshed(memory.inputs, changed, sources, *values)   # None: a folder added or removed
     if inputs is None:
-        inputs = stamp([config.content_dir, config.templates_dir, config.path], *values)
+        inputs = stamp(sources, *values)
     # A long-running caller with no build in memory (serve starting, or after a failed build)
     # loads the site even when nothing changed: the edits that follow then patch it.
     starting = cache is not None and memory is None

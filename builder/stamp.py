@@ -155,27 +155,41 @@ def _stamp(found: list[tuple], racy_files: dict[str, str], values: tuple) -> Sta
     return Stamp(hashlib.sha256(repr((files, values, code())).encode("utf-8")).hexdigest(), racy_files, found)
 
 
-def refreshed(before: Stamp, paths: Iterable[str], *values: Any) -> Stamp | None:
-    """What stamp() of the same folders would give now, for a caller that is told which files
-    changed since `before` (serve's watcher): `before` with those at `paths` looked at again, and
-    those too fresh to trust then. None if a file was added or removed (or is not a file): then
-    only a whole stamp() will do."""
+def refreshed(before: Stamp, paths: Iterable[str], roots: list[Path], *values: Any) -> Stamp | None:
+    """What stamp(roots, *values) would give now, for a caller that is told which files were
+    written, added or removed since `before` (serve's watcher): `before` with those at `paths` looked
+    at again, and those too fresh to trust then. None when only a whole stamp() will do: a folder
+    added or removed, a path outside `roots`, or one that is not a regular file."""
     found = list(before.files)
     racy_files: dict[str, str] = {}
     since = time.time_ns() - RACY
+    tops = [str(root) for root in roots]
     for path in set(paths) | before.racy.keys():
         at = bisect.bisect_left(found, path, key=_path)
-        if at == len(found) or found[at][0] != path:
-            return None
+        known = at < len(found) and found[at][0] == path
         try:
             st = os.stat(path)
+        except FileNotFoundError:
+            inside = bisect.bisect_left(found, os.path.join(path, ""), key=_path)
+            if os.path.lexists(path) or (inside < len(found) and found[inside][0].startswith(os.path.join(path, ""))):
+                return None   # a dangling link, or a folder removed with its files
+            if known:
+                del found[at]
+            continue          # else it came and went
         except OSError:
             return None
         if not stat.S_ISREG(st.st_mode):
             return None
+        if not known and not any(path == top or path.startswith(os.path.join(top, "")) for top in tops):
+            return None
+        if "__pycache__" in Path(path).parts:
+            continue          # stamp() does not look in those
         now: list[tuple] = []
         _file(path, st, now, racy_files, since)
-        found[at] = now[0]
+        if known:
+            found[at] = now[0]
+        else:
+            found.insert(at, now[0])
     return _stamp(found, racy_files, values)
 
 
