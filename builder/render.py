@@ -240,9 +240,13 @@ def _entry_prints(entries: Iterable[Entry], source: str) -> dict[str, str]:
     read from a file, all of it), what filing added, its place, and the builder's code, which
     decides what is made of it. Not the filing's evidence (scores, terms): the file and the
     dossier queries decide it, and every page's fingerprint holds the config."""
-    builder = code()
-    return {e.url: _digest(getattr(e.article, source) or e.article, e.article.dossiers, e.article.status, e.slug,
-                           e.url, e.draft, builder) for e in entries}
+    return {e.url: _entry_print(getattr(e.article, source) or repr(e.article), e.article.dossiers,
+                                e.article.status, e.slug, e.url, e.draft) for e in entries}
+
+
+@functools.lru_cache(maxsize=1 << 18)   # serve asks again for every article at every build
+def _entry_print(source: str, *parts: object) -> str:
+    return _digest(source, *parts, code())
 
 
 def article_prints(entries: Iterable[Entry]) -> dict[str, str]:

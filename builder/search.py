@@ -19,6 +19,7 @@ Files (all JSON):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -80,10 +81,14 @@ def doc_ids(entries: Iterable) -> dict[str, str]:
 
 def _id_forms(entry) -> tuple[str, str]:
     """An article's id, and the longer one it takes when another article has the same."""
-    a = entry.article
+    return _ids(entry.url, entry.article.date)
+
+
+@functools.lru_cache(maxsize=1 << 17)   # serve asks again for every article at every build
+def _ids(url: str, date: dt.date | None) -> tuple[str, str]:
     # Clamped to five digits (1900-2173): ids must keep one width to sort by date.
-    day = f"{min(max(a.date.toordinal() - _DAY_ZERO, 1), 99999):05d}" if a.date else "00000"
-    full = day + _hash(entry.url)
+    day = f"{min(max(date.toordinal() - _DAY_ZERO, 1), 99999):05d}" if date else "00000"
+    full = day + _hash(url)
     return full[:13], full
 
 

@@ -206,7 +206,7 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
 
 
 def _entry(a: Article) -> Entry:
-    slug = slugify(str(a.extra.get("slug") or a.title))
+    slug = _slug(str(a.extra.get("slug") or a.title))
     year = str(a.date.year) if a.date else "undated"
     return Entry(a, slug, f"articles/{year}/{slug}/", a.status != "published", year)
 
@@ -261,7 +261,7 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
     # Only the timelines holding a changed entry are made anew, the others kept as they are.
     labels = {e.year for e in new.values()}
     slugs = {d for e in new.values() for d in e.article.dossiers or ()}
-    names = {_person_slug(name) for e in new.values() for name in e.article.people}
+    names = {_slug(name) for e in new.values() for name in e.article.people}
 
     def swap(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
         """A timeline (newest first) with the new entries in place of the old, found by bisection."""
@@ -307,15 +307,16 @@ def _view(config: Config, dossier: Dossier, entries: list[Entry]) -> DossierView
                                                       dossier.title))
 
 
-# The same few hundred names recur in thousands of articles: slug each once.
-_person_slug = functools.lru_cache(maxsize=1 << 16)(slugify)
+# The same few hundred names recur in thousands of articles, and serve loads the same titles build
+# after build: slug each once.
+_slug = functools.lru_cache(maxsize=1 << 17)(slugify)
 
 
 def _people(entries: list[Entry], size: int) -> tuple[Person, ...]:
     by_slug: dict[str, tuple[str, list[Entry]]] = {}
     for entry in entries:
         for name in entry.article.people:
-            by_slug.setdefault(_person_slug(name), (name, []))[1].append(entry)
+            by_slug.setdefault(_slug(name), (name, []))[1].append(entry)
     people = []
     for slug, (name, found) in sorted(by_slug.items(), key=lambda kv: (kv[1][0].casefold(), kv[0])):
         timeline = tuple(found)
@@ -389,7 +390,7 @@ def _near(changed: set[str], inputs: dict[str, tuple], known: dict[str, tuple], 
     for url in changed:
         for order, names, _ in filter(None, (known.get(url), inputs.get(url))):
             for name in names:
-                timeline = timelines.get(_person_slug(name), ())
+                timeline = timelines.get(_slug(name), ())
                 at = bisect.bisect_left(timeline, order, key=_entry_order)
                 near.update(e.url for e in timeline[max(0, at - NEARBY - 1):at + NEARBY + 2])
     return near
@@ -413,7 +414,7 @@ def _related(entries: list[Entry], people: tuple[Person, ...], only: set[str] | 
         timelines = {p.slug: p.entries for p in people}
         for url in only:
             entry = entries[rank[url]]
-            for slug in {_person_slug(name) for name in entry.article.people}:
+            for slug in {_slug(name) for name in entry.article.people}:
                 timeline = timelines[slug]
                 at = bisect.bisect_left(timeline, _entry_order(entry), key=_entry_order)
                 windows.setdefault(rank[url], []).append(
