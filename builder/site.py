@@ -404,30 +404,31 @@ def _related(entries: list[Entry], people: tuple[Person, ...], only: set[str] | 
     make this quadratic. An article's ranking depends on those articles alone, so that an added
     one changes only its neighbours' (_near)."""
     rank = {entry.url: i for i, entry in enumerate(entries)}   # articles are their ranks from here on
-    windows: dict[int, list[list[int]]] = {}   # per article, its people's timelines around it
+    spots: dict[int, list[tuple[list[int], int]]] = {}   # per article: its people's timelines, its place
     if only is None:
         for person in people:
             timeline = [rank[e.url] for e in person.entries]
             for at, here in enumerate(timeline):
-                windows.setdefault(here, []).append(timeline[max(0, at - NEARBY):at + NEARBY + 1])
-    else:   # a few articles: each found in its people's timelines by bisection
+                spots.setdefault(here, []).append((timeline, at))
+    else:   # a few articles: each found in its people's timelines by bisection, and the part near it
         timelines = {p.slug: p.entries for p in people}
         for url in only:
             entry = entries[rank[url]]
             for slug in {_slug(name) for name in entry.article.people}:
                 timeline = timelines[slug]
                 at = bisect.bisect_left(timeline, _entry_order(entry), key=_entry_order)
-                windows.setdefault(rank[url], []).append(
-                    [rank[e.url] for e in timeline[max(0, at - NEARBY):at + NEARBY + 1]])
-    looked = range(len(entries)) if only is None else {r for found in windows.values() for w in found for r in w}
+                start = max(0, at - NEARBY)
+                spots.setdefault(rank[url], []).append(([rank[e.url] for e in timeline[start:at + NEARBY + 1]],
+                                                        at - start))
+    looked = range(len(entries)) if only is None else {r for found in spots.values() for t, _ in found for r in t}
     dossiers = {r: frozenset(entries[r].article.dossiers or ()) for r in looked}
     days = {r: entries[r].article.date.toordinal() if entries[r].article.date else None for r in looked}
     out: dict[str, tuple[Entry, ...]] = {}
     for here in range(len(entries)) if only is None else sorted(rank[url] for url in only):
         mine, day = dossiers.get(here), days.get(here)
         in_common: dict[int, int] = {}   # other article -> people shared
-        for window in windows.get(here, ()):
-            for other in window:
+        for timeline, at in spots.get(here, ()):
+            for other in timeline[max(0, at - NEARBY):at + NEARBY + 1]:
                 if other != here and not mine.isdisjoint(dossiers[other]):
                     in_common[other] = in_common.get(other, 0) + 1
 
