@@ -191,6 +191,26 @@ def test_edit_error_and_fix_reload_the_open_page(served):
     assert f"{md.name}:2:" in err and "Traceback" not in err
 
 
+def _until(check, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_an_added_article_is_served_and_a_removed_one_goes(served):
+    md, _ = article_of(served.project)
+    added = md.with_name("serve-test-added.md")   # in a folder that exists: the watcher names the file alone
+    added.write_text("---\ntitle: Serve test added story\ndate: 2024-05-01\ndossiers: [japan-dprk]\n"
+                     "people: [Taro Yamada]\n---\n\nJapan and North Korea talked, officials said.\n", encoding="utf-8")
+    page = served.url("articles/2024/serve-test-added-story/")
+    _until(lambda: fetch(page)[0] == 200)
+    assert "Serve test added story" in fetch(served.url("dossiers/japan-dprk/"))[2]
+    added.unlink()
+    _until(lambda: fetch(page)[0] == 404)
+    assert "Serve test added story" not in fetch(served.url("dossiers/japan-dprk/"))[2]
+
+
 def test_css_change_is_applied_without_reloading_the_page(served):
     css = served.project / "templates" / "assets" / "style.css"
     original = css.read_text(encoding="utf-8")
