@@ -133,12 +133,22 @@ class Watcher(FileSystemEventHandler):
                 (event.is_directory and event.event_type == "modified"):   # a file in it changed: that says it
             return
         paths = {self.given(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", "")) if p}
+        if event.is_directory and event.event_type in ("created", "moved"):
+            self.adopt(os.fsdecode(getattr(event, "dest_path", "") or event.src_path))
         paths.discard(None)
         if paths:
             with self.lock:
                 self.found |= paths
             if self.loop is not None:
                 self.loop.add_callback(self.on_change)
+
+    def adopt(self, folder: str) -> None:
+        """A source that was missing when serve started (`seeds/`, say), made as a folder now:
+        watched with everything in it from now on, not only as a name in its parent."""
+        given = self.files.pop(folder, None)
+        if given is not None:
+            self.folders[os.path.join(folder, "")] = os.path.join(given, "")
+            self.observer.schedule(self, folder, recursive=True)
 
     def changes(self) -> set[str]:
         """Paths changed since the last call (a folder's own path when it was added, moved or removed)."""

@@ -11,6 +11,7 @@ With CI=true a missing Chromium or Playwright fails the test instead of skipping
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -228,6 +229,22 @@ def test_css_change_is_applied_without_reloading_the_page(served):
         in_browser(scenario)
     finally:
         css.write_text(original, encoding="utf-8")
+
+
+def test_a_seeds_folder_made_while_serving_is_watched(tmp_path):
+    project = copy_project(tmp_path / "project")
+    seeds = sorted((REPO / "seeds").glob("*.txt"))
+    shutil.rmtree(project / "seeds")
+    server = Serve(project, "--base-url", PREFIX)
+    try:
+        server.wait_ready()
+        assert "no seeds folder" in server.output()[1]
+        (project / "seeds").mkdir()
+        _until(lambda: "rebuild: 1 change(s): seeds\n" in server.output()[0])
+        shutil.copy(seeds[0], project / "seeds" / seeds[0].name)   # into the new folder: watched too
+        _until(lambda: f"seeds/{seeds[0].name}" in server.output()[0])
+    finally:
+        assert server.interrupt() == 0, server.output()
 
 
 def test_port_in_use_is_a_clear_error(tmp_path):
