@@ -315,8 +315,11 @@ _slug = functools.lru_cache(maxsize=1 << 17)(slugify)
 def _people(entries: list[Entry], size: int) -> tuple[Person, ...]:
     by_slug: dict[str, tuple[str, list[Entry]]] = {}
     for entry in entries:
+        named: dict[str, str] = {}   # "Kim Jong Un" and "Kim Jong-un" in one article: one person, listing it once
         for name in entry.article.people:
-            by_slug.setdefault(_slug(name), (name, []))[1].append(entry)
+            named.setdefault(_slug(name), name)
+        for slug, name in named.items():
+            by_slug.setdefault(slug, (name, []))[1].append(entry)
     people = []
     for slug, (name, found) in sorted(by_slug.items(), key=lambda kv: (kv[1][0].casefold(), kv[0])):
         timeline = tuple(found)

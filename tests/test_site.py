@@ -71,6 +71,16 @@ def test_timelines_neighbours_related_and_archive(project):
     assert site.related[site.entries[2].url] == ()
 
 
+def test_two_spellings_of_a_name_in_one_article_are_one_person_listing_it_once(project):
+    write(project, "x/a.md", "title: Story A\ndate: 2024-03-01\ndossiers: [japan-dprk]\n"
+                             "people: [Kim Jong Un, Kim Jong-un]")
+    write(project, "x/b.md", "title: Story B\ndate: 2024-02-01\ndossiers: [japan-dprk]\npeople: [Kim Jong Un]")
+    site = load_site(project.config)
+    (person,) = site.people
+    assert person.name == "Kim Jong Un" and [e.article.title for e in person.entries] == ["Story A", "Story B"]
+    assert [e.article.title for e in site.related[site.entries[0].url]] == ["Story B"]
+
+
 def test_a_long_timeline_shows_its_newest_and_a_page_per_year(project):
     config = project.root / "config.yaml"
     config.write_text(config.read_text().replace("  page_size: 50 ", "  page_size: 3 "))
@@ -109,9 +119,9 @@ def test_source_date_epoch_sets_last_updated(project, monkeypatch):
 
 
 # Related articles are ranked again only near what changed: after any change, that is what ranking
-# every article afresh gives.
+# every article afresh gives. "Person a" is "Person A" spelt another way (one person).
 _DAYS = st.one_of(st.none(), st.integers(0, 40).map(lambda n: dt.date(2024, 1, 1) + dt.timedelta(days=n)))
-_STORY = st.tuples(_DAYS, st.lists(st.sampled_from("ABCDE"), max_size=3, unique=True),
+_STORY = st.tuples(_DAYS, st.lists(st.sampled_from("ABCDEa"), max_size=3, unique=True),
                    st.lists(st.sampled_from(["japan-dprk", "japan-rok"]), min_size=1, max_size=2, unique=True))
 
 
