@@ -42,10 +42,12 @@ def test_refreshed_from_the_changed_paths_is_the_stamp_of_the_files_now(existing
         before = stamp(roots, "values")
         folders_came_or_went = False
         paths = []
+        def there() -> set[Path]:   # the folder itself too: removing a top-level file's folder removes it
+            return set(content.rglob("*")) | ({content} if content.is_dir() else set())
         for what, name in changes:
-            had = set(content.rglob("*"))
+            had = there()
             paths.append(_apply(content, what, name))
-            now = set(content.rglob("*"))
+            now = there()
             folders_came_or_went |= any(p.is_dir() for p in now - had) or \
                 any(not p.suffix for p in had - now)
         after = refreshed(before, paths, roots, "values")
