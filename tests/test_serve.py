@@ -67,6 +67,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def until(check, what, seconds: float = 30) -> None:
+    """Poll `check()` until it holds; after `seconds`, fail with `what()`."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(what())
+        time.sleep(0.1)
+
+
 class Serve:
     """`python -m builder serve --port N ARGS` running in `project`; output goes to files beside it."""
 
@@ -85,17 +94,21 @@ class Serve:
     def output(self) -> tuple[str, str]:
         return self.out.read_text(), self.err.read_text()
 
+    def answers(self) -> bool:
+        assert self.proc.poll() is None, f"serve exited with {self.proc.returncode}: {self.output()}"
+        try:
+            urllib.request.urlopen(self.url(), timeout=10).close()
+            return True
+        except (urllib.error.URLError, ConnectionError):
+            return False
+
     def wait_ready(self) -> None:
         """Until the first build is served (requests wait while it builds)."""
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, f"serve exited with {self.proc.returncode}: {self.output()}"
-            try:
-                urllib.request.urlopen(self.url(), timeout=10).close()
-                return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        pytest.fail(f"serve did not answer: {self.output()}")
+        until(self.answers, lambda: f"serve did not answer: {self.output()}")
+
+    def wait_for(self, check) -> None:
+        """Until `check()` holds; the output says what serve did meanwhile."""
+        until(check, lambda: f"serve's output: {self.output()}")
 
     def interrupt(self) -> int:
         """Ctrl-C; the exit status."""
@@ -192,23 +205,16 @@ def test_edit_error_and_fix_reload_the_open_page(served):
     assert f"{md.name}:2:" in err and "Traceback" not in err
 
 
-def _until(check, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-
-
 def test_an_added_article_is_served_and_a_removed_one_goes(served):
     md, _ = article_of(served.project)
     added = md.with_name("serve-test-added.md")   # in a folder that exists: the watcher names the file alone
     added.write_text("---\ntitle: Serve test added story\ndate: 2024-05-01\ndossiers: [japan-dprk]\n"
                      "people: [Taro Yamada]\n---\n\nJapan and North Korea talked, officials said.\n", encoding="utf-8")
     page = served.url("articles/2024/serve-test-added-story/")
-    _until(lambda: fetch(page)[0] == 200)
+    served.wait_for(lambda: fetch(page)[0] == 200)
     assert "Serve test added story" in fetch(served.url("dossiers/japan-dprk/"))[2]
     added.unlink()
-    _until(lambda: fetch(page)[0] == 404)
+    served.wait_for(lambda: fetch(page)[0] == 404)
     assert "Serve test added story" not in fetch(served.url("dossiers/japan-dprk/"))[2]
 
 
@@ -240,9 +246,9 @@ def test_a_seeds_folder_made_while_serving_is_watched(tmp_path):
         server.wait_ready()
         assert "no seeds folder" in server.output()[1]
         (project / "seeds").mkdir()
-        _until(lambda: "rebuild: 1 change(s): seeds\n" in server.output()[0])
+        server.wait_for(lambda: "rebuild: 1 change(s): seeds\n" in server.output()[0])
         shutil.copy(seeds[0], project / "seeds" / seeds[0].name)   # into the new folder: watched too
-        _until(lambda: f"seeds/{seeds[0].name}" in server.output()[0])
+        server.wait_for(lambda: f"seeds/{seeds[0].name}" in server.output()[0])
     finally:
         assert server.interrupt() == 0, server.output()
 
