@@ -434,12 +434,17 @@ def _related(entries: list[Entry], people: tuple[Person, ...], only: set[str] | 
             for other in timeline[max(0, at - NEARBY):at + NEARBY + 1]:
                 if other != here and not mine.isdisjoint(dossiers[other]):
                     in_common[other] = in_common.get(other, 0) + 1
-
-        def apart(r: int) -> int:
-            return (0 if days[r] is None else FAR) if day is None else FAR if days[r] is None else abs(days[r] - day)
-        best = sorted(in_common, key=lambda r: (-in_common[r], apart(r), r))[:RELATED]
+        best = sorted(in_common, key=lambda r: (-in_common[r], _apart(days[r], day), r))[:RELATED]
         out[entries[here].url] = tuple(entries[r] for r in best)
     return out
+
+
+def _apart(day: int | None, other: int | None) -> int:
+    """Days between two dates (ordinals); two undated articles are as close as can be, a dated and
+    an undated one FAR apart."""
+    if day is None or other is None:
+        return 0 if day is other else FAR
+    return abs(day - other)
 
 
 def last_updated(site: Site) -> dt.date | None:
