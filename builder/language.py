@@ -1,0 +1,61 @@
+"""Function words per language (`data/stopwords.txt`), and the language of a dump told by them."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data") / "stopwords.txt"
+
+
+@functools.cache
+def stopword_lists() -> dict[str, frozenset[str]]:
+    lists = {}
+    for line in DATA.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, words = line.split("\t")
+            lists[name] = frozenset(words.split())
+    return lists
+
+
+@functools.cache
+def _languages_of_word() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for name, words in stopword_lists().items():
+        for word in words:
+            index.setdefault(word, []).append(name)
+    return {word: tuple(names) for word, names in index.items()}
+
+
+def _votes(words: list[str]) -> Counter[str]:
+    index = _languages_of_word()
+    votes: Counter[str] = Counter()
+    for word in words:
+        for name in index.get(word, ()):
+            votes[name] += 1
+    return votes
+
+
+def guess_language(words: list[str], at_least: int = 1) -> str | None:
+    """The language whose function words are most frequent among `words` (folded); None when fewer
+    than `at_least` are found."""
+    votes = _votes(words)
+    if not votes or max(votes.values()) < at_least:
+        return None
+    return max(votes, key=lambda name: (votes[name], name == "English"))
+
+
+def stopwords(language: str) -> frozenset[str]:
+    return stopword_lists()[language]
+
+
+def dump_languages(words: list[str], most: int = 3) -> list[str]:
+    """The languages a dump's pages are in: the most used, and up to `most` - 1 others with at
+    least a fifth of its function words; English when none is found."""
+    votes = _votes(words)
+    if not votes:
+        return ["English"]
+    ranked = sorted(votes, key=lambda name: (-votes[name], name != "English", name))
+    top = votes[ranked[0]]
+    return [name for name in ranked[:most] if votes[name] * 5 >= top]
