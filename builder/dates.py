@@ -1,58 +1,107 @@
-"""Dates as news pages print them: absolute (`06 September 2024`, `Sept. 6, 2024`, `2024-09-06`)
-and relative (`Updated 7 min 35 sec ago`, `3 days ago`)."""
+"""Dates as news pages print them, in English, German, French, Spanish, Italian, Portuguese, Dutch
+and Polish: with month names (`6 October 2020`, `Oct. 6, 2020`, `6. Oktober 2020`, `6 de octubre de
+2020`), numeric (`2020-10-06`, `06.10.2020`, `10/06/2020`) and relative (`3 hours ago`, `vor 2
+Tagen`, `il y a 3 jours`, `hace 2 días`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "oct": 10, "nov": 11, "dec": 12,
+_MONTH_NAMES = {
+    1: "january jan januar jänner janvier janv enero ene gennaio gen janeiro januari stycznia styczeń tammikuuta",
+    2: "february feb februar février févr fév fevrier febrero febbraio fevereiro fev februari lutego luty helmikuuta",
+    3: "march mar märz mär mrz mars marzo março maart mrt marca marzec maaliskuuta",
+    4: "april apr avril avr abril abr aprile kwietnia kwiecień huhtikuuta",
+    5: "may mai mayo maggio mag maio mei maja maj toukokuuta",
+    6: "june jun juni juin junio giugno giu junho czerwca czerwiec kesäkuuta",
+    7: "july jul juli juillet juil julio luglio lug julho lipca lipiec heinäkuuta",
+    8: "august aug août aout agosto ago augustus sierpnia sierpień elokuuta",
+    9: "september sep sept septembre septiembre setiembre settembre set setembro września wrzesień syyskuuta",
+    10: "october oct oktober okt octobre octubre ottobre ott outubro out października październik lokakuuta",
+    11: "november nov novembre noviembre novembro listopada listopad marraskuuta",
+    12: "december dec dezember dez décembre déc decembre diciembre dic dicembre dezembro grudnia grudzień joulukuuta",
 }
-_MONTH = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
+MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
+_MONTH = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+_YEAR = r"(?:19|20)\d\d"
+_DAY = r"[0-3]?\d"
 _ABSOLUTE = re.compile(
-    rf"\b(?:(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+{_YEAR}"      # 06 September 2024
-    rf"|{_MONTH.replace('month', 'month2')}\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR.replace('year', 'year2')}"  # Sept. 6, 2024
-    rf"|(?P<iso>(?:19|20)\d\d-\d\d-\d\d))\b",
+    rf"(?<![\w.])(?P<d1>{_DAY})(?:st|nd|rd|th|er|º|°)?\.?\s*(?:de\s+|of\s+)?(?P<m1>{_MONTH})(?![^\W\d_])\.?,?\s*"
+    rf"(?:de\s+|del\s+)?(?P<y1>{_YEAR})(?!\d)"                                 # 6 October 2020, 6. Okt. 2020
+    rf"|(?<![\w])(?P<m2>{_MONTH})(?![^\W\d_])\.?\s+(?P<d2>{_DAY})(?:st|nd|rd|th)?(?!\d),?\s+(?P<y2>{_YEAR})(?!\d)"  # Oct. 6, 2020
+    rf"|(?<![\w.])(?P<y3>{_YEAR})(?P<s3>[-/.])(?P<m3>[01]?\d)(?P=s3)(?P<d3>{_DAY})(?![\d.]\d)"  # 2020-10-06
+    rf"|(?<![\w.])(?P<a>{_DAY})(?P<s4>[./-])(?P<b>{_DAY})(?P=s4)(?P<y4>{_YEAR})(?!\d)",  # 06.10.2020, 10/06/2020
     re.I,
 )
-_UNITS = {"sec": 1, "second": 1, "min": 60, "minute": 60, "hr": 3600, "hour": 3600, "day": 86400,
-          "week": 7 * 86400, "month": 30 * 86400, "year": 365 * 86400}
-_UNIT = r"(?P<n>\d+)\s*(?P<unit>secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?|months?|years?)"
-_RELATIVE = re.compile(rf"^(?:{_UNIT}[\s,]*)+ago\b", re.I)
-_RELATIVE_PART = re.compile(_UNIT, re.I)
+_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400, "month": 30 * 86400,
+          "year": 365 * 86400}
+_UNIT_WORDS = {
+    "second": "secs? seconds? sekunden? secondes? segundos? secondi",
+    "minute": "mins? minutes? minuten? minutos? minuti",
+    "hour": "hrs? hours? h stunden? heures? horas? ore ora",
+    "day": "days? tagen? tag jours? días? dias? giorni giorno",
+    "week": "weeks? wochen? woche semaines? semanas? settimane? settimana",
+    "month": "months? monaten? monat mois meses? mesi mese",
+    "year": "years? jahren? jahr ans? années? años? anos? anni anno",
+}
+_UNIT_OF = {word: unit for unit, words in _UNIT_WORDS.items() for word in words.split()}
+_UNIT = "|".join(sorted(_UNIT_OF, key=len, reverse=True))
+_PART = rf"(?P<n>\d+)\s*(?P<unit>{_UNIT})\b"
+_RELATIVE = re.compile(rf"(?:(?<!\w)(?P<before>vor|il y a|hace|há)\s+)?"
+                       rf"(?P<parts>(?:(?<!\w)\d+\s*(?:{_UNIT})\b[\s,]*(?:(?:und|et|y|e|and)\s+)?)+)"
+                       rf"(?P<after>ago|fa|temu)?\b", re.I)
+_RELATIVE_PART = re.compile(_PART, re.I)
 
 
-def find_dates(text: str) -> list[tuple[dt.date, str]]:
-    """Every valid absolute date in `text`, with the words it was read from."""
+def _unit(word: str) -> str | None:
+    word = word.lower()
+    for candidate in (word, word.rstrip("s"), word.rstrip("n")):
+        for pattern, unit in _UNIT_OF.items():
+            if re.fullmatch(pattern, candidate):
+                return unit
+    return None
+
+
+def find_dates(text: str, day_first: bool = True) -> list[tuple[dt.date, str]]:
+    """Every valid absolute date in `text`, in order, with the words it was read from. A numeric
+    date whose day and month could be either way round is read day first unless `day_first` is
+    False (a page that writes `12/30/2019` elsewhere)."""
     found = []
     for m in _ABSOLUTE.finditer(text):
         try:
-            if m["iso"]:
-                value = dt.date.fromisoformat(m["iso"])
+            if m["m1"] or m["m2"]:
+                month = MONTHS[(m["m1"] or m["m2"]).lower()]
+                value = dt.date(int(m["y1"] or m["y2"]), month, int(m["d1"] or m["d2"]))
+            elif m["y3"]:
+                value = dt.date(int(m["y3"]), int(m["m3"]), int(m["d3"]))
             else:
-                month = m["month"] or m["month2"]
-                value = dt.date(int(m["year"] or m["year2"]), _MONTHS[month.lower()[:3]],
-                                int(m["day1"] or m["day2"]))
+                a, b = int(m["a"]), int(m["b"])
+                if a > 12 or (b <= 12 and (day_first or m["s4"] == ".")):
+                    a, b = b, a  # a was the day: (month, day)
+                value = dt.date(int(m["y4"]), a, b)
         except ValueError:
-            continue  # 31 February and the like: not a date
+            continue  # 31 February, month 13: not a date
         found.append((value, m.group(0)))
     return found
 
 
+def month_first(text: str) -> bool:
+    """Whether a text writes numeric dates month first: it has one whose second number is over 12."""
+    return any(m["a"] and int(m["b"]) > 12 and int(m["a"]) <= 12 for m in _ABSOLUTE.finditer(text))
+
+
 def relative_seconds(text: str) -> int | None:
-    """`7 min 35 sec ago` -> 455; None when `text` is not a relative time."""
-    m = _RELATIVE.match(text.strip())
-    if not m:
-        return None
-    total = 0
-    for part in _RELATIVE_PART.finditer(m.group(0)):
-        unit = part["unit"].lower().rstrip("s")
-        total += int(part["n"]) * _UNITS.get(unit, _UNITS.get(unit[:3], 0))
-    return total
+    """`7 min 35 sec ago` -> 455, `vor 2 Stunden` -> 7200; None when `text` has no relative time."""
+    for m in _RELATIVE.finditer(text):
+        if not (m["before"] or m["after"]):
+            continue
+        total = 0
+        for part in _RELATIVE_PART.finditer(m["parts"]):
+            unit = _unit(part["unit"])
+            total += int(part["n"]) * _UNITS[unit] if unit else 0
+        return total
+    return None
 
 
 def resolve_relative(seconds: int, anchor: dt.date) -> dt.date:
