@@ -119,7 +119,8 @@ def _digest(text: str) -> str:
 
 def cache_key(config: Config) -> str:
     """Entries hold for this code and these filing rules; anything else starts afresh."""
-    return hashlib.sha256(repr((code(), config.dossiers, config.title_weight)).encode("utf-8")).hexdigest()
+    return hashlib.sha256(repr((code(), config.dossiers, config.title_weight, sorted(config.people.items())))
+                          .encode("utf-8")).hexdigest()
 
 
 def _load(path: Path, key: str) -> tuple | None:

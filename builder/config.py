@@ -12,6 +12,7 @@ import yaml
 
 from builder.errors import BuilderError, BuilderErrors
 from builder.query import Query, QuerySyntaxError, compile_query
+from builder.text import key
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -43,6 +44,7 @@ class Config:
     page_size: int              # headlines on a dossier's or person's page; a longer timeline gets a page per year
     cname: str | None
     dossiers: tuple[Dossier, ...]
+    people: dict[str, str]      # an alias's key() -> the person's name as the curator writes it
 
     @property
     def sources(self) -> list[Path]:
@@ -134,6 +136,28 @@ def _query_line(node: yaml.ScalarNode, offset: int) -> int:
     return first + 1 + node.value.count("\n", 0, offset) if node.style == "|" else first + 1
 
 
+def _people(r: _Reader, node: yaml.Node) -> dict[str, str]:
+    """`people:` maps a person's name to the other spellings pages use for them."""
+    out: dict[str, str] = {}
+    if not isinstance(node, yaml.MappingNode):
+        r.error(node, "'people' must map a name to a list of other spellings")
+        return out
+    for name_node, aliases in node.value:
+        name = name_node.value.strip() if isinstance(name_node, yaml.ScalarNode) else ""
+        if not name:
+            r.error(name_node, "a person's name must be text")
+            continue
+        if not isinstance(aliases, yaml.SequenceNode) or not all(
+                isinstance(a, yaml.ScalarNode) and a.value.strip() for a in aliases.value):
+            r.error(aliases, f"'{name}': expected a list of other spellings, like [Zelenskyy, Volodymyr Zelenskyy]")
+            continue
+        for alias in [name, *(a.value for a in aliases.value)]:
+            if key(alias) in out and out[key(alias)] != name:
+                r.error(aliases, f"'{alias}' is listed for both '{out[key(alias)]}' and '{name}'")
+            out[key(alias)] = name
+    return out
+
+
 def load_config(path: str | Path, base_url: str | None = None) -> Config:
     """Read and validate `config.yaml`; `base_url` overrides the file's (command line, CI)."""
     path = Path(path)
@@ -155,7 +179,7 @@ def load_config(path: str | Path, base_url: str | None = None) -> Config:
 
     r = _Reader(path)
     top = r.mapping(root, "config", {"title", "description", "base_url", "language", "paths", "ingest",
-                                     "classify", "site", "dossiers"})
+                                     "classify", "site", "dossiers", "people"})
     paths = r.mapping(top["paths"], "paths", {"seeds", "content", "templates", "output", "cache"}) \
         if "paths" in top else {}
     ingest = r.mapping(top["ingest"], "ingest", {"max_seed_mb"}) if "ingest" in top else {}
@@ -205,6 +229,8 @@ def load_config(path: str | Path, base_url: str | None = None) -> Config:
             )
             dossiers.append(dossier)
 
+    people = _people(r, top["people"]) if "people" in top else {}
+
     try:
         url = normalise_base_url(base_url) if base_url is not None else None
     except ValueError as exc:
@@ -227,6 +253,7 @@ def load_config(path: str | Path, base_url: str | None = None) -> Config:
         page_size=r.scalar(site, "page_size", _positive_int, 50),
         cname=r.scalar(site, "cname", _text, None),
         dossiers=tuple(dossiers),
+        people=people,
     )
     if r.errors:
         r.errors.sort(key=lambda e: e.line or 0)

@@ -1,6 +1,8 @@
 """People named in an article: full names introduced by a role (`Prime Minister Fumio Kishida`),
 by speech (`said Mira Rapp-Hooper`) or by apposition (`Kim Tae-hyo, a former minister`), normalised so
-that `Kim Jong-un` and `Kim Jong Un` are one person."""
+that `Kim Jong-un` and `Kim Jong Un` are one person, and so are two spellings of one surname
+(`Zelensky`, `Zelenskyy`) or the aliases `config.yaml` lists for a person. A name never runs across
+a line break: a headline's last word is not a first name."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ _ROLES = (
 )
 # A name part: `Kishida`, `Rapp-Hooper`, `Jong-un`, `McCormack`, `O'Brien`.
 _PART = r"Mc[A-Z][a-z]+|O['’][A-Z][a-z]+|[A-Z][a-z]+(?:[-'’][A-Za-z][a-z]+)*"
-_CANDIDATE = re.compile(rf"(?:{_PART})(?:\s+(?:{_PART})){{1,5}}")
+_CANDIDATE = re.compile(rf"(?:{_PART})(?:[ \t]+(?:{_PART})){{1,5}}")
 # What around a run of capitalised words shows it is a person (checked only at candidates).
 _ROLE_BEFORE = re.compile(rf"\b{_ROLES},?\s+$")
 _SPEECH_BEFORE = re.compile(r"\b(?:said|says|told|according to|quoted)\s+$")
@@ -76,8 +78,27 @@ def _trim(name: str) -> tuple[str | None, bool]:
     return (" ".join(parts) if len(parts) >= 2 else None), bool(roles)
 
 
-def find_people(text: str) -> list[str]:
-    """Names in `text`, most mentioned first (ties alphabetically), one spelling per person."""
+def _one_edit(a: str, b: str) -> bool:
+    """`a` and `b` differ by one letter added, dropped or changed."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def same_person(a: str, b: str) -> bool:
+    """Two spellings of one name: the same parts but for a surname (five letters or more) spelt
+    with one letter more, less or other (`Volodymyr Zelensky`, `Volodymyr Zelenskyy`)."""
+    pa, pb = a.split(), b.split()
+    return len(pa) == len(pb) and pa[:-1] == pb[:-1] and min(len(pa[-1]), len(pb[-1])) >= 5 \
+        and _one_edit(pa[-1], pb[-1])
+
+
+def find_people(text: str, aliases: dict[str, str] | None = None) -> list[str]:
+    """Names in `text`, most mentioned first (ties alphabetically), one spelling per person;
+    `aliases` maps a name's key() to the person's name as the curator wants it written."""
     counts: Counter[str] = Counter()
     spelling: dict[str, str] = {}
     for match in _CANDIDATE.finditer(text):
@@ -91,6 +112,14 @@ def find_people(text: str) -> list[str]:
             continue
         display = _display(name)
         ident = key(display)
+        if aliases and ident in aliases:
+            display = aliases[ident]
+            ident = key(display)
         counts[ident] += 1
         spelling.setdefault(ident, display)
+    # Two spellings of one surname are one person, under the spelling used most.
+    for ident in sorted(counts, key=lambda i: (-counts[i], i)):
+        other = next((o for o in counts if o != ident and counts[o] >= counts[ident] and same_person(o, ident)), None)
+        if other is not None and ident in counts:
+            counts[other] += counts.pop(ident)
     return [spelling[i] for i, _ in sorted(counts.items(), key=lambda kv: (-kv[1], spelling[kv[0]]))]
