@@ -87,8 +87,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--dry-run", action="store_true", help="print what would move, change nothing")
     s.set_defaults(run=_classify)
 
-    s = sub.add_parser("explain", help="show why an article is (not) filed in each dossier")
-    s.add_argument("path", nargs="?", type=Path, help="an article file")
+    s = sub.add_parser("explain", help="show how ingest read a seed, or why an article is (not) filed "
+                                       "in each dossier")
+    s.add_argument("path", nargs="?", type=Path, help="an article file (.md) or a seed")
     s.add_argument("--text", help="explain this text instead of a file")
     s.set_defaults(run=_explain)
 

@@ -1,5 +1,6 @@
-"""`explain`: why an article looks as it does and is filed where it is: the ingest decisions for its
-lines of the seed, and per dossier the query tree with matched clauses, score and verdict."""
+"""`explain`: why ingest made a seed into the articles it did (each split point with its reason,
+each line's class with the evidence that decided it), and why an article looks as it does and is
+filed where it is (its lines of the seed, and per dossier the query tree, score and verdict)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from builder.classify import article_document, document, judge
 from builder.config import Config
 from builder.content import Article, parse_article
 from builder.errors import BuilderError
-from builder.extract import extract
+from builder.extract import Extraction, Verdict, extract
 from builder.ingest import read_seed
 from builder.query import Document, prepare
 
@@ -45,21 +46,66 @@ def explain_text(config: Config, text: str) -> str:
                      + _dossiers(config, document("", paragraphs)))
 
 
+def _verdict(v: Verdict) -> str:
+    text = v.text if len(v.text) <= 60 else v.text[:59] + "…"
+    return f"  {v.line:>5} {v.kind:<9} {v.probability:4.2f}  {text:<60}  {v.evidence}"
+
+
+def _read_seed(config: Config, seed: Path) -> tuple[str, str] | str:
+    """The seed's text and digest, or why it cannot be read."""
+    if not seed.resolve().is_relative_to(config.seeds_dir.resolve()) and seed.parent == config.seeds_dir:
+        return "(not read: the source names a file outside the seeds folder)"
+    try:
+        return read_seed(seed, config.max_seed_bytes)
+    except (BuilderError, OSError) as exc:
+        return f"(seed not readable now: {exc})"
+
+
+def _pages(extraction: Extraction, first: int = 1, last: int | None = None) -> list[str]:
+    """Split points and each line's verdict, for the seed's lines first..last."""
+    out = []
+    splits = {d.first: d.why for d in extraction.decisions if d.what == "split"}
+    skipped = {d.first: d.why for d in extraction.decisions if d.what == "not an article"}
+    for v in extraction.verdicts:
+        if v.line < first or (last is not None and v.line > last):
+            continue
+        if v.line in splits:
+            out.append(f"  -- split at line {v.line}: {splits[v.line]}")
+        if v.line in skipped:
+            out.append(f"  -- not an article from line {v.line}: {skipped[v.line]}")
+        out.append(_verdict(v))
+    return out
+
+
+def explain_seed(config: Config, seed: Path) -> str:
+    """Every line of a seed with its class, probability of being text and evidence; the split
+    points and the articles made."""
+    read = _read_seed(config, seed)
+    if isinstance(read, str):
+        raise BuilderError(read.strip("()"), seed)
+    extraction = extract(read[0], explain=True)
+    out = [f"explain: {seed}: {len(extraction.drafts)} article(s)"]
+    for d in extraction.drafts:
+        title = d.title or "(no headline on the page)"
+        out.append(f"  article from line {d.lines[0]}: {title!r}; date {d.date or 'none'}"
+                   + (f" ({d.date_source})" if d.date_source else ""))
+    out.append(f"  {'line':>5} {'class':<9} {'P(text)'}  {'':<58}  evidence (pull on the score)")
+    return "\n".join(out + _pages(extraction))
+
+
 def _ingest_decisions(config: Config, article: Article) -> list[str]:
     if article.source is None:
         return ["written by hand (no source seed)"]
     seed = config.seeds_dir / article.source.file
     first, last = article.source.lines
     out = [f"source: {seed}, lines {first}-{last}"]
-    if not seed.resolve().is_relative_to(config.seeds_dir.resolve()):
-        return out + ["  (not read: the source names a file outside the seeds folder)"]
-    try:
-        text, digest = read_seed(seed, config.max_seed_bytes)
-    except (BuilderError, OSError) as exc:
-        return out + [f"  (seed not readable now: {exc})"]
+    read = _read_seed(config, seed)
+    if isinstance(read, str):
+        return out + ["  " + read]
+    text, digest = read
     if digest != article.source.sha256:
         out.append("  note: the seed has changed since this article was ingested")
-    extraction = extract(text)
+    extraction = extract(text, explain=True)
     draft = next((d for d in extraction.drafts if d.lines[0] == first), None)
     if draft is None:
         return out + ["  (the seed no longer yields an article at these lines)"]
@@ -67,10 +113,13 @@ def _ingest_decisions(config: Config, article: Article) -> list[str]:
                (f", headline {draft.title!r}" if draft.title else ", no headline on the page"))
     out.extend(f"  line {d.first}{'' if d.last == d.first else f'-{d.last}'}: {d.what}: {d.why}"
                for d in draft.decisions)
-    return out
+    out.append("  each line:")
+    return out + _pages(extraction, first, last)
 
 
 def explain_file(config: Config, path: Path) -> str:
+    if path.suffix != ".md":
+        return explain_seed(config, path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

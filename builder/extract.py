@@ -1,13 +1,13 @@
-"""Split one page dump into articles and clean them: headlines, captions, furniture, teasers, dates.
+"""Split one page dump into articles and clean them, deciding from evidence any page carries.
 
-Pure text in, `Draft`s out; every decision (split point, dropped line, date) is kept as a `Decision`
-so `explain` can show why. Page patterns are recognised by shape, not by file:
-- repeated headline blocks (a headline printed again with its caption, `Update <headline>`, a logo,
-  `Short Url`, `Updated <date>`, `Follow`) start a new article;
-- otherwise a dump is one article whose first line is its headline when it reads like one;
-- prompts (subscribe, donate, share, comment), inline related links and photo credits are dropped;
-- long lines cut off mid-sentence after the story (related-story teasers) are dropped;
-- a wire credit line (`• AFP`) and a dateline (`SEOUL:`) become metadata.
+Pure text in, `Draft`s out; every decision (split point, headline, dropped line, date) is kept as a
+`Decision` so `explain` can show why. The steps:
+1. each line's evidence (`lines`): its shape, function words, controls and notices, repeats;
+2. where pages or stories begin (`segment`);
+3. per page: its headline (`headline`), which lines are its text (`boilerplate`), its date from the
+   lines around the headline (`dates`), and its blocks: paragraphs, list items, subheadings, key
+   points, a dateline and a wire credit.
+The learned parts (`model`) come from `training/train.py`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from builder.dates import find_dates, relative_seconds, resolve_relative
-from builder.text import clean, key, tidy
+from builder.boilerplate import CONTENT_FEATURES, score_lines
+from builder.dates import find_dates, month_first, relative_seconds, resolve_relative
+from builder.headline import has_separator, headline_like, page_headline, split_site, title_parts
+from builder.language import dump_languages
+from builder.lines import Line, read_lines
+from builder.model import load_model
+from builder.segment import pages_in
+from builder.text import key
 
 WIRES = {
     "afp": "AFP", "agence france presse": "AFP", "reuters": "Reuters", "ap": "AP",
@@ -27,60 +33,31 @@ WIRES = {
     "cna": "CNA", "spa": "SPA", "wam": "WAM", "agencies": "Agencies", "jiji": "Jiji Press",
     "jiji press": "Jiji Press", "kcna": "KCNA",
 }
-_UI = re.compile(
-    r"^(?:tt|short url|follow|follow us|share|share this|share this article|print|email|e-mail|"
-    r"comments?|advertisement|ad|sponsored|tweet|whatsapp|facebook|twitter|x|linkedin|telegram|"
-    r"copy link|listen|listen to this article|save|bookmark|subscribe|sign up|log in|login|register|"
-    r"read more|more|menu|search|close|skip to content|home|top stories|trending|most read|"
-    r"most popular|related|related articles|related stories|related news|you may also like|"
-    r"recommended|back to top|next article|previous article|loading|show more|view comments)$"
-)
-_PROMPTS = (
-    "subscrib", "newsletter", "sign up", "signup", "donat", "leave (?:a|your) (?:reply|comment)",
-    "comment below", "share it with", "share this", "was this (?:information|article) helpful",
-    "thank you for (?:visiting|reading)", "follow us", "click here", "register here", "premium news",
-    "cookie", "all rights reserved", "copyright", "submit news", "tips or recipes",
-    "support our journalism", "download (?:our|the) app", "enable javascript", "your email",
-    "email inbox", "terms of (?:use|service)", "privacy policy",
-)  # matched against key(): folded to lower case, so no (slow) IGNORECASE
-_PROMPT = re.compile("|".join(_PROMPTS))
-# The literal each prompt opens with: `in` tests for these rule out most lines far faster than
-# the regex, which tries every alternative at every position.
-_PROMPT_OPENINGS = tuple(sorted({re.match(r"[a-z ]+", p).group() for p in _PROMPTS}))
-_FOOTER = re.compile(
-    r"^(?:leave a (?:reply|comment)|thank you for (?:visiting|reading)|donate now|more donation options|"
-    r"related (?:articles|stories|posts|news)|more from|recommended for you|you might also like|"
-    r"about the author|comments? \(\d+\)|post navigation)\b",
-    re.I,
-)
-_RELATED_LINK = re.compile(
-    r"^(?:you may also like|you might also like|also read|read also|read more|see also|related|"
-    r"recommended|more from|don'?t miss|watch|listen|suggested)\s*[:|>»-]\s*\S", re.I)
-_AGENCY_PHOTO = re.compile(r"^Photos?: [A-Z][A-Z /,.-]+$")
-_PHOTO_CREDIT = re.compile(r"^(?:photos?|images?|file photo|picture|pictures|credit|video)\s*[:|]\s*\S", re.I)
 _WIRE_LINE = re.compile(r"^[\s•·*\-–—(]*(?:with\s+)?(?P<wire>[A-Za-z][A-Za-z .]{1,25}?)[\s).]*$")
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]+){0,3})\s*"
     r"(?:\((?P<wire>[A-Za-z ]{2,25})\))?\s*(?::|—|–|-{1,2})\s+(?=\S)")
-_UPDATED = re.compile(r"^(?:updated|last updated|published|posted|first published|date)\s*:?\s*(?P<when>.+)$", re.I)
-_BYLINE = re.compile(r"^By\s+[A-Z][\w.'’ -]{1,60}$")
 _BULLET = re.compile(r"^\s*[•·▪‣◦●]\s+")
 _LIST_ITEM = re.compile(r"^\s*[*+-]\s+")
-_KICKER = re.compile(r"^[‘'\"“]?[A-Z][A-Z0-9 ,.&'’-]{2,40}[’'\"”]?[:?!]\s")
-_STOPS = tuple(".!?…")
-_CLOSERS = "\"'”’)]"
+# What a line printing a date says of it, in the languages `dates` reads.
+_PUBLISHED = re.compile(r"\b(?:published|posted|publish|date|veröffentlicht|publié|publicado|pubblicato|"
+                        r"opublikowano|gepubliceerd|erschienen|written)\b", re.I)
+_UPDATED = re.compile(r"\b(?:updated?|last modified|modified|aktualisiert|mis à jour|actualizado|"
+                      r"aggiornato|atualizado|zaktualizowano)\b", re.I)
+_BYLINE = re.compile(r"^(?:by|von|par|por|di|door|autor|author)\b", re.I)
 
-HEADLINE_MAX = 200  # headlines, page controls and prompts are all shorter than this
-TEASER_MIN = 300
-WINDOW = 8          # non-empty lines within which a repeated headline or caption still counts
-MIN_WORDS = 25      # fewer words of body than this is not an article
+MIN_WORDS = 25          # fewer words of text than this is not an article
+RELATIVE = 0.6         # of a page's best score, from which a line is text when that is lower
+LEAST = 0.2             # a page whose best line scores less holds no text
+TEASER = 200            # characters from which a line cut off mid-sentence is a teaser
+DATE_REACH = 6          # lines into the text a date may still be the page's own (a byline below the lede)
 
 
 @dataclass(frozen=True)
 class Decision:
-    first: int
+    first: int          # 1-based line numbers in the dump
     last: int
-    what: str           # split, headline, dropped, caption, date, teaser, metadata, ...
+    what: str           # split, headline, dropped, date, metadata, not an article, ...
     why: str
 
 
@@ -114,228 +91,218 @@ class Draft:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """For explain: one line's class, its probability of being text, and what decided it."""
+    line: int
+    text: str
+    kind: str           # text, furniture, headline
+    probability: float
+    evidence: str
+
+
+@dataclass(frozen=True)
 class Extraction:
     drafts: tuple[Draft, ...]
-    decisions: tuple[Decision, ...]     # what was dropped between or outside articles
+    decisions: tuple[Decision, ...]     # splits, and pages that held no article
+    verdicts: tuple[Verdict, ...] = ()  # only when asked for (explain)
+
+
+@dataclass(frozen=True)
+class _Page:
+    lines: list[Line]
+    headline: int | None        # index in `lines` of the headline the page prints
+    title: str | None
     publisher: str | None
+    scores: list[float]         # P(text) per line
+    body: list[int]             # indexes of its text lines
+    features: list[list[float]]
 
 
-def _is_headline(text: str) -> bool:
-    return (len(text) <= HEADLINE_MAX and 2 <= len(text.split()) <= 30
-            and not text.endswith((".", ",", ";", ":"))
-            and (text[0].isupper() or text[0].isdigit() or text[0] in "'\"‘“")  # lines keep curly quotes
-            and not _BULLET.match(text))
-
-
-def _is_furniture(text: str, low: str) -> str | None:
-    """Why a line is page furniture, or None; `low` is the line's key()."""
-    if len(text) > HEADLINE_MAX:
-        return None  # page furniture is short; story paragraphs skip every check below
-    if _UI.match(low):
-        return "page control"
-    if _BYLINE.match(text):
-        return "byline"
-    if _RELATED_LINK.match(tidy(text)):
-        return "inline related link"
-    if _PHOTO_CREDIT.match(text):
-        return "photo credit"
-    if any(opening in low for opening in _PROMPT_OPENINGS) and _PROMPT.search(low):
-        return "prompt (subscribe, share, donate, comment)"
-    return None
-
-
-def _publisher(lines: list[str]) -> str | None:
-    """The site, named only when its page furniture is unmistakable (a new dump of it works too)."""
-    short = {line for line in lines if len(line) <= HEADLINE_MAX}
-    if "TT" in short:                       # Asharq Al-Awsat's logo between headline blocks
-        return "Asharq Al-Awsat"
-    if "Short Url" in short:
-        return "Arab News"
-    if any("Politicoscope" in line for line in short):
-        return "Politicoscope"
-    # One paragraph a line, `Photo: AFP` credits, related stories as `KICKER: ...` cut mid-word.
-    if any(_AGENCY_PHOTO.match(line) for line in short) or any(
-            len(line) >= TEASER_MIN and _KICKER.match(line) and _truncated(line) for line in lines):
-        return "Taipei Times"
-    return None
-
-
-def _wire(text: str) -> str | None:
-    m = _WIRE_LINE.match(text)
-    return WIRES.get(key(m["wire"])) if m else None
-
-
-def _truncated(text: str) -> bool:
-    """Cut off mid-sentence: no final stop, even behind closing quotes or brackets."""
-    return text.rstrip().rstrip(_CLOSERS)[-1:] not in _STOPS
-
-
-def _headline_groups(lines: list[str], keys: list[str]) -> list[tuple[int, int]]:
-    """(first, last) line indexes of each article's header: a headline printed again within a few
-    lines, together with whatever else is printed twice inside that span (captions)."""
-    nonempty = [i for i, t in enumerate(lines) if t]
-    position = {i: n for n, i in enumerate(nonempty)}
-    groups: list[tuple[int, int]] = []
-    header_end = -1
-    for n, i in enumerate(nonempty):
-        if i <= header_end or not _is_headline(lines[i]):
-            continue
-        head = keys[i]
-        ahead = nonempty[n + 1:n + 1 + WINDOW]
-        repeats = [j for j in ahead if keys[j] in (head, "update " + head)]
-        if not repeats:
-            continue
-        last = repeats[-1]
-        # Follow the chain of repetitions (headline again, caption again) to the header's end.
-        seen = {keys[j] for j in nonempty[n:position[last] + 1]}
-        k = position[last] + 1
-        while k < len(nonempty) and k <= position[last] + WINDOW:
-            j = nonempty[k]
-            if keys[j] in seen or keys[j] == "update " + head:
-                last = j
-            k += 1
-            if keys[j] not in seen and k > position[last] + 2:
-                break
-        groups.append((i, last))
-        header_end = last
-    return groups
-
-
-def extract(text: str) -> Extraction:
+def extract(text: str, explain: bool = False) -> Extraction:
     """Articles in one dump's text (already decoded, `\\n` line ends)."""
-    lines = [clean(line).strip() for line in text.split("\n")]
-    # Comparison keys: folded words for short lines; longer ones (captions) compare by their text,
-    # with runs of spaces made one (every other kind of space is unprintable).
-    keys = [key(line) if len(line) <= HEADLINE_MAX else
-            line if "  " not in line and line.isprintable() else " ".join(line.split()) for line in lines]
-    publisher = _publisher(lines)
-    groups = _headline_groups(lines, keys)
-    dump_decisions: list[Decision] = []
+    _, lines, _ = read_lines(text)
+    model = load_model()
+    splits = pages_in(lines, model)
+    starts = [k for k, _ in splits]
+    decisions = [Decision(lines[k].index + 1, lines[k].index + 1, "split", why) for k, why in splits[1:]]
+    pages = [_read_page(lines[a:b], model) for a, b in zip(starts, starts[1:] + [len(lines)])]
 
-    regions: list[tuple[int | None, int, int]] = []  # (header end or None, start, end exclusive)
-    starts = [g[0] for g in groups] + [len(lines)]
-    if not groups:
-        first = next((i for i, t in enumerate(lines) if t and not _is_furniture(t, keys[i])), None)
-        if first is not None:
-            titled = _is_headline(lines[first]) and any(lines[first + 1:])
-            regions.append((first if titled else None, first, len(lines)))
-    else:
-        if any(lines[:starts[0]]):
-            regions.append((None, 0, starts[0]))  # text before the first headline: judged like any body
-        for (head, end), stop in zip(groups, starts[1:]):
-            regions.append((end, head, stop))
-
-    # Relative times resolve against the newest date printed in any header (Updated lines, captions).
-    anchor_dates = [d for first, last in groups for line in lines[first:last + 1] for d, _ in find_dates(line)]
-    newest = max(anchor_dates) if anchor_dates else None
+    day_first = not month_first(text)
+    found = [_page_date(page, day_first) for page in pages]
+    # Relative times (`3 hours ago`) resolve against the newest date printed beside any headline.
+    absolute = [d for d, _, _ in found if d is not None]
+    newest = max(absolute) if absolute else None
     drafts = []
-    for header_end, start, stop in regions:
-        draft, decisions = _article(lines, keys, start, header_end, stop, newest, publisher)
+    verdicts: list[Verdict] = []
+    for page, (date, source, relative) in zip(pages, found):
+        if date is None and relative is not None and newest is not None:
+            seconds, k = relative
+            date = resolve_relative(seconds, newest)
+            source = f"relative, line {page.lines[k].index + 1} (against {newest}, the newest date in the dump)"
+        draft, why = _draft(page, date, source)
         if draft is None:
-            dump_decisions.extend(decisions)
+            decisions.append(why)
         else:
             drafts.append(draft)
-    return Extraction(tuple(drafts), tuple(dump_decisions), publisher)
+        if explain:
+            verdicts.extend(_verdicts(page, load_model().content))
+    return Extraction(tuple(drafts), tuple(decisions), tuple(verdicts))
 
 
-def _article(lines: list[str], keys: list[str], start: int, header_end: int | None, stop: int,
-             newest: dt.date | None, publisher: str | None) -> tuple[Draft | None, list[Decision]]:
-    decisions: list[Decision] = []
-    title = lines[start] if header_end is not None else None
-    date = date_source = None
-    caption = None
-
-    def drop(i: int, why: str, what: str = "dropped") -> None:
-        decisions.append(Decision(i + 1, i + 1, what, why))
-
-    if title is not None:
-        decisions.append(Decision(start + 1, header_end + 1, "headline", f"headline block: {title!r}"))
-        for i in range(start + 1, header_end + 1):
-            text = lines[i]
-            if not text:
-                continue
-            if keys[i] in (keys[start], "update " + keys[start]):
-                drop(i, "headline repeated")
-                continue
-            when = _UPDATED.match(text)
-            if when and (relative_seconds(when["when"]) is not None or find_dates(when["when"])):
-                found = find_dates(when["when"])
-                seconds = relative_seconds(when["when"])
-                if date is None or date_source == "caption":
-                    if found:
-                        date, date_source = found[0][0], "updated"
-                        drop(i, f"date {date} read from {text!r}", "date")
-                    elif newest is not None:
-                        date, date_source = resolve_relative(seconds, newest), "relative"
-                        drop(i, f"date {date}: {text!r} resolved against {newest}, the newest date in the dump", "date")
-                    else:
-                        drop(i, f"relative time {text!r} with no absolute date in the dump to resolve it", "date")
-                continue
-            why = _is_furniture(text, keys[i]) or ("logo or page control" if len(text) <= 3 else None)
-            if why:
-                drop(i, why)
-                continue
-            if caption is None:
-                caption = text
-                found = find_dates(text)
-                if found and date is None:
-                    date, date_source = found[-1][0], "caption"
-                    drop(i, f"photo caption; date {date} read from {found[-1][1]!r}", "caption")
-                else:
-                    drop(i, "photo caption", "caption")
-            else:
-                drop(i, "photo caption repeated" if keys[i] == key(caption) else "header text", "caption")
-        body_start = header_end + 1
+def _read_page(lines: list[Line], model) -> _Page:
+    headline = page_headline(lines)
+    first = lines[0]
+    titled = headline is not None or headline_like(first) or has_separator(first.text)
+    headline_text, publisher = split_site(first.text, lines) if titled else (None, None)
+    if headline is not None:
+        title = lines[headline].text
+    elif titled and not first.end_stop:
+        title = headline_text
     else:
-        body_start = start
+        title = None
+    language = dump_languages([w for line in lines for w in line.tokens])[0]
+    scores, features = score_lines(lines, language, headline, model)
+    scores = _lists_as_one(lines, scores)
+    # The text starts after the headline (or the title line): what is above is the page's top.
+    top = headline if headline is not None else (0 if title is not None else -1)
+    heading = title_parts(title) if title else frozenset()
+    # Controls and links elsewhere (`Share`, `Read more: ...`) are never the text.
+    candidates = [k for k in range(top + 1, len(lines)) if lines[k].key not in heading and not lines[k].control]
+    # A short story (a digest's item) scores lower throughout than a page's long text: its best
+    # lines are its text all the same.
+    best = max((scores[k] for k in candidates), default=0.0)
+    keep = min(model.text_at, RELATIVE * best) if best >= LEAST else model.text_at
+    body = [k for k in candidates if scores[k] >= keep]
+    # Teasers trail a story: long lines cut off mid-sentence after its last whole line.
+    while body and len(lines[body[-1]].text) >= TEASER and not lines[body[-1]].end_stop:
+        body.pop()
+    # Bullets right above the text, below the headline, are the story's key points.
+    while body and body[0] - 1 > top and _bullet_of(lines[body[0] - 1].text) and not lines[body[0] - 1].control:
+        body.insert(0, body[0] - 1)
+    return _Page(lines, headline, title, publisher, scores, body, features)
 
-    # The body: one block per line; furniture out, teasers and footers cut.
-    candidates: list[int] = [i for i in range(body_start, stop) if lines[i]]
-    kept: list[int] = []
-    wire = None
-    footer_from = None
-    for i in candidates:
-        text = lines[i]
-        if _FOOTER.match(text):
-            footer_from = i
-            break
-        if keys[i] == keys[start] and title is not None:
-            drop(i, "headline repeated")
-            continue
-        found_wire = _wire(text) if len(text) < 40 else None
-        if found_wire:
-            wire = wire or found_wire
-            drop(i, f"wire credit: {found_wire}", "metadata")
-            continue
-        why = _is_furniture(text, keys[i])
-        if why:
-            drop(i, why)
-            continue
-        if _KICKER.match(text) and len(text) >= TEASER_MIN / 2 and _truncated(text):
-            drop(i, "related-story teaser (kicker, cut mid-sentence)", "teaser")
-            continue
-        kept.append(i)
-    if footer_from is not None:
-        decisions.append(Decision(footer_from + 1, stop, "dropped", f"page footer from {lines[footer_from]!r}"))
-    # Teasers trail the story: long lines cut mid-sentence at the end.
-    while kept and len(lines[kept[-1]]) >= TEASER_MIN and _truncated(lines[kept[-1]]):
-        drop(kept.pop(), "related-story teaser (cut mid-sentence after the story)", "teaser")
 
-    key_points: list[str] = []
+def _lists_as_one(lines: list[Line], scores: list[float]) -> list[float]:
+    """A list is text or furniture as a whole: consecutive lines opening with the same bullet share
+    their mean score."""
+    out = list(scores)
+    k = 0
+    while k < len(lines):
+        bullet = _bullet_of(lines[k].text)
+        end = k + 1
+        while bullet and end < len(lines) and not lines[end].blank_before and _bullet_of(lines[end].text) == bullet:
+            end += 1
+        if end - k > 1:
+            mean = sum(scores[k:end]) / (end - k)
+            out[k:end] = [mean] * (end - k)
+        k = end
+    return out
+
+
+def _bullet_of(text: str) -> str | None:
+    m = _BULLET.match(text) or _LIST_ITEM.match(text)
+    return m.group().strip() if m else None
+
+
+def _page_date(page: _Page, day_first: bool) -> tuple[dt.date | None, str | None, tuple[int, int] | None]:
+    """The page's date: from a line printing one beside the headline, before any in its text.
+    Also the first relative time found there, (seconds, line), for the caller to resolve."""
+    lines = page.lines
+    first_text = page.body[0] if page.body else len(lines)
+    reach = page.body[DATE_REACH] if len(page.body) > DATE_REACH else len(lines)
+    text = set(page.body)
+    after = page.headline if page.headline is not None else 0
+    # Below the headline down to a few lines into the text (bylines sit there), then above it,
+    # nearest first. Lines of running text are skipped: their dates are what the story is about.
+    order = [k for k in range(after, min(reach, len(lines))) if k not in text or len(lines[k].text) < 150]
+    order += list(range(after - 1, -1, -1))
+    relative = None
+    best = None
+    for k in order:
+        line = lines[k]
+        found = find_dates(line.text, day_first) if line.dated else []
+        if found:
+            published = _PUBLISHED.search(line.text)
+            if published:  # `Published: X | Updated: Y`: the date after the word
+                later = [d for d in found if line.text.find(d[1]) > published.start()]
+                found = later or found
+            candidate = (found[0][0], f"{_kind(line, k < first_text)}, line {line.index + 1}")
+            if published and not _UPDATED.search(line.text[:published.start()]):
+                return (*candidate, None)
+            best = best or candidate
+        elif relative is None and len(line.text) < 100:
+            seconds = relative_seconds(line.text)
+            if seconds is not None:
+                relative = (seconds, k)
+    if best:
+        return (*best, None)
+    return None, None, relative
+
+
+def _kind(line: Line, above_text: bool) -> str:
+    if _PUBLISHED.search(line.text):
+        return "published"
+    if _UPDATED.search(line.text):
+        return "updated"
+    if _BYLINE.match(line.text):
+        return "byline"
+    if above_text and line.sentences and len(line.text) >= 60:
+        return "caption"
+    return "page"
+
+
+def _draft(page: _Page, date: dt.date | None, date_source: str | None) -> tuple[Draft | None, Decision]:
+    lines = page.lines
+    decisions: list[Decision] = []
+    first_line, last_line = lines[0].index + 1, lines[-1].index + 1
+    if page.headline is not None:
+        h = lines[page.headline]
+        decisions.append(Decision(h.index + 1, h.index + 1, "headline", f"headline {page.title!r}: the "
+                                  f"page's first line printed again"))
+    elif page.title is not None:
+        decisions.append(Decision(first_line, first_line, "headline", f"title line {page.title!r}"))
+    if date is not None:
+        decisions.append(Decision(first_line, last_line, "date", f"{date} ({date_source})"))
+    body = set(page.body)
+    run = None  # dropped lines, reported as runs
+    for k, line in enumerate(lines):
+        if k in body or k == page.headline:
+            if run:
+                decisions.append(run)
+                run = None
+            continue
+        number = line.index + 1
+        run = Decision(run.first, number, "dropped", run.why) if run else Decision(
+            number, number, "dropped", f"furniture (text probability {page.scores[k]:.2f})")
+    if run:
+        decisions.append(run)
+
     blocks: list[Block] = []
-    dateline = None
-    for i in kept:
-        text = lines[i]
+    key_points: list[str] = []
+    wire = dateline = None
+    # A wire credit (`• AFP`) is a short line of its own anywhere below the text's start, furniture
+    # to the line model: metadata here.
+    for line in lines[page.body[0] if page.body else len(lines):]:
+        found_wire = _wire(line.text) if len(line.text) < 40 else None
+        if found_wire:
+            wire = found_wire
+            decisions.append(Decision(line.index + 1, line.index + 1, "metadata", f"wire credit: {found_wire}"))
+            break
+    kept = [lines[k] for k in page.body]
+    for n, line in enumerate(kept):
+        text = line.text
+        if len(text) < 40 and _wire(text):
+            continue  # the credit, read above
         if _BULLET.match(text):
             item = _BULLET.sub("", text)
             if not any(b.kind == "p" for b in blocks):
                 key_points.append(item)
-                drop(i, "key point", "metadata")
+                decisions.append(Decision(line.index + 1, line.index + 1, "metadata", "key point"))
             else:
-                blocks.append(Block("li", item, i + 1))
+                blocks.append(Block("li", item, line.index + 1))
             continue
         if _LIST_ITEM.match(text):
-            blocks.append(Block("li", _LIST_ITEM.sub("", text), i + 1))
+            blocks.append(Block("li", _LIST_ITEM.sub("", text), line.index + 1))
             continue
         if not blocks:
             m = _DATELINE.match(text)
@@ -343,26 +310,43 @@ def _article(lines: list[str], keys: list[str], start: int, header_end: int | No
                 dateline = m["place"].title() if m["place"].isupper() else m["place"]
                 wire = wire or (WIRES.get(key(m["wire"])) if m["wire"] else None)
                 text = text[m.end():]
-                decisions.append(Decision(i + 1, i + 1, "metadata", f"dateline {dateline!r}"))
-        if len(text) <= 80 and (text.isupper() or (len(text.split()) <= 8 and text.upper() == text)) \
-                and blocks and any(c.isalpha() for c in text) and _truncated(text):
-            blocks.append(Block("h", text, i + 1))
+                decisions.append(Decision(line.index + 1, line.index + 1, "metadata", f"dateline {dateline!r}"))
+        following = kept[n + 1] if n + 1 < len(kept) else None
+        if (blocks and following is not None and not line.end_stop and line.words <= 12 and len(text) <= 100
+                and any(c.isalpha() for c in text) and following.end_stop and following.words > line.words):
+            blocks.append(Block("h", text, line.index + 1))
             continue
-        blocks.append(Block("p", text, i + 1))
+        blocks.append(Block("p", text, line.index + 1))
 
     words = 0
     for b in blocks:  # counted only as far as needed: a story's first paragraph is usually enough
         words += len(b.text.split())
         if words >= MIN_WORDS:
             break
-    first_line = start + 1
-    last_line = max([b.line for b in blocks] + [first_line])
     if words < MIN_WORDS:
-        what = "headline-only item" if title is not None and words == 0 else "too little text"
-        label = f" {title!r}" if title else ""
-        return None, [Decision(first_line, stop, "not an article", f"{what}{label} ({words} words of body)")]
-    return Draft(
-        title=title, blocks=tuple(blocks), key_points=tuple(key_points), date=date,
-        date_source=date_source, dateline=dateline, wire=wire, publisher=publisher,
-        lines=(first_line, last_line), decisions=tuple(decisions),
-    ), decisions
+        what = "headline-only item" if page.title is not None and words == 0 else "too little text"
+        label = f" {page.title!r}" if page.title else ""
+        return None, Decision(first_line, last_line, "not an article", f"{what}{label} ({words} words of text)")
+    draft = Draft(
+        title=page.title, blocks=tuple(blocks), key_points=tuple(key_points), date=date,
+        date_source=date_source, dateline=dateline, wire=wire, publisher=page.publisher,
+        lines=(first_line, max(b.line for b in blocks)), decisions=tuple(decisions),
+    )
+    return draft, decisions[0] if decisions else Decision(first_line, last_line, "article", "")
+
+
+def _wire(text: str) -> str | None:
+    m = _WIRE_LINE.match(text)
+    return WIRES.get(key(m["wire"])) if m else None
+
+
+def _verdicts(page: _Page, content) -> list[Verdict]:
+    body = set(page.body)
+    out = []
+    for k, line in enumerate(page.lines):
+        kind = "headline" if k == page.headline else "text" if k in body else "furniture"
+        pulls = content.evidence(page.features[k])
+        evidence = ", ".join(f"{CONTENT_FEATURES[name]} {pull:+.1f}" for name, pull in pulls)
+        out.append(Verdict(line.index + 1, line.text, kind, page.scores[k], evidence))
+    return out
+

@@ -30,6 +30,7 @@ SKETCH = 32            # shingle hashes kept per article for near-duplicate dete
 SHINGLE = 5            # words per shingle
 SAME_STORY = 0.5       # estimated Jaccard similarity at which two texts are one story
 CONTAINED = 0.8        # or this share of the shorter text found in the longer one
+LEDGER_SKETCH = 8      # hashes the ledger keeps per article: enough to know it again in a changed seed
 
 
 @dataclass
@@ -134,7 +135,7 @@ def article_from_draft(draft: Draft, source: Source, config: Config, ident: str)
         path="", title=title, body=markdown_body(draft), date=draft.date,
         date_source=draft.date_source, publisher=draft.publisher, wire=draft.wire,
         dateline=draft.dateline, summary=summary_of(draft.lead), key_points=draft.key_points,
-        people=tuple(find_people(title + "\n" + "\n".join(paragraphs))), dossiers=filing.dossiers,
+        people=tuple(find_people(title + "\n\n" + "\n\n".join(paragraphs), config.people)), dossiers=filing.dossiers,
         classification=filing.classification, status="published" if filing.dossiers else "unfiled",
         review=tuple(review), source=source, id=ident,
     )
@@ -163,11 +164,21 @@ class Sketch:
         return cls(tuple(sorted(shingles)[:SKETCH]), len(shingles))
 
     def same_story(self, other: "Sketch") -> bool:
-        union = sorted(set(self.hashes) | set(other.hashes))[:SKETCH]
-        both = set(self.hashes) & set(other.hashes)
+        k = min(len(self.hashes), len(other.hashes))  # a ledger keeps fewer hashes (LEDGER_SKETCH)
+        mine, theirs = self.hashes[:k], other.hashes[:k]
+        union = sorted(set(mine) | set(theirs))[:k]
+        both = set(mine) & set(theirs)
         jaccard = sum(h in both for h in union) / len(union)
         shared = jaccard * (self.size + other.size) / (1 + jaccard)
         return jaccard >= SAME_STORY or shared / min(self.size, other.size) >= CONTAINED
+
+    def short(self) -> str:
+        """The LEDGER_SKETCH smallest hashes as hex, for the ledger."""
+        return "".join(f"{h:08x}" for h in self.hashes[:LEDGER_SKETCH])
+
+    @classmethod
+    def from_short(cls, text: str, size: int) -> "Sketch":
+        return cls(tuple(int(text[i:i + 8], 16) for i in range(0, len(text), 8)), size)
 
 
 class _Stories:
@@ -268,6 +279,37 @@ class _Run:
             self.ledger, self.protect_all = {}, True
         self.taken = {entry["path"] for entry in self.ledger.values()}
         self.at = {(entry.get("seed"), entry.get("line")): ident for ident, entry in self.ledger.items()}
+        self.of_seed: dict[str | None, list[str]] = {}
+        for ident, entry in self.ledger.items():
+            self.of_seed.setdefault(entry.get("seed"), []).append(ident)
+
+    def recognised(self, article: Article, sketch: Sketch) -> str | None:
+        """The ledger's id for `article` when it is one ingest wrote before under another id: the same
+        place in the same seed, or the same story from the same seed (its text changed a little, its
+        lines moved, or the extractor changed), so the curator's decision on it stands."""
+        seed = article.source.file if article.source else None
+        known = self.at.get((seed, article.source.lines[0] if article.source else None))
+        if known and known != article.id and known not in self.stories.sketches:
+            return known
+        for ident in self.of_seed.get(seed, ()):
+            if ident != article.id and ident not in self.stories.sketches:
+                theirs = self.ledger_sketch(ident)
+                if theirs is not None and theirs.same_story(sketch):
+                    return ident
+        return None
+
+    def ledger_sketch(self, ident: str) -> Sketch | None:
+        """The sketch the ledger keeps for `ident`; for a ledger written before it kept them, made from
+        the article's file (None when the file is gone)."""
+        entry = self.ledger[ident]
+        if "sketch" in entry:
+            return Sketch.from_short(entry["sketch"], entry.get("size", 0))
+        try:
+            text = (self.content_dir / entry["path"]).read_text(encoding="utf-8")
+            article = parse_article(text, self.content_dir / entry["path"], entry["path"])
+        except (OSError, UnicodeDecodeError, BuilderError):
+            return None
+        return Sketch.of(key(article.body))
 
     def untouched(self, ident: str) -> tuple[str, bytes] | None:
         """The file ingest may (re)write for `ident` and its bytes, or None with the reason noted."""
@@ -286,10 +328,8 @@ class _Run:
 
     def put(self, article: Article, sketch: Sketch, text: str) -> None:
         """Record `article` (whose file text is `text`), merging it into the same story seen before."""
-        # The same place in the same seed is the same article even when its text (and so its id)
-        # came out differently, e.g. after an extractor change: keep its id, file and history.
-        known = self.at.get((article.source.file, article.source.lines[0]))
-        if known and known != article.id and known not in self.stories.sketches:
+        known = self.recognised(article, sketch) if article.id not in self.ledger else None
+        if known:
             article = replace(article, id=known)
             text = dump(article)
         same = self.stories.find(article.id, sketch)
@@ -308,7 +348,7 @@ class _Run:
         else:
             path = _path_for(article, self.content_dir, self.taken)
             self.taken.add(path)
-        self.write(replace(article, path=path), text, current)
+        self.write(replace(article, path=path), text, current, sketch)
 
     def merge(self, ident: str, source: Source) -> None:
         """The same story again: add `source` to the article already written for it."""
@@ -325,9 +365,9 @@ class _Run:
         if source == article.source or source in article.other_sources:
             return
         merged = replace(article, other_sources=article.other_sources + (source,))
-        self.write(merged, dump(merged), data)
+        self.write(merged, dump(merged), data, self.stories.sketches[ident])
 
-    def write(self, article: Article, text: str, current: bytes | None) -> None:
+    def write(self, article: Article, text: str, current: bytes | None, sketch: Sketch) -> None:
         """Write `text` as `article`'s file unless `current`, its bytes on disk, already hold it."""
         full = self.content_dir / article.path
         again = article.id in self.written_this_run  # a merge: the file is already counted
@@ -343,7 +383,8 @@ class _Run:
         self.ledger[article.id] = {"path": article.path, "sha256": sha256(data),
                                    "seed": article.source.file if article.source else None,
                                    "line": article.source.lines[0] if article.source else None,
-                                   "dossiers": list(article.dossiers or ())}
+                                   "dossiers": list(article.dossiers or ()),
+                                   "sketch": sketch.short(), "size": sketch.size}
 
     def finish(self) -> None:
         self.writer.finish()

@@ -130,9 +130,10 @@ def _file(path: str, st: os.stat_result, out: list[tuple], racy_files: dict[str,
 
 @functools.lru_cache(maxsize=1)
 def code() -> str:
-    """The hash of the builder's own code, by content, once per process: the code running is the
-    code imported at its start, whatever happens to the files later (and its files are never racy)."""
-    files = sorted(p for p in CODE.rglob("*.py") if "__pycache__" not in p.parts)
+    """The hash of the builder's own code and data (the extractor's model, function words), by
+    content, once per process: the code running is the code imported at its start, whatever happens
+    to the files later (and its files are never racy)."""
+    files = sorted(p for p in [*CODE.rglob("*.py"), *CODE.glob("data/*")] if "__pycache__" not in p.parts)
     return hashlib.sha256(repr([(p.relative_to(CODE).as_posix(), _hash(str(p))) for p in files])
                           .encode("utf-8")).hexdigest()
 

@@ -49,8 +49,8 @@ def test_writes_one_file_per_article_with_metadata(project):
     path, text = next((p, t) for p, t in files.items() if "abductions" in p)
     assert path == "articles/2024/japan-and-north-korea-hold-rare-talks-on-abductions.md"
     meta = front(text)
-    assert meta["date"].isoformat() == "2024-09-06" and meta["date_source"] == "updated"
-    assert meta["publisher"] == "Arab News"
+    assert meta["date"].isoformat() == "2024-09-06" and meta["date_source"] == "updated, line 6"
+    assert "publisher" not in meta and "publisher" in meta["review"]  # the page names no site
     assert meta["dossiers"] == ["japan-dprk"] and meta["status"] == "published"
     assert "japan-dprk" in meta["classification"]
     assert meta["source"]["file"] == "a.txt" and meta["source"]["lines"][0] == 1

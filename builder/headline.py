@@ -1,0 +1,97 @@
+"""Headlines: the parts of a `<title>`-style line (`Headline | Section | Site`), a line that reads
+like a headline, and the place where a page prints its headline again."""
+
+from __future__ import annotations
+
+import re
+
+from builder.lines import Line
+from builder.text import key
+
+# Between a headline and a site or section name: ` | `, ` - `, ` – `, ` — `, ` · `, ` » `, ` / `,
+# ` :: `, and `: ` (a kicker before a headline).
+_SEPARATOR = re.compile(r"\s+(?:[|\-–—·•»/~]|::)\s+|\s+\|\s*|\s*\|\s+|:\s+")
+_SITE_SEPARATOR = re.compile(r"\s+(?:[|\-–—·•»~/]|::)\s+|\s+\|\s*|\s*\|\s+")
+ECHO_WINDOW = 400   # lines within which a page prints its headline again (menus can be long)
+
+
+def title_parts(text: str) -> frozenset[str]:
+    """The keys of `text` and of each run of its parts between separators: `A - B | Site` gives
+    `a b site`, `a`, `b`, `site`, `a b`, `b site`. Single-word parts count from six letters on."""
+    parts = [p for p in (key(x) for x in _SEPARATOR.split(text)) if p]
+    out = {key(text)}
+    for i in range(len(parts)):
+        for j in range(i + 1, len(parts) + 1):
+            run = " ".join(parts[i:j])
+            if " " in run or len(run) >= 6:
+                out.add(run)
+    out.discard("")
+    return frozenset(out)
+
+
+def has_separator(text: str) -> bool:
+    return _SEPARATOR.search(text) is not None
+
+
+def headline_like(line: Line) -> bool:
+    """Short, no final stop, mostly capitalised or a sentence: a headline, a title or a menu entry."""
+    return 2 <= line.words <= 30 and not line.end_stop and line.sentences <= 1 and len(line.text) <= 300
+
+
+def echo(lines: list[Line], at: int, positions: dict[str, list[int]]) -> int | None:
+    """The nearest later line (within ECHO_WINDOW) printing the headline of `lines[at]` again: its
+    whole text or a part of it (the page's `<title>` line, then its headline). `positions` maps each
+    key to the indexes of the lines with it, in order."""
+    best = None
+    for part in title_parts(lines[at].text):
+        for j in positions.get(part, ()):
+            if j > at:
+                if j - at <= ECHO_WINDOW and lines[j].words >= 2 and (best is None or j < best):
+                    best = j
+                break
+    return best
+
+
+def positions_of(lines: list[Line]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for k, line in enumerate(lines):
+        out.setdefault(line.key, []).append(k)
+    return out
+
+
+def page_headline(page: list[Line]) -> int | None:
+    """Where a page (its lines from its first) prints its headline again: the line repeating the
+    most words of its first line (a part of it: not the site's name), nearest first; or None."""
+    if not page or not (headline_like(page[0]) or has_separator(page[0].text)):
+        return None
+    positions = positions_of(page)
+    best = None
+    for part in title_parts(page[0].text):
+        found = next((j for j in positions.get(part, ()) if 0 < j <= ECHO_WINDOW), None)
+        if found is not None and page[found].words >= 2:
+            rank = (len(part.split()), -found)
+            if best is None or rank > best[0]:
+                best = (rank, found)
+    return best[1] if best else None
+
+
+def split_site(text: str, page: list[Line]) -> tuple[str, str | None]:
+    """A `<title>`-style line's headline and site: `Headline | Section | Site` gives ('Headline',
+    'Site') when the page names the site and the section elsewhere too (a logo, a menu, a copyright
+    line); parts the page does not name again stay in the headline."""
+    elsewhere = [f" {line.key} " for line in page[1:]]
+    site = None
+    while True:
+        cuts = list(_SITE_SEPARATOR.finditer(text))
+        if not cuts:
+            return text.strip(), site
+        last, first = text[cuts[-1].end():].strip(), text[:cuts[0].start()].strip()
+        for part, rest in ((last, text[:cuts[-1].start()]), (first, text[cuts[0].end():])):
+            k = key(part)
+            if len(k) >= 4 and len(part.split()) <= 5 and len(rest) > len(part) and \
+                    any(f" {k} " in other for other in elsewhere):
+                site = site or part
+                text = rest
+                break
+        else:
+            return text.strip(), site

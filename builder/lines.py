@@ -1,0 +1,111 @@
+"""The evidence each line of a dump carries by itself: its shape (length, function words, stops,
+capitals, digits), whether it reads as a page control or a notice, and how often it repeats."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from builder.language import dump_languages, stopwords
+from builder.text import clean, key, words
+
+# Universal page controls and notices, in the languages most pages are in: what a line says when it
+# is a button, a menu entry or a legal line on any site. Matched against whole folded lines
+# (controls) or anywhere in them (notices).
+CONTROLS = frozenset(key(c) for c in """
+share|share this|share this article|print|email|e-mail|mail|menu|main menu|search|close|open|login|log in|
+log out|sign in|sign up|sign out|register|subscribe|subscribe now|subscriptions|my account|account|home|
+homepage|skip to content|skip to main content|skip to navigation|toggle navigation|navigation|more|
+read more|show more|load more|see more|view more|continue reading|next|previous|next article|
+previous article|back|back to top|top|reply|comment|comments|view comments|leave a comment|
+post a comment|advertisement|advertising|ad|sponsored|facebook|twitter|x|whatsapp|linkedin|pinterest|
+instagram|youtube|telegram|reddit|tumblr|rss|copy link|link|tweet|like|follow|follow us|listen|
+watch|video|photos|gallery|save|bookmark|send|cancel|submit|ok|accept|agree|i agree|got it|
+contact|contact us|about|about us|news|latest|latest news|trending|most read|most popular|popular|
+related|related articles|related stories|recommended|you may also like|tags|topics|categories|
+sections|loading|expand|collapse|
+teilen|drucken|suche|suchen|anmelden|abmelden|registrieren|mehr|weiter|weiterlesen|zurück|startseite|
+menü|schließen|kommentare|kommentar|werbung|anzeige|abonnieren|newsletter|kontakt|impressum|
+partager|imprimer|rechercher|connexion|se connecter|s'inscrire|accueil|fermer|suivant|précédent|
+commentaires|publicité|lire la suite|s'abonner|
+compartir|imprimir|buscar|iniciar sesión|registrarse|inicio|cerrar|siguiente|anterior|comentarios|
+publicidad|leer más|suscríbete|
+condividi|stampa|cerca|accedi|chiudi|commenti|pubblicità|leggi anche|
+compartilhar|partilhar|pesquisar|entrar|fechar|comentários|publicidade|leia mais|
+udostępnij|drukuj|szukaj|zaloguj|zamknij|komentarze|reklama|czytaj więcej
+""".replace("\n", "").split("|"))
+_NOTICE = re.compile("|".join(re.escape(key(n)) for n in """
+copyright|all rights reserved|rights reserved|cookie|cookies|privacy policy|privacy notice|terms of use|
+terms of service|terms and conditions|newsletter|subscribe|unsubscribe|sign up for|javascript|
+your browser|ad blocker|alle rechte vorbehalten|datenschutz|impressum|nutzungsbedingungen|
+tous droits réservés|mentions légales|politique de confidentialité|derechos reservados|aviso legal|
+política de privacidad|diritti riservati|direitos reservados|prawa zastrzeżone|polityka prywatności
+""".replace("\n", "").split("|")))
+# A link to another story behind a universal lead-in: `Read more: ...`, `Lesen Sie auch: ...`.
+_LEAD_IN = re.compile(
+    r"^(?:read more|read also|also read|see also|related|related articles?|related stories|you may also like|"
+    r"you might also like|recommended|more from|don'?t miss|watch|listen|suggested|more on this|"
+    r"lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|lire aussi|à lire aussi|voir aussi|"
+    r"lea también|leer más|le puede interesar|leggi anche|potrebbe interessarti|leia também|leia mais|"
+    r"veja também|czytaj też|czytaj także|zobacz też|zobacz także)\s*[:|>»]", re.I)
+_SEPARATORS = re.compile(r"\s[|•·»›/>]\s|\s[|•·]$|^[|•·]\s")
+_SENTENCE_STOP = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"'“‘(\[]?[A-ZÀ-ÞА-Я0-9]")
+_END = tuple(".!?…:;") + ('."', ".”", "!”", "?”", ".’", ".)")
+_DATE = re.compile(r"\b(?:1[0-9]|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d\d\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    index: int          # 0-based line number in the dump
+    text: str
+    key: str            # folded words: repeats and headlines compare by it
+    tokens: tuple[str, ...]  # the folded words
+    words: int
+    stop: float         # share of the words that are function words of the dump's language
+    sentences: int      # sentence stops followed by another sentence, plus a final stop
+    end_stop: bool      # ends like a sentence (or a label: `:`)
+    capitals: float     # share of the words that start with a capital
+    digits: float       # share of the characters that are digits
+    control: bool       # reads as a page control, menu entry or link elsewhere (`Share`, `Read more: ...`)
+    notice: bool        # legal, cookie or newsletter vocabulary
+    separators: int     # `|`, `•`, `»` between words: menus, breadcrumbs, title suffixes
+    dated: bool         # holds a year, a numeric date or a clock time
+    blank_before: bool  # a blank line above it: a new block on the page
+    blank_after: bool
+    repeats: int        # other lines of the dump with the same key
+
+
+def read_lines(text: str) -> tuple[list[str], list[Line], list[str]]:
+    """The dump's raw lines (cleaned, stripped), the non-empty ones with their evidence, and the
+    dump's languages, most used first (a dump may hold pages in several)."""
+    raw = [clean(line).strip() for line in text.split("\n")]
+    tokens = [words(t) if t else [] for t in raw]
+    languages = dump_languages([w for ws in tokens for w in ws])
+    lists = [stopwords(name) for name in languages]
+    keys = [" ".join(ws) for ws in tokens]
+    counts = Counter(k for k in keys if k)
+    lines = []
+    last = len(raw) - 1
+    for i, t in enumerate(raw):
+        if not t:
+            continue
+        ws = tokens[i]
+        n = len(ws) or 1
+        function_words = max((sum(w in fw for w in ws) for fw in lists), default=0)
+        capitalised = sum(1 for w in t.split() if w[:1].isupper())
+        lines.append(Line(
+            index=i, text=t, key=keys[i], tokens=tuple(ws), words=len(ws), stop=function_words / n,
+            sentences=len(_SENTENCE_STOP.findall(t)) + t.endswith(_END),
+            end_stop=t.endswith(_END),
+            capitals=capitalised / max(1, len(t.split())),
+            digits=sum(c.isdigit() for c in t) / len(t),
+            control=keys[i] in CONTROLS or _LEAD_IN.match(t) is not None,
+            notice="©" in t or _NOTICE.search(keys[i]) is not None,
+            separators=len(_SEPARATORS.findall(t)),
+            dated=_DATE.search(t) is not None,
+            blank_before=i == 0 or not raw[i - 1],
+            blank_after=i == last or not raw[i + 1],
+            repeats=counts[keys[i]] - 1 if keys[i] else 0,
+        ))
+    return raw, lines, languages

@@ -1,0 +1,169 @@
+"""Where a dump's pages or stories begin: a dump may hold several pages one after another (a
+digest, infinite scroll, pages pasted together), with or without blank lines between them.
+
+Each headline-like line is scored by the learned model as the first line of a new page from the
+evidence around it: its headline printed again a little later, page furniture (a copyright line,
+a menu) before or after it, prose ending above it, a change of language or of topic. The best
+likely start begins a page, except the same headline printed again below it.
+"""
+
+from __future__ import annotations
+
+import math
+from builder.boilerplate import prose
+from builder.headline import echo, has_separator, headline_like, positions_of, title_parts
+from builder.language import guess_language
+from builder.lines import Line
+from builder.model import Model, check_names
+
+WINDOW = 60     # lines on each side compared for a change of language or topic
+
+BOUNDARY_FEATURES = {
+    "headline_like": "reads like a headline", "end_stop": "ends like a sentence", "words": "number of words",
+    "capitals": "capitalised words", "separators": "separators (| • »)", "title_separator": "a `Headline - Site` separator",
+    "echo": "its headline printed again below", "echo_distance": "lines until that",
+    "echo_whole": "the whole line printed again", "long": "five words or more",
+    "seen_before": "printed before in the dump", "echo_of_earlier": "repeats a recent title",
+    "control": "a page control", "notice": "legal, cookie or newsletter words", "dated": "a date or time",
+    "notices_above": "notices in the 5 lines above", "copyright_above": "a © in the 5 lines above",
+    "controls_above": "controls in the 5 lines above", "controls_below": "controls in the 5 lines below",
+    "notices_below": "notices in the 5 lines below", "short_below": "short lines in the 5 lines below",
+    "prose_above": "prose in the 15 lines above", "prose_below": "prose in the 15 lines below",
+    "prose_far_above": "prose in the 60 lines above", "prose_far_below": "prose in the 60 lines below",
+    "blank_before": "a blank line above", "blank_after": "a blank line below",
+    "prose_just_above": "the line above is prose", "stop_just_above": "the line above ends a sentence",
+    "lines_above": "lines above in the dump", "lines_below": "lines below in the dump",
+    "prose_after_echo": "prose after the headline's echo", "furniture_to_echo": "furniture up to the echo",
+    "language_change": "another language below", "topic_overlap": "words shared above and below",
+    "no_topic": "no prose on one side",
+}
+
+
+def candidate(line: Line) -> bool:
+    """Lines that may begin a page: the rest are scored 0 without computing their evidence."""
+    return not line.control and (headline_like(line) or (has_separator(line.text) and line.words <= 40))
+
+
+def _line_language(line: Line) -> str | None:
+    return guess_language(list(line.tokens), at_least=2)
+
+
+def boundary_features(lines: list[Line], k: int, context: "_Context") -> list[float]:
+    line = lines[k]
+    n = len(lines)
+    parts = title_parts(line.text)
+    at = echo(lines, k, context.positions)
+    seen_before = any(j < k for part in parts for j in context.positions.get(part, ()))
+    echo_of_earlier = any(k - 400 <= j < k for j in context.parts.get(line.key, ()))
+    above = lines[max(0, k - 5):k]
+    below = lines[k + 1:k + 6]
+    lang_above, lang_below = context.language(k - WINDOW, k), context.language(k, k + WINDOW)
+    bag_above, bag_below = context.topic(k - WINDOW, k), context.topic(k, k + WINDOW)
+    overlap = len(bag_above & bag_below) / len(bag_above | bag_below) if bag_above and bag_below else 0.0
+    return [
+        float(headline_like(line)), float(line.end_stop), math.log1p(line.words), line.capitals,
+        float(line.separators > 0), float(has_separator(line.text)), float(at is not None),
+        math.log1p(at - k) if at is not None else 0.0,
+        float(at is not None and lines[at].key == line.key), float(line.words >= 5),
+        float(seen_before), float(echo_of_earlier),
+        float(line.control), float(line.notice), float(line.dated),
+        sum(x.notice for x in above) / 5, float(any("©" in x.text for x in above)),
+        sum(x.control for x in above) / 5, sum(x.control for x in below) / 5, sum(x.notice for x in below) / 5,
+        sum(1 for x in below if x.words <= 4) / 5,
+        context.prose(k - 15, k), context.prose(k + 1, k + 16), context.prose(k - 60, k), context.prose(k + 1, k + 61),
+        float(line.blank_before), float(line.blank_after), context.is_prose[k - 1] if k else 0.0,
+        float(lines[k - 1].end_stop) if k else 0.0, math.log1p(k), math.log1p(n - k),
+        context.prose(at + 1, at + 16) if at is not None else 0.0,
+        (sum(x.control or x.notice for x in lines[k + 1:at]) / max(1, at - k - 1)) if at is not None else 0.0,
+        float(lang_above is not None and lang_below is not None and lang_above != lang_below),
+        overlap, float(not bag_above or not bag_below),
+    ]
+
+
+class _Context:
+    """What boundary features look up about the whole dump, computed once."""
+
+    def __init__(self, lines: list[Line]):
+        self.positions = positions_of(lines)
+        self.parts: dict[str, list[int]] = {}
+        for k, line in enumerate(lines):
+            if candidate(line):
+                for part in title_parts(line.text):
+                    self.parts.setdefault(part, []).append(k)
+        self.is_prose = [1.0 if prose(line) else 0.0 for line in lines]
+        self.running = [0.0]
+        for p in self.is_prose:
+            self.running.append(self.running[-1] + p)
+        self.languages = [_line_language(line) if line.words >= 8 else None for line in lines]
+        self.words = [{w for w in line.tokens if len(w) >= 4} if p else set()
+                      for line, p in zip(lines, self.is_prose)]
+        self.n = len(lines)
+
+    def prose(self, a: int, b: int) -> float:
+        a, b = max(0, a), min(self.n, b)
+        return (self.running[b] - self.running[a]) / (b - a) if b > a else 0.0
+
+    def language(self, a: int, b: int) -> str | None:
+        counts: dict[str, int] = {}
+        for name in self.languages[max(0, a):min(self.n, b)]:
+            if name:
+                counts[name] = counts.get(name, 0) + 1
+        return max(counts, key=lambda name: (counts[name], name)) if counts else None
+
+    def topic(self, a: int, b: int) -> set[str]:
+        out: set[str] = set()
+        for bag in self.words[max(0, a):min(self.n, b)]:
+            out |= bag
+        return out
+
+
+def pages_in(lines: list[Line], model: Model) -> list[tuple[int, str]]:
+    """Where pages begin (indexes into `lines`, the first always 0) and why each later one does."""
+    check_names(tuple(BOUNDARY_FEATURES), model.boundary, "boundary")
+    context = _Context(lines)
+    scores = [0.0] * len(lines)
+    features: dict[int, list[float]] = {}
+    for k in range(1, len(lines)):
+        if candidate(lines[k]):
+            features[k] = boundary_features(lines, k, context)
+            scores[k] = model.boundary.probability(features[k])
+    return [(k, _why(lines[k], scores[k], features.get(k))) for k in choose(lines, scores, model.starts_at)]
+
+
+def _why(line: Line, probability: float, f: list[float] | None) -> str:
+    """The evidence for a page beginning at `line`, in words."""
+    if f is None:
+        return "the dump's first line"
+    named = dict(zip(BOUNDARY_FEATURES, f))
+    said = []
+    if named["echo"]:
+        said.append(f"its headline is printed again {round(math.expm1(named['echo_distance']))} lines on")
+    if named["notices_above"] or named["copyright_above"]:
+        said.append("a copyright or legal notice above")
+    if named["controls_below"] or named["short_below"] >= 0.6:
+        said.append("menus or controls below")
+    if named["prose_just_above"]:
+        said.append("a story ends just above")
+    if named["language_change"]:
+        said.append("the language changes")
+    elif not named["no_topic"] and named["topic_overlap"] < 0.05:
+        said.append("the topic changes")
+    return f"a new page or story (probability {probability:.2f}): " + ("; ".join(said) or "its shape and place")
+
+
+def choose(lines: list[Line], scores: list[float], threshold: float) -> list[int]:
+    """The lines that begin pages: each line scoring at least `threshold`, unless it only prints the
+    headline of the start before it again with no prose between (a page's `<title>` line, a menu,
+    then the same headline over the story: one page, begun by the earlier)."""
+    if not lines:
+        return []
+    chosen = [0]
+    heading = title_parts(lines[0].text)
+    prose_since = 0
+    for k in range(1, len(lines)):
+        if scores[k] >= threshold and (prose_since or lines[k].key not in heading):
+            chosen.append(k)
+            heading = title_parts(lines[k].text)
+            prose_since = 0
+        prose_since += prose(lines[k])
+    return chosen

@@ -1,0 +1,29 @@
+"""Headlines: the parts of a `<title>` line, the site behind it, and where a page prints it again."""
+
+from builder.headline import page_headline, split_site, title_parts
+from builder.lines import read_lines
+
+
+def lines(*texts):
+    return read_lines("\n".join(texts))[1]
+
+
+def test_title_parts_are_runs_between_separators():
+    parts = title_parts("Open Progress - Why thinking together wins | Open Future | The Economist")
+    assert {"why thinking together wins", "the economist", "open progress", "open future the economist"} <= parts
+    assert "penny" not in title_parts("Penny - Stardew Valley Wiki")  # one short word: too common to trust
+
+
+def test_the_site_comes_off_a_title_only_when_the_page_names_it_again():
+    page = lines("Floods hit port city | Daily Example", "Menu", "© 2024 Daily Example Media")
+    assert split_site(page[0].text, page) == ("Floods hit port city", "Daily Example")
+    page = lines("Floods hit port city - Regional News", "Menu", "Some text about floods.")
+    assert split_site(page[0].text, page) == ("Floods hit port city - Regional News", None)
+    page = lines("Daily Example | Floods hit port city", "Daily Example")
+    assert split_site(page[0].text, page) == ("Floods hit port city", "Daily Example")
+
+
+def test_the_headline_is_the_line_repeating_most_of_the_title():
+    page = lines("Floods hit port city | Daily Example", "Daily Example", "Menu", "Floods hit port city", "Text.")
+    assert page_headline(page) == 3   # not the logo line, which repeats only the site's name
+    assert page_headline(lines("The text begins at once, with no headline at all.", "More text.")) is None

@@ -1,0 +1,32 @@
+"""The model's scorers, on hand-made parameters, and the shipped model file."""
+
+import math
+
+import pytest
+
+from builder.boilerplate import CONTENT_FEATURES, CONTEXT_FEATURES
+from builder.model import Logistic, Trees, check_names, load_model
+from builder.segment import BOUNDARY_FEATURES
+
+
+def test_logistic_probability_and_evidence():
+    model = Logistic(("a", "b"), (2.0, -1.0), 0.5, (0.0, 1.0))
+    assert model.probability([1.0, 1.0]) == pytest.approx(1 / (1 + math.exp(-1.5)))
+    assert model.evidence([1.0, 4.0], top=1) == [("b", -3.0)]
+
+
+def test_trees_walk_to_a_leaf_and_add_up():
+    stump = ((0, 0.5, 1, 2, 0.0), (-1, 0.0, -1, -1, -1.0), (-1, 0.0, -1, -1, 2.0))
+    model = Trees(("x",), 0.0, 0.5, (stump, stump))
+    assert model.probability([0.0]) == pytest.approx(1 / (1 + math.exp(1.0)))
+    assert model.probability([1.0]) == pytest.approx(1 / (1 + math.exp(-2.0)))
+
+
+def test_the_shipped_model_matches_the_features_the_code_computes():
+    model = load_model()
+    check_names(tuple(BOUNDARY_FEATURES), model.boundary, "boundary")
+    check_names(tuple(CONTENT_FEATURES), model.content, "content")
+    check_names(tuple(CONTEXT_FEATURES), model.context, "context")
+    assert 0 < model.text_at < 1 and 0 < model.starts_at < 1 and len(model.vocabulary) > 1000
+    with pytest.raises(RuntimeError, match="train"):
+        check_names(("something else",), model.content, "content")

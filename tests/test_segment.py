@@ -1,0 +1,23 @@
+"""Where pages begin, given the boundary scores: the choice made from them."""
+
+from builder.lines import read_lines
+from builder.segment import candidate, choose
+
+PROSE = "The ministers met on Tuesday and agreed to meet again before the end of the year, officials said."
+
+
+def test_a_title_line_and_its_headline_below_the_menu_begin_one_page():
+    _, lines, _ = read_lines("\n".join(["Talks resume | Example", "Menu", "Talks resume", PROSE,
+                                        "Floods hit city | Example", "Menu", "Floods hit city", PROSE]))
+    scores = [0.0, 0.1, 0.9, 0.0, 0.95, 0.1, 0.9, 0.0]
+    assert choose(lines, scores, 0.7) == [0, 4]   # not 2 or 6: each repeats its page's title, no prose between
+
+
+def test_a_story_with_no_text_still_ends_where_the_next_headline_begins():
+    _, lines, _ = read_lines("\n".join(["First story here", PROSE, "Headline-only item", "Second story here", PROSE]))
+    assert choose(lines, [0.0, 0.0, 0.9, 0.9, 0.0], 0.7) == [0, 2, 3]
+
+
+def test_controls_and_sentences_never_begin_a_page():
+    _, lines, _ = read_lines("\n".join(["Read more: Talks resume in capital", PROSE, "Talks resume in capital"]))
+    assert [candidate(line) for line in lines] == [False, False, True]
