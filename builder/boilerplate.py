@@ -10,7 +10,6 @@ from builder.headline import title_parts
 from builder.language import stopwords
 from builder.lines import Line
 from builder.model import Model, check_names
-from builder.text import words
 
 # Each feature with what explain calls it.
 CONTENT_FEATURES = {
@@ -27,8 +26,7 @@ CONTENT_FEATURES = {
     "after_headline": "distance below the headline",
     **{f"{what}{d:+d}": f"{label} {abs(d)} line{'s' if abs(d) > 1 else ''} {'above' if d < 0 else 'below'}"
        for d in (-2, -1, 1, 2)
-       for what, label in (("chars", "length of the line"), ("function_words", "function words of the line"),
-                           ("end_stop", "sentence end of the line"), ("prose", "prose"))},
+       for what, label in (("end_stop", "sentence end of the line"), ("prose", "prose"))},
     "prose_near": "prose within 3 lines", "prose_around": "prose within 10 lines",
     "prose_region": "prose within 30 lines", "prose_distance": "distance to prose",
 }
@@ -45,7 +43,7 @@ def prose(line: Line) -> bool:
 
 
 def _content_words(line: Line, function_words: frozenset[str]) -> list[str]:
-    return [w for w in words(line.text) if len(w) >= 3 and w not in function_words and not w.isdigit()]
+    return [w for w in line.tokens if len(w) >= 3 and w not in function_words and not w.isdigit()]
 
 
 def content_features(page: list[Line], language: str, vocabulary: dict[str, float],
@@ -94,7 +92,7 @@ def content_features(page: list[Line], language: str, vocabulary: dict[str, floa
         own_words = content[k]
         m = len(own_words) or 1
         mine = set(own_words)
-        known = [vocabulary[w] for w in words(line.text) if w in vocabulary]
+        known = [vocabulary[w] for w in line.tokens if w in vocabulary]
         size = block_lines[blocks[k]]
         f = [
             sum(known) / len(known) if known else 0.0, min(known) if known else 0.0,
@@ -113,10 +111,9 @@ def content_features(page: list[Line], language: str, vocabulary: dict[str, floa
         for d in (-2, -1, 1, 2):
             j = k + d
             if 0 <= j < n:
-                other = page[j]
-                f += [math.log1p(len(other.text)), other.stop, float(other.end_stop), is_prose[j]]
+                f += [float(page[j].end_stop), is_prose[j]]
             else:
-                f += [0.0, 0.0, 0.0, 0.0]
+                f += [0.0, 0.0]
         f += [density(k, 3), density(k, 10), density(k, 30), math.log1p(min(distance[k], 50))]
         out.append(f)
     return out

@@ -86,9 +86,12 @@ def find_dates(text: str, day_first: bool = True) -> list[tuple[dt.date, str]]:
     return found
 
 
+_NUMERIC = re.compile(rf"(?<![\w.])({_DAY})([/-])({_DAY})\2{_YEAR}(?!\d)")
+
+
 def month_first(text: str) -> bool:
     """Whether a text writes numeric dates month first: it has one whose second number is over 12."""
-    return any(m["a"] and int(m["b"]) > 12 and int(m["a"]) <= 12 for m in _ABSOLUTE.finditer(text))
+    return any(int(m[3]) > 12 >= int(m[1]) for m in _NUMERIC.finditer(text))
 
 
 def relative_seconds(text: str) -> int | None:

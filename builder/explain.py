@@ -53,8 +53,6 @@ def _verdict(v: Verdict) -> str:
 
 def _read_seed(config: Config, seed: Path) -> tuple[str, str] | str:
     """The seed's text and digest, or why it cannot be read."""
-    if not seed.resolve().is_relative_to(config.seeds_dir.resolve()) and seed.parent == config.seeds_dir:
-        return "(not read: the source names a file outside the seeds folder)"
     try:
         return read_seed(seed, config.max_seed_bytes)
     except (BuilderError, OSError) as exc:
@@ -99,6 +97,8 @@ def _ingest_decisions(config: Config, article: Article) -> list[str]:
     seed = config.seeds_dir / article.source.file
     first, last = article.source.lines
     out = [f"source: {seed}, lines {first}-{last}"]
+    if not seed.resolve().is_relative_to(config.seeds_dir.resolve()):  # front matter is untrusted
+        return out + ["  (not read: the source names a file outside the seeds folder)"]
     read = _read_seed(config, seed)
     if isinstance(read, str):
         return out + ["  " + read]

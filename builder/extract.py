@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 from builder.boilerplate import CONTENT_FEATURES, score_lines
 from builder.dates import find_dates, month_first, relative_seconds, resolve_relative
-from builder.headline import has_separator, headline_like, page_headline, split_site, title_parts
-from builder.language import dump_languages
-from builder.lines import Line, read_lines
+from builder.headline import heading, title_parts
+from builder.lines import Line, page_language, read_lines
 from builder.model import load_model
 from builder.segment import pages_in
 from builder.text import key
@@ -48,7 +47,9 @@ _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|autor|author)\b", re.I)
 
 MIN_WORDS = 25          # fewer words of text than this is not an article
 RELATIVE = 0.6         # of a page's best score, from which a line is text when that is lower
+NEAR = 0.6              # of the threshold, from which a line next to text is text too
 LEAST = 0.2             # a page whose best line scores less holds no text
+DOUBLED = 6             # lines within which a line printed again is a caption or a repeated headline
 TEASER = 200            # characters from which a line cut off mid-sentence is a teaser
 DATE_REACH = 6          # lines into the text a date may still be the page's own (a byline below the lede)
 
@@ -150,29 +151,23 @@ def extract(text: str, explain: bool = False) -> Extraction:
 
 
 def _read_page(lines: list[Line], model) -> _Page:
-    headline = page_headline(lines)
-    first = lines[0]
-    titled = headline is not None or headline_like(first) or has_separator(first.text)
-    headline_text, publisher = split_site(first.text, lines) if titled else (None, None)
-    if headline is not None:
-        title = lines[headline].text
-    elif titled and not first.end_stop:
-        title = headline_text
-    else:
-        title = None
-    language = dump_languages([w for line in lines for w in line.tokens])[0]
-    scores, features = score_lines(lines, language, headline, model)
+    head = heading(lines)
+    headline, title, publisher = head.at, head.title, head.site
+    scores, features = score_lines(lines, page_language(lines), headline, model)
     scores = _lists_as_one(lines, scores)
     # The text starts after the headline (or the title line): what is above is the page's top.
     top = headline if headline is not None else (0 if title is not None else -1)
-    heading = title_parts(title) if title else frozenset()
-    # Controls and links elsewhere (`Share`, `Read more: ...`) are never the text.
-    candidates = [k for k in range(top + 1, len(lines)) if lines[k].key not in heading and not lines[k].control]
+    headline_keys = title_parts(title) if title else frozenset()
+    # Controls, links elsewhere and credits (`Share`, `Read more: ...`) are never the text, nor is a
+    # line printed twice within a few lines (a caption under a picture and in its frame).
+    doubled = _doubled(lines)
+    candidates = [k for k in range(top + 1, len(lines))
+                  if lines[k].key not in headline_keys and not lines[k].control and k not in doubled]
     # A short story (a digest's item) scores lower throughout than a page's long text: its best
     # lines are its text all the same.
     best = max((scores[k] for k in candidates), default=0.0)
     keep = min(model.text_at, RELATIVE * best) if best >= LEAST else model.text_at
-    body = [k for k in candidates if scores[k] >= keep]
+    body = _hysteresis(lines, candidates, scores, keep)
     # Teasers trail a story: long lines cut off mid-sentence after its last whole line.
     while body and len(lines[body[-1]].text) >= TEASER and not lines[body[-1]].end_stop:
         body.pop()
@@ -180,6 +175,34 @@ def _read_page(lines: list[Line], model) -> _Page:
     while body and body[0] - 1 > top and _bullet_of(lines[body[0] - 1].text) and not lines[body[0] - 1].control:
         body.insert(0, body[0] - 1)
     return _Page(lines, headline, title, publisher, scores, body, features)
+
+
+def _hysteresis(lines: list[Line], candidates: list[int], scores: list[float], keep: float) -> list[int]:
+    """The lines scoring `keep` or more, and, as jusText keeps a near-good paragraph beside a good
+    one, each line scoring NEAR of that next to a kept one, unless it holds notice words (a lede under the byline, a short
+    paragraph between two long ones)."""
+    kept = [scores[k] >= keep for k in candidates]
+    low = NEAR * keep
+    changed = True
+    while changed:
+        changed = False
+        for n, k in enumerate(candidates):
+            if not kept[n] and scores[k] >= low and not lines[k].notice and ((n and kept[n - 1]) or (n + 1 < len(kept) and kept[n + 1])):
+                kept[n] = changed = True
+    return [k for k, yes in zip(candidates, kept) if yes]
+
+
+def _doubled(lines: list[Line]) -> set[int]:
+    """Lines whose text is printed again within DOUBLED lines of the dump."""
+    out: set[int] = set()
+    for k, line in enumerate(lines):
+        if line.repeats and line.words >= 3:
+            for j in range(k + 1, len(lines)):
+                if lines[j].index - line.index > DOUBLED:
+                    break
+                if lines[j].key == line.key:
+                    out.update((k, j))
+    return out
 
 
 def _lists_as_one(lines: list[Line], scores: list[float]) -> list[float]:

@@ -4,6 +4,7 @@ like a headline, and the place where a page prints its headline again."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from builder.lines import Line
 from builder.text import key
@@ -59,14 +60,15 @@ def positions_of(lines: list[Line]) -> dict[str, list[int]]:
     return out
 
 
-def page_headline(page: list[Line]) -> int | None:
+def page_headline(page: list[Line], site: str | None = None) -> int | None:
     """Where a page (its lines from its first) prints its headline again: the line repeating the
-    most words of its first line (a part of it: not the site's name), nearest first; or None."""
+    most words of its first line (a part of it, not the site's name: that is its logo), nearest
+    first; or None."""
     if not page or not (headline_like(page[0]) or has_separator(page[0].text)):
         return None
     positions = positions_of(page)
     best = None
-    for part in title_parts(page[0].text):
+    for part in title_parts(page[0].text) - title_parts(site or ""):
         found = next((j for j in positions.get(part, ()) if 0 < j <= ECHO_WINDOW), None)
         if found is not None and page[found].words >= 2:
             rank = (len(part.split()), -found)
@@ -95,3 +97,22 @@ def split_site(text: str, page: list[Line]) -> tuple[str, str | None]:
                 break
         else:
             return text.strip(), site
+
+
+@dataclass(frozen=True)
+class Heading:
+    at: int | None      # index of the line where the page prints its headline again
+    title: str | None   # None: the page shows no headline
+    site: str | None    # the site its title line names (and the page names again)
+
+
+def heading(page: list[Line]) -> Heading:
+    """A page's headline and site, from its first line (its `<title>`, or the headline itself) and
+    the line printing that headline again; no title when the first line is a sentence."""
+    first = page[0]
+    titled = headline_like(first) or has_separator(first.text)
+    text, site = split_site(first.text, page) if titled else (None, None)
+    at = page_headline(page, site)
+    if at is not None:
+        return Heading(at, page[at].text, site)
+    return Heading(None, text if titled and not first.end_stop else None, site)

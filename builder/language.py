@@ -30,20 +30,7 @@ def _languages_of_word() -> dict[str, tuple[str, ...]]:
 
 def _votes(words: list[str]) -> Counter[str]:
     index = _languages_of_word()
-    votes: Counter[str] = Counter()
-    for word in words:
-        for name in index.get(word, ()):
-            votes[name] += 1
-    return votes
-
-
-def guess_language(words: list[str], at_least: int = 1) -> str | None:
-    """The language whose function words are most frequent among `words` (folded); None when fewer
-    than `at_least` are found."""
-    votes = _votes(words)
-    if not votes or max(votes.values()) < at_least:
-        return None
-    return max(votes, key=lambda name: (votes[name], name == "English"))
+    return Counter(name for word in words if word in index for name in index[word])
 
 
 def stopwords(language: str) -> frozenset[str]:

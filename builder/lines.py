@@ -49,6 +49,12 @@ _LEAD_IN = re.compile(
     r"lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|lire aussi|à lire aussi|voir aussi|"
     r"lea también|leer más|le puede interesar|leggi anche|potrebbe interessarti|leia também|leia mais|"
     r"veja também|czytaj też|czytaj także|zobacz też|zobacz także)\s*[:|>»]", re.I)
+# A photo or source credit: `Photo: AFP / KCNA`, `Foto: dpa`, `Image: Getty Images`.
+_CREDIT = re.compile(r"^(?:photos?|images?|file photo|pictures?|credits?|video|foto|fotos|bild|bilder|"
+                     r"quelle|source|fuente|crédits?|photographie)\s*[:|]\s*\S.{0,100}$", re.I)
+_NOTICE_WORDS = frozenset(w + plural for n in _NOTICE.pattern.replace("\\", "").split("|")
+                           for w in n.split()[:1] for plural in ("", "s"))
+_DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"\s[|•·»›/>]\s|\s[|•·]$|^[|•·]\s")
 _SENTENCE_STOP = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"'“‘(\[]?[A-ZÀ-ÞА-Я0-9]")
 _END = tuple(".!?…:;") + ('."', ".”", "!”", "?”", ".’", ".)")
@@ -62,12 +68,13 @@ class Line:
     key: str            # folded words: repeats and headlines compare by it
     tokens: tuple[str, ...]  # the folded words
     words: int
-    stop: float         # share of the words that are function words of the dump's language
+    stop: float         # share of the words that are function words of its language
+    language: str | None  # which of the dump's languages it is in, when two function words or more tell
     sentences: int      # sentence stops followed by another sentence, plus a final stop
     end_stop: bool      # ends like a sentence (or a label: `:`)
     capitals: float     # share of the words that start with a capital
     digits: float       # share of the characters that are digits
-    control: bool       # reads as a page control, menu entry or link elsewhere (`Share`, `Read more: ...`)
+    control: bool       # a page control, menu entry, link elsewhere or credit (`Share`, `Read more: ...`)
     notice: bool        # legal, cookie or newsletter vocabulary
     separators: int     # `|`, `•`, `»` between words: menus, breadcrumbs, title suffixes
     dated: bool         # holds a year, a numeric date or a clock time
@@ -81,7 +88,8 @@ def read_lines(text: str) -> tuple[list[str], list[Line], list[str]]:
     dump's languages, most used first (a dump may hold pages in several)."""
     raw = [clean(line).strip() for line in text.split("\n")]
     tokens = [words(t) if t else [] for t in raw]
-    languages = dump_languages([w for ws in tokens for w in ws])
+    # Function words are frequent: each line's first few dozen words tell its language.
+    languages = dump_languages([w for ws in tokens for w in ws[:40]])
     lists = [stopwords(name) for name in languages]
     keys = [" ".join(ws) for ws in tokens]
     counts = Counter(k for k in keys if k)
@@ -92,20 +100,32 @@ def read_lines(text: str) -> tuple[list[str], list[Line], list[str]]:
             continue
         ws = tokens[i]
         n = len(ws) or 1
-        function_words = max((sum(w in fw for w in ws) for fw in lists), default=0)
-        capitalised = sum(1 for w in t.split() if w[:1].isupper())
+        hits = [sum(map(fw.__contains__, ws)) for fw in lists]
+        best = max(range(len(hits)), key=hits.__getitem__)
+        digits = len(_DIGIT.findall(t))
+        # Most lines hold no notice word and no digit: the regexes look only at those that do.
+        notice = "©" in t or (not _NOTICE_WORDS.isdisjoint(ws) and _NOTICE.search(keys[i]) is not None)
+        spaced = t.split(None, 60)[:60]  # capitals and separators tell headlines and menus: short lines
+        capitalised = sum(1 for w in spaced if w[:1].isupper())
         lines.append(Line(
-            index=i, text=t, key=keys[i], tokens=tuple(ws), words=len(ws), stop=function_words / n,
+            index=i, text=t, key=keys[i], tokens=tuple(ws), words=len(ws), stop=hits[best] / n,
+            language=languages[best] if hits[best] >= 2 else None,
             sentences=len(_SENTENCE_STOP.findall(t)) + t.endswith(_END),
             end_stop=t.endswith(_END),
-            capitals=capitalised / max(1, len(t.split())),
-            digits=sum(c.isdigit() for c in t) / len(t),
-            control=keys[i] in CONTROLS or _LEAD_IN.match(t) is not None,
-            notice="©" in t or _NOTICE.search(keys[i]) is not None,
-            separators=len(_SEPARATORS.findall(t)),
-            dated=_DATE.search(t) is not None,
+            capitals=capitalised / max(1, len(spaced)),
+            digits=digits / len(t),
+            control=keys[i] in CONTROLS or _LEAD_IN.match(t) is not None or _CREDIT.match(t) is not None,
+            notice=notice,
+            separators=len(_SEPARATORS.findall(t)) if len(t) <= 300 else 0,
+            dated=digits > 1 and _DATE.search(t) is not None,
             blank_before=i == 0 or not raw[i - 1],
             blank_after=i == last or not raw[i + 1],
             repeats=counts[keys[i]] - 1 if keys[i] else 0,
         ))
     return raw, lines, languages
+
+
+def page_language(page: list[Line], default: str = "English") -> str:
+    """The language most of a page's lines are in."""
+    counts = Counter(line.language for line in page if line.language)
+    return counts.most_common(1)[0][0] if counts else default

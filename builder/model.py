@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+from operator import mul
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ class Logistic:
     means: tuple[float, ...]
 
     def probability(self, x: list[float]) -> float:
-        return sigmoid(self.bias + sum(w * v for w, v in zip(self.weights, x)))
+        return sigmoid(self.bias + sum(map(mul, self.weights, x)))
 
     def evidence(self, x: list[float], top: int = 3) -> list[tuple[str, float]]:
         """The features that moved this score most from the average line's, with their pull."""
@@ -44,13 +45,13 @@ class Trees:
     trees: tuple[tuple[tuple[int, float, int, int, float], ...], ...]
 
     def probability(self, x: list[float]) -> float:
-        z = self.base
+        z = 0.0
         for nodes in self.trees:
-            node = nodes[0]
-            while node[0] >= 0:
-                node = nodes[node[2] if x[node[0]] <= node[1] else node[3]]
-            z += self.rate * node[4]
-        return sigmoid(z)
+            feature, threshold, left, right, value = nodes[0]
+            while feature >= 0:
+                feature, threshold, left, right, value = nodes[left if x[feature] <= threshold else right]
+            z += value
+        return sigmoid(self.base + self.rate * z)
 
 
 @dataclass(frozen=True)

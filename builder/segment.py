@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from builder.boilerplate import prose
 from builder.headline import echo, has_separator, headline_like, positions_of, title_parts
-from builder.language import guess_language
 from builder.lines import Line
 from builder.model import Model, check_names
 
@@ -41,11 +40,9 @@ BOUNDARY_FEATURES = {
 
 def candidate(line: Line) -> bool:
     """Lines that may begin a page: the rest are scored 0 without computing their evidence."""
-    return not line.control and (headline_like(line) or (has_separator(line.text) and line.words <= 40))
-
-
-def _line_language(line: Line) -> str | None:
-    return guess_language(list(line.tokens), at_least=2)
+    if line.control or (line.dated and line.digits > 0.25):  # a control, or a date and time
+        return False
+    return headline_like(line) or (line.words <= 40 and has_separator(line.text))
 
 
 def boundary_features(lines: list[Line], k: int, context: "_Context") -> list[float]:
@@ -94,8 +91,9 @@ class _Context:
         self.running = [0.0]
         for p in self.is_prose:
             self.running.append(self.running[-1] + p)
-        self.languages = [_line_language(line) if line.words >= 8 else None for line in lines]
-        self.words = [{w for w in line.tokens if len(w) >= 4} if p else set()
+        self.languages = [line.language if line.words >= 8 else None for line in lines]
+        # A topic is told by its long words; a paragraph's first few dozen are enough.
+        self.words = [{w for w in line.tokens[:40] if len(w) >= 5} if p else set()
                       for line, p in zip(lines, self.is_prose)]
         self.n = len(lines)
 
@@ -152,18 +150,21 @@ def _why(line: Line, probability: float, f: list[float] | None) -> str:
 
 
 def choose(lines: list[Line], scores: list[float], threshold: float) -> list[int]:
-    """The lines that begin pages: each line scoring at least `threshold`, unless it only prints the
-    headline of the start before it again with no prose between (a page's `<title>` line, a menu,
-    then the same headline over the story: one page, begun by the earlier)."""
+    """The lines that begin pages: each line scoring at least `threshold` once the page before it
+    has had prose, or has printed its headline again (a digest's headline-only item); until then a
+    likely start belongs to the page above's top (its `<title>` line, a menu, the headline below)."""
     if not lines:
         return []
     chosen = [0]
     heading = title_parts(lines[0].text)
-    prose_since = 0
+    prose_since = echoed = False
     for k in range(1, len(lines)):
-        if scores[k] >= threshold and (prose_since or lines[k].key not in heading):
+        line = lines[k]
+        if scores[k] >= threshold and (prose_since or (echoed and line.key not in heading)):
             chosen.append(k)
-            heading = title_parts(lines[k].text)
-            prose_since = 0
-        prose_since += prose(lines[k])
+            heading = title_parts(line.text)
+            prose_since = echoed = False
+            continue
+        prose_since = prose_since or prose(line)
+        echoed = echoed or line.key in heading
     return chosen

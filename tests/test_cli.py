@@ -48,7 +48,8 @@ def test_ingest_dry_run_and_bad_seed_message(repo_copy):
     result = run(repo_copy, "ingest", "--dry-run")
     assert result.returncode == 1
     assert "bad.txt" in result.stderr and "binary" in result.stderr
-    assert "ingest: would write 0 article(s), 9 unchanged" in result.stdout
+    # The curator's nine articles are left alone; the three unfiled ones are as ingest wrote them.
+    assert "ingest: would write 0 article(s), 3 unchanged" in result.stdout
 
 
 def test_explain_kishida_yoon(repo_copy):
@@ -60,7 +61,19 @@ def test_explain_kishida_yoon(repo_copy):
     assert "FILED" in rok and "[x] NEAR/8" in rok and "yoon" in rok
     dprk = out.split("== japan-dprk")[1].split("==")[0]
     assert "score 2 < min_score 4" in dprk and '"north korea"' in dprk
-    assert "line 5: dropped: page control" in out and "Updated 06 September 2024" in out  # ingest decisions
+    # ingest's decisions for its lines of the seed, then each line's class and evidence
+    assert "line 1-7: dropped: furniture" in out and "date: 2024-09-06 (updated, line 6)" in out
+    assert "furniture" in out.split("Short Url")[0].splitlines()[-1] and "a page control" in out
+
+
+def test_explain_a_seed_shows_each_split_and_each_line(repo_copy):
+    result = run(repo_copy, "explain", "seeds/004_3dd1195f19a70900.txt")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "5 article(s)" in out and "split at line 54: a new page or story" in out
+    assert "not an article from line 96: headline-only item" in out
+    follow = next(line for line in out.splitlines() if line.split()[:1] == ["100"])
+    assert "Follow" in follow and "furniture" in follow and "a page control" in follow
 
 
 def test_explain_text(repo_copy):

@@ -1,6 +1,6 @@
 """The evidence each line carries by itself, and the languages of a dump."""
 
-from builder.language import dump_languages, guess_language
+from builder.language import dump_languages
 from builder.lines import read_lines
 
 
@@ -14,6 +14,7 @@ def test_controls_notices_and_links_elsewhere():
                      "The minister said the talks would go on next week.")
     assert found["Share"].control and found["Log in"].control
     assert found["Read more: Floods hit port city"].control and found["Lesen Sie auch: Hochwasser im Hafen"].control
+    assert evidence("Photo: AFP / KCNA VIA KNS")["Photo: AFP / KCNA VIA KNS"].control
     assert found["© 2024 Daily Example Media"].notice and found["We use cookies to improve your experience."].notice
     prose = found["The minister said the talks would go on next week."]
     assert not prose.control and not prose.notice and prose.end_stop and prose.stop > 0.3
@@ -30,9 +31,10 @@ def test_function_words_are_counted_in_the_page_language():
     found = evidence("Der Minister sagte, dass die Gespräche in der nächsten Woche weitergehen würden.",
                      "The minister said that the talks would go on next week, and that both sides agreed.")
     assert all(line.stop > 0.3 for line in found.values())   # German and English in one dump
+    assert {line.language for line in found.values()} == {"German", "English"}
 
 
 def test_languages_of_a_dump():
     words = "der die und in den von the of and to a".split()
     assert dump_languages(words)[:2] == ["German", "English"]
-    assert guess_language(["xyzzy"]) is None and dump_languages([]) == ["English"]
+    assert dump_languages(["xyzzy"]) == ["English"]

@@ -14,8 +14,10 @@ def test_a_title_line_and_its_headline_below_the_menu_begin_one_page():
 
 
 def test_a_story_with_no_text_still_ends_where_the_next_headline_begins():
-    _, lines, _ = read_lines("\n".join(["First story here", PROSE, "Headline-only item", "Second story here", PROSE]))
-    assert choose(lines, [0.0, 0.0, 0.9, 0.9, 0.0], 0.7) == [0, 2, 3]
+    # A digest's item with no text prints its headline twice, then the next item begins.
+    _, lines, _ = read_lines("\n".join(["First story here", PROSE, "Headline-only item", "Headline-only item",
+                                        "Second story here", PROSE]))
+    assert choose(lines, [0.0, 0.0, 0.9, 0.0, 0.9, 0.0], 0.7) == [0, 2, 4]
 
 
 def test_controls_and_sentences_never_begin_a_page():

@@ -29,9 +29,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from builder.boilerplate import CONTENT_FEATURES, CONTEXT_FEATURES, content_features, context_features  # noqa: E402
-from builder.headline import page_headline  # noqa: E402
-from builder.language import dump_languages  # noqa: E402
-from builder.lines import Line, read_lines  # noqa: E402
+from builder.headline import heading  # noqa: E402
+from builder.lines import Line, page_language, read_lines  # noqa: E402
 from builder.model import DATA, Logistic, sigmoid  # noqa: E402
 from builder.segment import BOUNDARY_FEATURES, _Context, boundary_features, candidate  # noqa: E402
 from report import held_out  # noqa: E402
@@ -107,10 +106,6 @@ def load_seeds() -> list[Dump]:
 
 # --- the line model ----------------------------------------------------------------------------
 
-def page_language(page: list[Line]) -> str:
-    return dump_languages([w for line in page for w in line.tokens])[0]
-
-
 def vocabulary(dumps: list[Dump]) -> dict[str, float]:
     text, furniture = defaultdict(int), defaultdict(int)
     pages: dict[str, set] = defaultdict(set)
@@ -132,7 +127,7 @@ def line_rows(dumps: list[Dump], vocab: dict[str, float], first: Logistic | None
     X, y, w = [], [], []
     for d in dumps:
         for p, page in enumerate(d.pages()):
-            features = content_features(page, page_language(page), vocab, page_headline(page))
+            features = content_features(page, page_language(page), vocab, heading(page).at)
             if first is not None:
                 features = context_features([first.probability(f) for f in features])
             for k, f in enumerate(features, d.starts[p]):
@@ -206,7 +201,7 @@ def boundary_rows(dumps: list[Dump]):
     return np.array(X), np.array(y), np.array(groups), np.array(weights)
 
 
-def fit_trees(X, y, weights, trees=300, depth=2, rate=0.05, positive_weight=5.0):
+def fit_trees(X, y, weights, trees=150, depth=2, rate=0.1, positive_weight=5.0):
     from sklearn.ensemble import GradientBoostingClassifier
 
     model = GradientBoostingClassifier(n_estimators=trees, max_depth=depth, learning_rate=rate,
