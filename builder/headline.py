@@ -35,8 +35,10 @@ def has_separator(text: str) -> bool:
 
 
 def headline_like(line: Line) -> bool:
-    """Short, no final stop, mostly capitalised or a sentence: a headline, a title or a menu entry."""
-    return 2 <= line.words <= 30 and not line.end_stop and line.sentences <= 1 and len(line.text) <= 300
+    """Short, no final full stop (a question or an exclamation may be a headline), one sentence at
+    most: a headline, a title or a menu entry."""
+    return 2 <= line.words <= 30 and not line.text.rstrip("\"'”’)").endswith((".", ",", ";", ":", "…")) \
+        and line.sentences <= 1 and len(line.text) <= 300
 
 
 def echo(lines: list[Line], at: int, positions: dict[str, list[int]]) -> int | None:
@@ -61,40 +63,54 @@ def positions_of(lines: list[Line]) -> dict[str, list[int]]:
 
 
 def page_headline(page: list[Line], site: str | None = None) -> int | None:
-    """Where a page (its lines from its first) prints its headline again: the line repeating the
-    most words of its first line (a part of it, not the site's name: that is its logo), nearest
-    first; or None."""
+    """Where a page (its lines from its first) prints its headline again: a line repeating a part of
+    its first line (not the site's name: that is its logo). One with running text below it first (a
+    headline sits over its story, a logo over a menu), then the one repeating the most words, then
+    the nearest."""
     if not page or not (headline_like(page[0]) or has_separator(page[0].text)):
         return None
     positions = positions_of(page)
+    parts = title_parts(page[0].text) - title_parts(site or "")
+    # A short part of a long title (a site or section the page did not show to be one) is no headline.
+    enough = min(0.4 * len(page[0].key.split()), max((len(p.split()) for p in parts), default=0))
     best = None
-    for part in title_parts(page[0].text) - title_parts(site or ""):
+    for part in parts:
         found = next((j for j in positions.get(part, ()) if 0 < j <= ECHO_WINDOW), None)
-        if found is not None and page[found].words >= 2:
-            rank = (len(part.split()), -found)
+        if found is not None and page[found].words >= 2 and len(part.split()) >= enough:
+            rank = (_over_text(page, found), len(part.split()), -found)
             if best is None or rank > best[0]:
                 best = (rank, found)
     return best[1] if best else None
 
 
+def _over_text(page: list[Line], at: int) -> bool:
+    """Running text follows within 15 lines: a headline over its story, not a logo over a menu."""
+    return any(line.words >= 12 and line.end_stop for line in page[at + 1:at + 16])
+
+
 def split_site(text: str, page: list[Line]) -> tuple[str, str | None]:
     """A `<title>`-style line's headline and site: `Headline | Section | Site` gives ('Headline',
-    'Site') when the page names the site and the section elsewhere too (a logo, a menu, a copyright
-    line); parts the page does not name again stay in the headline."""
-    elsewhere = [f" {line.key} " for line in page[1:]]
+    'Site') when the page names the site and the section again (a logo, a menu, a copyright line).
+    The last part is tried first, sites being named last more often; a part the page prints as a
+    line of its own over running text is its headline, not a site, unless named three times or more."""
+    named_in = [f" {line.key} " for line in page[1:]]
+
+    def site_like(part: str) -> bool:
+        k = key(part)
+        named = sum(f" {k} " in other for other in named_in) if len(k) >= 4 and len(part.split()) <= 5 else 0
+        return named >= 3 or (named > 0 and not any(line.key == k and _over_text(page, n)
+                                                    for n, line in enumerate(page[1:], 1)))
+
     site = None
     while True:
         cuts = list(_SITE_SEPARATOR.finditer(text))
         if not cuts:
             return text.strip(), site
         last, first = text[cuts[-1].end():].strip(), text[:cuts[0].start()].strip()
-        for part, rest in ((last, text[:cuts[-1].start()]), (first, text[cuts[0].end():])):
-            k = key(part)
-            if len(k) >= 4 and len(part.split()) <= 5 and len(rest) > len(part) and \
-                    any(f" {k} " in other for other in elsewhere):
-                site = site or part
-                text = rest
-                break
+        if site_like(last):
+            site, text = site or last, text[:cuts[-1].start()]
+        elif site_like(first):
+            site, text = site or first, text[cuts[0].end():]
         else:
             return text.strip(), site
 

@@ -151,16 +151,23 @@ def _why(line: Line, probability: float, f: list[float] | None) -> str:
 
 def choose(lines: list[Line], scores: list[float], threshold: float) -> list[int]:
     """The lines that begin pages: each line scoring at least `threshold` once the page before it
-    has had prose, or has printed its headline again (a digest's headline-only item); until then a
-    likely start belongs to the page above's top (its `<title>` line, a menu, the headline below)."""
+    has had prose, or has printed its headline again (a digest's headline-only item). Until then a
+    likely start belongs to the page above's top (its `<title>` line, a menu, the headline below),
+    unless it is likelier than the start above and that one's headline is never printed again: the
+    likelier then begins the page."""
     if not lines:
         return []
     chosen = [0]
     heading = title_parts(lines[0].text)
     prose_since = echoed = False
+    positions = positions_of(lines)
     for k in range(1, len(lines)):
         line = lines[k]
-        if scores[k] >= threshold and (prose_since or (echoed and line.key not in heading)):
+        if scores[k] >= threshold and line.key not in heading and (
+                prose_since or echoed or (len(chosen) > 1 and scores[k] > scores[chosen[-1]] + 0.05
+                                          and echo(lines, chosen[-1], positions) is None)):
+            if not (prose_since or echoed):
+                chosen.pop()  # two likely starts with nothing between: the likelier begins the page
             chosen.append(k)
             heading = title_parts(line.text)
             prose_since = echoed = False

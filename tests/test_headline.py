@@ -19,7 +19,7 @@ def test_the_site_comes_off_a_title_only_when_the_page_names_it_again():
     assert split_site(page[0].text, page) == ("Floods hit port city", "Daily Example")
     page = lines("Floods hit port city - Regional News", "Menu", "Some text about floods.")
     assert split_site(page[0].text, page) == ("Floods hit port city - Regional News", None)
-    page = lines("Daily Example | Floods hit port city", "Daily Example")
+    page = lines("Daily Example | Floods hit port city", "Daily Example", "© Daily Example")
     assert split_site(page[0].text, page) == ("Floods hit port city", "Daily Example")
 
 
@@ -27,3 +27,11 @@ def test_the_headline_is_the_line_repeating_most_of_the_title():
     page = lines("Floods hit port city | Daily Example", "Daily Example", "Menu", "Floods hit port city", "Text.")
     assert page_headline(page) == 3   # not the logo line, which repeats only the site's name
     assert page_headline(lines("The text begins at once, with no headline at all.", "More text.")) is None
+
+
+def test_the_site_is_the_end_of_the_title_the_page_names_more_often():
+    # The headline is printed again too (over the story), once; the blog's name in its logo and
+    # its copyright line.
+    page = lines("Paper cuts (3) | Notes from the Shed", "Notes from the Shed", "Paper cuts (3)",
+                 "© Notes from the Shed")
+    assert split_site(page[0].text, page) == ("Paper cuts (3)", "Notes from the Shed")

@@ -227,8 +227,8 @@ def export_trees(model, names) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--devsets", type=Path, default=ROOT.parent / "shared" / "devsets")
-    parser.add_argument("--starts-at", type=float, default=0.7, help="boundary probability that starts a page")
-    parser.add_argument("--text-at", type=float, default=0.35, help="line probability that makes it text")
+    parser.add_argument("--starts-at", type=float, default=0.6, help="boundary probability that starts a page")
+    parser.add_argument("--text-at", type=float, default=0.45, help="line probability that makes it text")
     args = parser.parse_args()
     silver = json.loads((HERE / "silver-labels.json").read_text(encoding="utf-8"))
     dumps = load_devset(args.devsets, "en", silver) + load_devset(args.devsets, "other", silver) + load_seeds()
