@@ -48,6 +48,8 @@ _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|autor|author)\b", re.I)
 MIN_WORDS = 25          # fewer words of text than this is not an article
 RELATIVE = 0.6         # of a page's best score, from which a line is text when that is lower
 NEAR = 0.6              # of the threshold, from which a line next to text is text too
+GAP = 3                 # lines between two of the text's that are taken in with it
+FLOOR = 0.1             # unless one scores under this
 LEAST = 0.2             # a page whose best line scores less holds no text
 DOUBLED = 6             # lines within which a line printed again is a caption or a repeated headline
 TEASER = 200            # characters from which a line cut off mid-sentence is a teaser
@@ -189,6 +191,14 @@ def _hysteresis(lines: list[Line], candidates: list[int], scores: list[float], k
         for n, k in enumerate(candidates):
             if not kept[n] and scores[k] >= low and not lines[k].notice and ((n and kept[n - 1]) or (n + 1 < len(kept) and kept[n + 1])):
                 kept[n] = changed = True
+    # A short run between two kept lines is the text's too (a subheading, a list, a short line).
+    marks = [n for n, yes in enumerate(kept) if yes]
+    for a, b in zip(marks, marks[1:]):
+        between = range(a + 1, b)
+        if 0 < len(between) <= GAP and all(scores[candidates[n]] >= FLOOR and not lines[candidates[n]].notice
+                                           for n in between):
+            for n in between:
+                kept[n] = True
     return [k for k, yes in zip(candidates, kept) if yes]
 
 
