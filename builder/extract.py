@@ -130,7 +130,7 @@ def extract(text: str, explain: bool = False) -> Extraction:
     decisions = [Decision(lines[k].index + 1, lines[k].index + 1, "split", why) for k, why in splits[1:]]
     pages = [_read_page(lines[a:b], model) for a, b in zip(starts, starts[1:] + [len(lines)])]
 
-    day_first = not month_first(text)
+    day_first = not month_first("\n".join(line.text for line in lines if line.dated))
     found = [_page_date(page, day_first) for page in pages]
     # Relative times (`3 hours ago`) resolve against the newest date printed beside any headline.
     absolute = [d for d, _, _ in found if d is not None]

@@ -48,10 +48,12 @@ _LEAD_IN = re.compile(
     r"you might also like|recommended|more from|don'?t miss|watch|listen|suggested|more on this|"
     r"lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|lire aussi|à lire aussi|voir aussi|"
     r"lea también|leer más|le puede interesar|leggi anche|potrebbe interessarti|leia também|leia mais|"
-    r"veja também|czytaj też|czytaj także|zobacz też|zobacz także)\s*[:|>»]", re.I)
+    r"veja também|czytaj też|czytaj także|czytaj również|zobacz też|zobacz także|zobacz również|lue myös|"
+    r"artículos relacionados|noticias relacionadas|notícias relacionadas|articles liés|verwandte artikel)"
+    r"\s*[:|>»]", re.I)
 # A photo or source credit: `Photo: AFP / KCNA`, `Foto: dpa`, `Image: Getty Images`.
-_CREDIT = re.compile(r"^(?:photos?|images?|file photo|pictures?|credits?|video|foto|fotos|bild|bilder|"
-                     r"quelle|source|fuente|crédits?|photographie)\s*[:|]\s*\S.{0,100}$", re.I)
+_CREDIT = re.compile(r"^(?:photos?|images?|file photo|pictures?|credits?|video|foto|fotos|fot\\.?|bild|bilder|"
+                     r"bildquelle|quelle|source|fuente|imagen|crédits?|photographie|zdjęcie|kuva|kuvat)\s*[:|]\s*\S.{0,100}$", re.I)
 _NOTICE_WORDS = frozenset(w + plural for n in _NOTICE.pattern.replace("\\", "").split("|")
                            for w in n.split()[:1] for plural in ("", "s"))
 _DIGIT = re.compile(r"\d")
