@@ -14,7 +14,9 @@ from builder.boilerplate import prose
 from builder.headline import echo, has_separator, headline_like, positions_of, title_parts
 from builder.lines import Line
 from builder.model import Model, check_names
+from builder.text import key
 
+LOW = 0.2       # a likely start with less than the threshold, taken on more evidence (_another_site)
 WINDOW = 60     # lines on each side compared for a change of language or topic
 
 BOUNDARY_FEATURES = {
@@ -149,6 +151,21 @@ def _why(line: Line, probability: float, f: list[float] | None) -> str:
     return f"a new page or story (probability {probability:.2f}): " + ("; ".join(said) or "its shape and place")
 
 
+def _site_of(text: str) -> str | None:
+    parts = text.rsplit(" - ", 1) if " - " in text else text.rsplit(" | ", 1)
+    site = parts[1] if len(parts) == 2 else ""
+    return key(site) if 0 < len(site.split()) <= 5 and not any(c.isdigit() for c in site) else None
+
+
+def _another_site(lines: list[Line], start: int, k: int) -> bool:
+    """A `Headline - Site` line naming another site than the page's own title line, just below
+    a copyright or legal notice and with a page below it: the next page's title, even when the
+    model is unsure."""
+    theirs, ours = _site_of(lines[k].text), _site_of(lines[start].text)
+    return theirs is not None and theirs != ours and not lines[k].notice and len(lines) - k > 20 \
+        and any(x.notice for x in lines[max(start, k - 8):k])
+
+
 def choose(lines: list[Line], scores: list[float], threshold: float) -> list[int]:
     """The lines that begin pages: each line scoring at least `threshold` once the page before it
     has had prose, or has printed its headline again (a digest's headline-only item). Until then a
@@ -163,6 +180,11 @@ def choose(lines: list[Line], scores: list[float], threshold: float) -> list[int
     positions = positions_of(lines)
     for k in range(1, len(lines)):
         line = lines[k]
+        if prose_since and scores[k] >= LOW and _another_site(lines, chosen[-1], k):
+            chosen.append(k)
+            heading = title_parts(line.text)
+            prose_since = echoed = False
+            continue
         if scores[k] >= threshold and line.key not in heading and (
                 prose_since or echoed or (len(chosen) > 1 and scores[k] > scores[chosen[-1]] + 0.05
                                           and echo(lines, chosen[-1], positions) is None)):

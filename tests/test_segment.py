@@ -23,3 +23,14 @@ def test_a_story_with_no_text_still_ends_where_the_next_headline_begins():
 def test_controls_and_sentences_never_begin_a_page():
     _, lines, _ = read_lines("\n".join(["Read more: Talks resume in capital", PROSE, "Talks resume in capital"]))
     assert [candidate(line) for line in lines] == [False, False, True]
+
+
+def test_a_title_naming_another_site_below_a_copyright_line_begins_a_page_on_less_evidence():
+    page = ["Talks resume | Example Times", "Menu", "Talks resume", PROSE, "© 2024 Example Times"]
+    other = ["Floods hit city - Other Daily", "Home", *[PROSE] * 20]
+    _, lines, _ = read_lines("\n".join(page + other))
+    scores = [0.0] * len(lines)
+    scores[5] = 0.3                                  # below the threshold
+    assert choose(lines, scores, 0.7) == [0, 5]
+    _, lines, _ = read_lines("\n".join(page + ["Floods hit city - Example Times", *other[1:]]))
+    assert choose(lines, scores, 0.7) == [0]         # the same site: a section of the page
