@@ -5,6 +5,8 @@ around each line (context smoothing, as jusText and boilerpipe do)."""
 from __future__ import annotations
 
 import math
+from itertools import accumulate
+from typing import Callable
 
 from builder.headline import title_parts
 from builder.language import stopwords
@@ -46,18 +48,23 @@ def _content_words(line: Line, function_words: frozenset[str]) -> list[str]:
     return [w for w in line.tokens if len(w) >= 3 and w not in function_words and not w.isdigit()]
 
 
+def _mean_around(values: list[float]) -> Callable[[int, int], float]:
+    """(k, radius) -> the mean of the values within `radius` places of k, k's own left out."""
+    running = list(accumulate(values, initial=0.0))
+    n = len(values)
+
+    def mean(k: int, radius: int) -> float:
+        a, b = max(0, k - radius), min(n, k + radius + 1)
+        return (running[b] - running[a] - values[k]) / max(1, b - a - 1)
+    return mean
+
+
 def content_features(page: list[Line], language: str, vocabulary: dict[str, float],
                      headline: int | None) -> list[list[float]]:
     """The CONTENT_FEATURES of each line of one page."""
     n = len(page)
     is_prose = [1.0 if prose(line) else 0.0 for line in page]
-    running = [0.0]
-    for p in is_prose:
-        running.append(running[-1] + p)
-
-    def density(k: int, radius: int) -> float:
-        a, b = max(0, k - radius), min(n, k + radius + 1)
-        return (running[b] - running[a] - is_prose[k]) / max(1, b - a - 1)
+    density = _mean_around(is_prose)
 
     distance = [n] * n      # in lines, to the nearest prose line
     last = -n
@@ -122,13 +129,7 @@ def content_features(page: list[Line], language: str, vocabulary: dict[str, floa
 def context_features(first: list[float]) -> list[list[float]]:
     """The CONTEXT_FEATURES of each line, from the first pass's scores of the page's lines."""
     n = len(first)
-    running = [0.0]
-    for p in first:
-        running.append(running[-1] + p)
-
-    def window(k: int, radius: int) -> float:
-        a, b = max(0, k - radius), min(n, k + radius + 1)
-        return (running[b] - running[a] - first[k]) / max(1, b - a - 1)
+    window = _mean_around(first)
 
     out = []
     for k in range(n):
