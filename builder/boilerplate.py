@@ -23,7 +23,8 @@ CONTENT_FEATURES = {
     "digits": "digits", "control": "a page control", "notice": "legal, cookie or newsletter words",
     "separators": "separators (| • »)", "dated": "a date or time", "blank_before": "a blank line above",
     "blank_after": "a blank line below", "repeats": "repeated in the dump", "all_caps": "all capitals",
-    "prose": "a prose line", "cut_off": "long and cut off mid-sentence", "block_lines": "lines in its block", "block_chars": "its block's line length",
+    "prose": "a prose line", "cut_off": "long and cut off mid-sentence", "block_lines": "lines in its block",
+    "block_chars": "its block's line length",
     "before_headline": "above the headline", "headline": "the headline",
     "after_headline": "distance below the headline",
     **{f"{what}{d:+d}": f"{label} {abs(d)} line{'s' if abs(d) > 1 else ''} {'above' if d < 0 else 'below'}"

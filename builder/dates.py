@@ -29,7 +29,8 @@ _DAY = r"[0-3]?\d"
 _ABSOLUTE = re.compile(
     rf"(?<![\w.])(?P<d1>{_DAY})(?:st|nd|rd|th|er|º|°)?\.?\s*(?:de\s+|of\s+)?(?P<m1>{_MONTH})(?![^\W\d_])\.?,?\s*"
     rf"(?:de\s+|del\s+)?(?P<y1>{_YEAR})(?!\d)"                                 # 6 October 2020, 6. Okt. 2020
-    rf"|(?<![\w])(?P<m2>{_MONTH})(?![^\W\d_])\.?\s+(?P<d2>{_DAY})(?:st|nd|rd|th)?(?!\d),?\s+(?P<y2>{_YEAR})(?!\d)"  # Oct. 6, 2020
+    # Oct. 6, 2020
+    rf"|(?<![\w])(?P<m2>{_MONTH})(?![^\W\d_])\.?\s+(?P<d2>{_DAY})(?:st|nd|rd|th)?(?!\d),?\s+(?P<y2>{_YEAR})(?!\d)"
     rf"|(?<![\w.])(?P<y3>{_YEAR})(?P<s3>[-/.])(?P<m3>[01]?\d)(?P=s3)(?P<d3>{_DAY})(?![\d.]\d)"  # 2020-10-06
     rf"|(?<![\w.])(?P<a>{_DAY})(?P<s4>[./-])(?P<b>{_DAY})(?P=s4)(?P<y4>{_YEAR})(?!\d)",  # 06.10.2020, 10/06/2020
     re.I,

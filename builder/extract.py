@@ -142,13 +142,10 @@ def extract(text: str, explain: bool = False) -> Extraction:
             seconds, k = relative
             date = resolve_relative(seconds, newest)
             source = f"relative, line {page.lines[k].index + 1} (against {newest}, the newest date in the dump)"
-        draft, why = _draft(page, date, source)
-        if draft is None:
-            decisions.append(why)
-        else:
-            drafts.append(draft)
+        made = _draft(page, date, source)
+        (drafts if isinstance(made, Draft) else decisions).append(made)
         if explain:
-            verdicts.extend(_verdicts(page, load_model().content))
+            verdicts.extend(_verdicts(page, model.content))
     return Extraction(tuple(drafts), tuple(decisions), tuple(verdicts))
 
 
@@ -159,6 +156,12 @@ def _read_page(lines: list[Line], model) -> _Page:
     scores = _lists_as_one(lines, scores)
     # The text starts after the headline (or the title line): what is above is the page's top.
     top = headline if headline is not None else (0 if title is not None else -1)
+    body = _text_lines(lines, top, title, scores, model.text_at)
+    return _Page(lines, headline, title, publisher, scores, body, features)
+
+
+def _text_lines(lines: list[Line], top: int, title: str | None, scores: list[float], text_at: float) -> list[int]:
+    """The indexes of a page's text lines, below `top`, from their scores and a few rules."""
     headline_keys = title_parts(title) if title else frozenset()
     # Controls, links elsewhere and credits (`Share`, `Read more: ...`) are never the text, nor is a
     # line printed twice within a few lines (a caption under a picture and in its frame).
@@ -168,7 +171,7 @@ def _read_page(lines: list[Line], model) -> _Page:
     # A short story (a digest's item) scores lower throughout than a page's long text: its best
     # lines are its text all the same.
     best = max((scores[k] for k in candidates), default=0.0)
-    keep = min(model.text_at, RELATIVE * best) if best >= LEAST else model.text_at
+    keep = min(text_at, RELATIVE * best) if best >= LEAST else text_at
     body = _hysteresis(lines, candidates, scores, keep)
     # Teasers trail a story: long lines cut off mid-sentence after its last whole line.
     while body and len(lines[body[-1]].text) >= TEASER and not lines[body[-1]].end_stop:
@@ -176,20 +179,21 @@ def _read_page(lines: list[Line], model) -> _Page:
     # Bullets right above the text, below the headline, are the story's key points.
     while body and body[0] - 1 > top and _bullet_of(lines[body[0] - 1].text) and not lines[body[0] - 1].control:
         body.insert(0, body[0] - 1)
-    return _Page(lines, headline, title, publisher, scores, body, features)
+    return body
 
 
 def _hysteresis(lines: list[Line], candidates: list[int], scores: list[float], keep: float) -> list[int]:
-    """The lines scoring `keep` or more, and, as jusText keeps a near-good paragraph beside a good
-    one, each line scoring NEAR of that next to a kept one, unless it holds notice words (a lede under the byline, a short
-    paragraph between two long ones)."""
+    """The lines scoring `keep` or more; as jusText keeps a near-good paragraph beside a good one,
+    each line scoring NEAR of that next to a kept one (a lede under the byline, a short paragraph
+    between two long ones) unless it holds notice words."""
     kept = [scores[k] >= keep for k in candidates]
     low = NEAR * keep
     changed = True
     while changed:
         changed = False
         for n, k in enumerate(candidates):
-            if not kept[n] and scores[k] >= low and not lines[k].notice and ((n and kept[n - 1]) or (n + 1 < len(kept) and kept[n + 1])):
+            beside = (n and kept[n - 1]) or (n + 1 < len(kept) and kept[n + 1])
+            if not kept[n] and beside and scores[k] >= low and not lines[k].notice:
                 kept[n] = changed = True
     # A short run between two kept lines is the text's too (a subheading, a list, a short line).
     marks = [n for n, yes in enumerate(kept) if yes]
@@ -284,10 +288,11 @@ def _kind(line: Line, above_text: bool) -> str:
     return "page"
 
 
-def _draft(page: _Page, date: dt.date | None, date_source: str | None) -> tuple[Draft | None, Decision]:
+def _draft(page: _Page, date: dt.date | None, date_source: str | None) -> Draft | Decision:
+    """The page's article, or the decision saying why it has none."""
     lines = page.lines
-    decisions: list[Decision] = []
     first_line, last_line = lines[0].index + 1, lines[-1].index + 1
+    decisions: list[Decision] = []
     if page.headline is not None:
         h = lines[page.headline]
         decisions.append(Decision(h.index + 1, h.index + 1, "headline", f"headline {page.title!r}: the "
@@ -296,36 +301,65 @@ def _draft(page: _Page, date: dt.date | None, date_source: str | None) -> tuple[
         decisions.append(Decision(first_line, first_line, "headline", f"title line {page.title!r}"))
     if date is not None:
         decisions.append(Decision(first_line, last_line, "date", f"{date} ({date_source})"))
+    decisions += _dropped(page)
+    wire = _wire_credit(lines[page.body[0] if page.body else len(lines):], decisions)
+    blocks, key_points, dateline, dateline_wire = _blocks([lines[k] for k in page.body], decisions)
+
+    words = 0
+    for b in blocks:  # counted only as far as needed: a story's first paragraph is usually enough
+        words += len(b.text.split())
+        if words >= MIN_WORDS:
+            break
+    if words < MIN_WORDS:
+        what = "headline-only item" if page.title is not None and words == 0 else "too little text"
+        label = f" {page.title!r}" if page.title else ""
+        return Decision(first_line, last_line, "not an article", f"{what}{label} ({words} words of text)")
+    return Draft(
+        title=page.title, blocks=tuple(blocks), key_points=tuple(key_points), date=date,
+        date_source=date_source, dateline=dateline, wire=wire or dateline_wire, publisher=page.publisher,
+        lines=(first_line, max(b.line for b in blocks)), decisions=tuple(decisions),
+    )
+
+
+def _dropped(page: _Page) -> list[Decision]:
+    """The runs of lines that are not the text, each with the first one's score."""
     body = set(page.body)
-    run = None  # dropped lines, reported as runs
-    for k, line in enumerate(lines):
+    out: list[Decision] = []
+    run = None
+    for k, line in enumerate(page.lines):
         if k in body or k == page.headline:
             if run:
-                decisions.append(run)
+                out.append(run)
                 run = None
             continue
         number = line.index + 1
         run = Decision(run.first, number, "dropped", run.why) if run else Decision(
             number, number, "dropped", f"furniture (text probability {page.scores[k]:.2f})")
-    if run:
-        decisions.append(run)
+    return out + [run] if run else out
 
+
+def _wire_credit(lines: list[Line], decisions: list[Decision]) -> str | None:
+    """A wire credit (`• AFP`) on a short line of its own below the text's start: furniture to the
+    line model, metadata here."""
+    for line in lines:
+        found = _wire(line.text) if len(line.text) < 40 else None
+        if found:
+            decisions.append(Decision(line.index + 1, line.index + 1, "metadata", f"wire credit: {found}"))
+            return found
+    return None
+
+
+def _blocks(kept: list[Line], decisions: list[Decision]) -> tuple[list[Block], list[str], str | None, str | None]:
+    """The text lines as paragraphs, list items and subheadings; bullets above the first paragraph
+    are key points; a dateline (`SEOUL (AP) -`) opening it is metadata. Returns the blocks, the key
+    points, the dateline and its wire."""
     blocks: list[Block] = []
     key_points: list[str] = []
-    wire = dateline = None
-    # A wire credit (`• AFP`) is a short line of its own anywhere below the text's start, furniture
-    # to the line model: metadata here.
-    for line in lines[page.body[0] if page.body else len(lines):]:
-        found_wire = _wire(line.text) if len(line.text) < 40 else None
-        if found_wire:
-            wire = found_wire
-            decisions.append(Decision(line.index + 1, line.index + 1, "metadata", f"wire credit: {found_wire}"))
-            break
-    kept = [lines[k] for k in page.body]
+    dateline = wire = None
     for n, line in enumerate(kept):
         text = line.text
         if len(text) < 40 and _wire(text):
-            continue  # the credit, read above
+            continue  # the credit, read by _wire_credit
         if _BULLET.match(text):
             item = _BULLET.sub("", text)
             if not any(b.kind == "p" for b in blocks):
@@ -341,7 +375,7 @@ def _draft(page: _Page, date: dt.date | None, date_source: str | None) -> tuple[
             m = _DATELINE.match(text)
             if m and len(m["place"]) <= 40 and not m["place"].isdigit():
                 dateline = m["place"].title() if m["place"].isupper() else m["place"]
-                wire = wire or (WIRES.get(key(m["wire"])) if m["wire"] else None)
+                wire = WIRES.get(key(m["wire"])) if m["wire"] else None
                 text = text[m.end():]
                 decisions.append(Decision(line.index + 1, line.index + 1, "metadata", f"dateline {dateline!r}"))
         following = kept[n + 1] if n + 1 < len(kept) else None
@@ -350,22 +384,7 @@ def _draft(page: _Page, date: dt.date | None, date_source: str | None) -> tuple[
             blocks.append(Block("h", text, line.index + 1))
             continue
         blocks.append(Block("p", text, line.index + 1))
-
-    words = 0
-    for b in blocks:  # counted only as far as needed: a story's first paragraph is usually enough
-        words += len(b.text.split())
-        if words >= MIN_WORDS:
-            break
-    if words < MIN_WORDS:
-        what = "headline-only item" if page.title is not None and words == 0 else "too little text"
-        label = f" {page.title!r}" if page.title else ""
-        return None, Decision(first_line, last_line, "not an article", f"{what}{label} ({words} words of text)")
-    draft = Draft(
-        title=page.title, blocks=tuple(blocks), key_points=tuple(key_points), date=date,
-        date_source=date_source, dateline=dateline, wire=wire, publisher=page.publisher,
-        lines=(first_line, max(b.line for b in blocks)), decisions=tuple(decisions),
-    )
-    return draft, decisions[0] if decisions else Decision(first_line, last_line, "article", "")
+    return blocks, key_points, dateline, wire
 
 
 def _wire(text: str) -> str | None:

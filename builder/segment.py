@@ -21,7 +21,8 @@ WINDOW = 60     # lines on each side compared for a change of language or topic
 
 BOUNDARY_FEATURES = {
     "headline_like": "reads like a headline", "end_stop": "ends like a sentence", "words": "number of words",
-    "capitals": "capitalised words", "separators": "separators (| • »)", "title_separator": "a `Headline - Site` separator",
+    "capitals": "capitalised words", "separators": "separators (| • »)",
+    "title_separator": "a `Headline - Site` separator",
     "echo": "its headline printed again below", "echo_distance": "lines until that",
     "echo_whole": "the whole line printed again", "long": "five words or more",
     "seen_before": "printed before in the dump", "echo_of_earlier": "repeats a recent title",

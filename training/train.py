@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 from builder.boilerplate import CONTENT_FEATURES, CONTEXT_FEATURES, content_features, context_features  # noqa: E402
 from builder.headline import heading  # noqa: E402
 from builder.lines import Line, page_language, read_lines  # noqa: E402
-from builder.model import DATA, Logistic, sigmoid  # noqa: E402
+from builder.model import DATA, Logistic  # noqa: E402
 from builder.segment import BOUNDARY_FEATURES, _Context, boundary_features, candidate  # noqa: E402
 from report import held_out  # noqa: E402
 
