@@ -20,7 +20,7 @@ from builder.boilerplate import CONTENT_FEATURES, score_lines
 from builder.dates import find_dates, month_first, relative_seconds, resolve_relative
 from builder.headline import heading, title_parts
 from builder.lines import Line, page_language, read_lines
-from builder.model import load_model
+from builder.model import Logistic, load_model
 from builder.segment import pages_in
 from builder.text import key
 
@@ -119,6 +119,7 @@ class _Page:
     scores: list[float]         # P(text) per line
     body: list[int]             # indexes of its text lines
     features: list[list[float]]
+    ruled: dict[int, str]       # lines a rule, not their score, decided: why
 
 
 def extract(text: str, explain: bool = False) -> Extraction:
@@ -156,18 +157,27 @@ def _read_page(lines: list[Line], model) -> _Page:
     scores = _lists_as_one(lines, scores)
     # The text starts after the headline (or the title line): what is above is the page's top.
     top = headline if headline is not None else (0 if title is not None else -1)
-    body = _text_lines(lines, top, title, scores, model.text_at)
-    return _Page(lines, headline, title, publisher, scores, body, features)
+    body, ruled = _text_lines(lines, top, title, scores, model.text_at)
+    return _Page(lines, headline, title, publisher, scores, body, features, ruled)
 
 
-def _text_lines(lines: list[Line], top: int, title: str | None, scores: list[float], text_at: float) -> list[int]:
-    """The indexes of a page's text lines, below `top`, from their scores and a few rules."""
+def _text_lines(lines: list[Line], top: int, title: str | None, scores: list[float],
+                text_at: float) -> tuple[list[int], dict[int, str]]:
+    """The indexes of a page's text lines, below `top`, from their scores and a few rules; and the
+    lines a rule decided, with the rule."""
     headline_keys = title_parts(title) if title else frozenset()
     # Controls, links elsewhere and credits (`Share`, `Read more: ...`) are never the text, nor is a
     # line printed twice within a few lines (a caption under a picture and in its frame).
     doubled = _doubled(lines)
-    candidates = [k for k in range(top + 1, len(lines))
-                  if lines[k].key not in headline_keys and not lines[k].control and k not in doubled]
+    ruled = {k: "above the headline: the page's top" for k in range(top)}
+    for k in range(top + 1, len(lines)):
+        if lines[k].key in headline_keys:
+            ruled[k] = "the headline again"
+        elif lines[k].control:
+            ruled[k] = "a control, a link to another story or a credit"
+        elif k in doubled:
+            ruled[k] = f"printed twice within {DOUBLED} lines"
+    candidates = [k for k in range(top + 1, len(lines)) if k not in ruled]
     # A short story (a digest's item) scores lower throughout than a page's long text: its best
     # lines are its text all the same.
     best = max((scores[k] for k in candidates), default=0.0)
@@ -175,11 +185,12 @@ def _text_lines(lines: list[Line], top: int, title: str | None, scores: list[flo
     body = _hysteresis(lines, candidates, scores, keep)
     # Teasers trail a story: long lines cut off mid-sentence after its last whole line.
     while body and len(lines[body[-1]].text) >= TEASER and not lines[body[-1]].end_stop:
-        body.pop()
+        ruled[body.pop()] = "a teaser: long, cut off mid-sentence after the story"
     # Bullets right above the text, below the headline, are the story's key points.
     while body and body[0] - 1 > top and _bullet_of(lines[body[0] - 1].text) and not lines[body[0] - 1].control:
         body.insert(0, body[0] - 1)
-    return body
+        ruled[body[0]] = "a bullet right above the text: a key point"
+    return body, ruled
 
 
 def _hysteresis(lines: list[Line], candidates: list[int], scores: list[float], keep: float) -> list[int]:
@@ -392,13 +403,14 @@ def _wire(text: str) -> str | None:
     return WIRES.get(key(m["wire"])) if m else None
 
 
-def _verdicts(page: _Page, content) -> list[Verdict]:
+def _verdicts(page: _Page, content: Logistic) -> list[Verdict]:
     body = set(page.body)
     out = []
     for k, line in enumerate(page.lines):
         kind = "headline" if k == page.headline else "text" if k in body else "furniture"
         pulls = content.evidence(page.features[k])
-        evidence = ", ".join(f"{CONTENT_FEATURES[name]} {pull:+.1f}" for name, pull in pulls)
+        evidence = (f"{page.ruled[k]}; " if k in page.ruled else "") + \
+            ", ".join(f"{CONTENT_FEATURES[name]} {pull:+.1f}" for name, pull in pulls)
         out.append(Verdict(line.index + 1, line.text, kind, page.scores[k], evidence))
     return out
 

@@ -151,4 +151,6 @@ def test_explain_gives_every_line_a_class_and_evidence():
     assert kinds["Menu"] == "furniture" and kinds[BODY[0]] == "text"
     assert kinds["Ministers agree to keep talking after rare meeting"] == "headline"
     assert all(v.evidence for v in ex.verdicts)
+    assert kinds["Share this article"] == "furniture"
+    assert next(v for v in ex.verdicts if v.text == "Share this article").evidence.startswith("a control")
     assert not extract("\n".join(web_page("Ministers agree"))).verdicts  # only when asked for
