@@ -51,10 +51,10 @@ _LEAD_IN = re.compile(
     r"veja também|czytaj też|czytaj także|czytaj również|zobacz też|zobacz także|zobacz również|lue myös|"
     r"artículos relacionados|noticias relacionadas|notícias relacionadas|articles liés|verwandte artikel)"
     r"\s*[:|>»]", re.I)
-# A photo or source credit: `Photo: AFP / KCNA`, `Foto: dpa`, `Image: Getty Images`.
-_CREDIT = re.compile(r"^(?:photos?|images?|file photo|pictures?|credits?|video|foto|fotos|fot\\.?|bild|bilder|"
-                     r"bildquelle|quelle|source|fuente|imagen|crédits?|photographie|zdjęcie|kuva|kuvat)"
-                     r"\s*[:|]\s*\S.{0,100}$", re.I)
+# A photo or source credit: `Photo: AFP / KCNA`, `Foto: dpa`, `Fot. PAP`, `Image: Getty Images`.
+_CREDIT = re.compile(r"^(?:(?:photos?|images?|file photo|pictures?|credits?|video|foto|fotos|fot|bild|bilder|"
+                     r"bildquelle|quelle|source|fuente|imagen|crédits?|photographie|zdjęcie|kuva|kuvat)\s*[:|]"
+                     r"|fot\.)\s*\S.{0,100}$", re.I)
 _NOTICE_WORDS = frozenset(w + plural for n in _NOTICE.pattern.replace("\\", "").split("|")
                            for w in n.split()[:1] for plural in ("", "s"))
 _DIGIT = re.compile(r"\d")

@@ -15,6 +15,7 @@ def test_controls_notices_and_links_elsewhere():
     assert found["Share"].control and found["Log in"].control
     assert found["Read more: Floods hit port city"].control and found["Lesen Sie auch: Hochwasser im Hafen"].control
     assert evidence("Photo: AFP / KCNA VIA KNS")["Photo: AFP / KCNA VIA KNS"].control
+    assert evidence("Fot. Jan Kowalski / PAP")["Fot. Jan Kowalski / PAP"].control  # Polish: `Fot.`
     assert found["© 2024 Daily Example Media"].notice and found["We use cookies to improve your experience."].notice
     prose = found["The minister said the talks would go on next week."]
     assert not prose.control and not prose.notice and prose.end_stop and prose.stop > 0.3
