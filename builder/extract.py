@@ -124,7 +124,7 @@ class _Page:
 
 def extract(text: str, explain: bool = False) -> Extraction:
     """Articles in one dump's text (already decoded, `\\n` line ends)."""
-    _, lines, _ = read_lines(text)
+    lines = read_lines(text)
     model = load_model()
     splits = pages_in(lines, model)
     starts = [k for k, _ in splits]

@@ -35,13 +35,16 @@ condividi|stampa|cerca|accedi|chiudi|commenti|pubblicità|leggi anche|
 compartilhar|partilhar|pesquisar|entrar|fechar|comentários|publicidade|leia mais|
 udostępnij|drukuj|szukaj|zaloguj|zamknij|komentarze|reklama|czytaj więcej
 """.replace("\n", "").split("|"))
-_NOTICE = re.compile("|".join(re.escape(key(n)) for n in """
+_NOTICES = [key(n) for n in """
 copyright|all rights reserved|rights reserved|cookie|cookies|privacy policy|privacy notice|terms of use|
 terms of service|terms and conditions|newsletter|subscribe|unsubscribe|sign up for|javascript|
 your browser|ad blocker|alle rechte vorbehalten|datenschutz|impressum|nutzungsbedingungen|
 tous droits réservés|mentions légales|politique de confidentialité|derechos reservados|aviso legal|
 política de privacidad|diritti riservati|direitos reservados|prawa zastrzeżone|polityka prywatności
-""".replace("\n", "").split("|")))
+""".replace("\n", "").split("|")]
+_NOTICE = re.compile("|".join(map(re.escape, _NOTICES)))
+# A notice's first word (or its plural) is in a line before the regex need look at it.
+_NOTICE_WORDS = frozenset(n.split()[0] + plural for n in _NOTICES for plural in ("", "s"))
 # A link to another story behind a universal lead-in: `Read more: ...`, `Lesen Sie auch: ...`.
 _LEAD_IN = re.compile(
     r"^(?:read more|read also|also read|see also|related|related articles?|related stories|you may also like|"
@@ -55,8 +58,6 @@ _LEAD_IN = re.compile(
 _CREDIT = re.compile(r"^(?:(?:photos?|images?|file photo|pictures?|credits?|video|foto|fotos|fot|bild|bilder|"
                      r"bildquelle|quelle|source|fuente|imagen|crédits?|photographie|zdjęcie|kuva|kuvat)\s*[:|]"
                      r"|fot\.)\s*\S.{0,100}$", re.I)
-_NOTICE_WORDS = frozenset(w + plural for n in _NOTICE.pattern.replace("\\", "").split("|")
-                           for w in n.split()[:1] for plural in ("", "s"))
 _DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"\s[|•·»›/>]\s|\s[|•·]$|^[|•·]\s")
 _SENTENCE_STOP = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"'“‘(\[]?[A-ZÀ-ÞА-Я0-9]")
@@ -70,7 +71,6 @@ class Line:
     text: str
     key: str            # folded words: repeats and headlines compare by it
     tokens: tuple[str, ...]  # the folded words
-    words: int
     stop: float         # share of the words that are function words of its language
     language: str | None  # which of the dump's languages it is in, when two function words or more tell
     sentences: int      # sentence stops followed by another sentence, plus a final stop
@@ -85,10 +85,14 @@ class Line:
     blank_after: bool
     repeats: int        # other lines of the dump with the same key
 
+    @property
+    def words(self) -> int:
+        return len(self.tokens)
 
-def read_lines(text: str) -> tuple[list[str], list[Line], list[str]]:
-    """The dump's raw lines (cleaned, stripped), the non-empty ones with their evidence, and the
-    dump's languages, most used first (a dump may hold pages in several)."""
+
+def read_lines(text: str) -> list[Line]:
+    """The dump's non-empty lines with their evidence; each line's function words are counted in
+    the dump's languages (a dump may hold pages in several) and the line told which it is in."""
     raw = [clean(line).strip() for line in text.split("\n")]
     tokens = [words(t) if t else [] for t in raw]
     # Function words are frequent: each line's first few dozen words tell its language.
@@ -111,7 +115,7 @@ def read_lines(text: str) -> tuple[list[str], list[Line], list[str]]:
         spaced = t.split(None, 60)[:60]  # capitals and separators tell headlines and menus: short lines
         capitalised = sum(1 for w in spaced if w[:1].isupper())
         lines.append(Line(
-            index=i, text=t, key=keys[i], tokens=tuple(ws), words=len(ws), stop=hits[best] / n,
+            index=i, text=t, key=keys[i], tokens=tuple(ws), stop=hits[best] / n,
             language=languages[best] if hits[best] >= 2 else None,
             sentences=len(_SENTENCE_STOP.findall(t)) + t.endswith(_END),
             end_stop=t.endswith(_END),
@@ -125,7 +129,7 @@ def read_lines(text: str) -> tuple[list[str], list[Line], list[str]]:
             blank_after=i == last or not raw[i + 1],
             repeats=counts[keys[i]] - 1 if keys[i] else 0,
         ))
-    return raw, lines, languages
+    return lines
 
 
 def page_language(page: list[Line], default: str = "English") -> str:

@@ -5,7 +5,7 @@ from builder.lines import read_lines
 
 
 def lines(*texts):
-    return read_lines("\n".join(texts))[1]
+    return read_lines("\n".join(texts))
 
 
 def test_title_parts_are_runs_between_separators():

@@ -5,7 +5,7 @@ from builder.lines import read_lines
 
 
 def evidence(*texts):
-    return {line.text: line for line in read_lines("\n".join(texts))[1]}
+    return {line.text: line for line in read_lines("\n".join(texts))}
 
 
 def test_controls_notices_and_links_elsewhere():

@@ -37,7 +37,7 @@ def test_each_feature_list_is_as_long_as_its_names():
     from builder.lines import read_lines
     from builder.segment import _Context, boundary_features
 
-    _, lines, _ = read_lines("A headline here | Site\nMenu\nA headline here\nThe text of the story, in a sentence.")
+    lines = read_lines("A headline here | Site\nMenu\nA headline here\nThe text of the story, in a sentence.")
     assert {len(f) for f in content_features(lines, "English", {}, 2)} == {len(CONTENT_FEATURES)}
     assert {len(f) for f in context_features([0.5] * len(lines))} == {len(CONTEXT_FEATURES)}
     assert len(boundary_features(lines, 2, _Context(lines))) == len(BOUNDARY_FEATURES)

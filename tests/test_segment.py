@@ -7,7 +7,7 @@ PROSE = "The ministers met on Tuesday and agreed to meet again before the end of
 
 
 def test_a_title_line_and_its_headline_below_the_menu_begin_one_page():
-    _, lines, _ = read_lines("\n".join(["Talks resume | Example", "Menu", "Talks resume", PROSE,
+    lines = read_lines("\n".join(["Talks resume | Example", "Menu", "Talks resume", PROSE,
                                         "Floods hit city | Example", "Menu", "Floods hit city", PROSE]))
     scores = [0.0, 0.1, 0.9, 0.0, 0.95, 0.1, 0.9, 0.0]
     assert choose(lines, scores, 0.7) == [0, 4]   # not 2 or 6: each repeats its page's title, no prose between
@@ -15,22 +15,22 @@ def test_a_title_line_and_its_headline_below_the_menu_begin_one_page():
 
 def test_a_story_with_no_text_still_ends_where_the_next_headline_begins():
     # A digest's item with no text prints its headline twice, then the next item begins.
-    _, lines, _ = read_lines("\n".join(["First story here", PROSE, "Headline-only item", "Headline-only item",
+    lines = read_lines("\n".join(["First story here", PROSE, "Headline-only item", "Headline-only item",
                                         "Second story here", PROSE]))
     assert choose(lines, [0.0, 0.0, 0.9, 0.0, 0.9, 0.0], 0.7) == [0, 2, 4]
 
 
 def test_controls_and_sentences_never_begin_a_page():
-    _, lines, _ = read_lines("\n".join(["Read more: Talks resume in capital", PROSE, "Talks resume in capital"]))
+    lines = read_lines("\n".join(["Read more: Talks resume in capital", PROSE, "Talks resume in capital"]))
     assert [candidate(line) for line in lines] == [False, False, True]
 
 
 def test_a_title_naming_another_site_below_a_copyright_line_begins_a_page_on_less_evidence():
     page = ["Talks resume | Example Times", "Menu", "Talks resume", PROSE, "© 2024 Example Times"]
     other = ["Floods hit city - Other Daily", "Home", *[PROSE] * 20]
-    _, lines, _ = read_lines("\n".join(page + other))
+    lines = read_lines("\n".join(page + other))
     scores = [0.0] * len(lines)
     scores[5] = 0.3                                  # below the threshold
     assert choose(lines, scores, 0.7) == [0, 5]
-    _, lines, _ = read_lines("\n".join(page + ["Floods hit city - Example Times", *other[1:]]))
+    lines = read_lines("\n".join(page + ["Floods hit city - Example Times", *other[1:]]))
     assert choose(lines, scores, 0.7) == [0]         # the same site: a section of the page

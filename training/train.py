@@ -67,7 +67,7 @@ def load_devset(devsets: Path, name: str, silver: dict[str, list[int]]) -> list[
     dumps = []
     for dump, pages in sorted(truth["dumps"].items()):
         text = (devsets / name / "seeds" / dump).read_text(encoding="utf-8")
-        _, lines, _ = read_lines(text)
+        lines = read_lines(text)
         at = {line.index: k for k, line in enumerate(lines)}
         starts = sorted({0} | {at[p["lines"][0] - 1] for p in pages if p["lines"][0] - 1 in at})
         d = Dump(dump, text, lines, starts)
@@ -95,7 +95,7 @@ def load_seeds() -> list[Dump]:
     dumps = []
     for name, known in sorted(labels.items()):
         raw = (ROOT / "seeds" / name).read_text(encoding="utf-8")
-        _, lines, _ = read_lines(raw)
+        lines = read_lines(raw)
         at = {line.index: k for k, line in enumerate(lines)}
         text = set(known["text"])
         d = Dump(name, raw, lines, sorted(at[i] for i in known["starts"]), seed=True)
@@ -181,7 +181,7 @@ def augmented(dumps: list[Dump], count: int, seed: int = 0) -> list[Dump]:
             text += join
             firsts.append(text.count("\n"))
             text += piece
-        _, lines, _ = read_lines(text)
+        lines = read_lines(text)
         at = {line.index: k for k, line in enumerate(lines)}
         out.append(Dump(f"augmented-{n}", text, lines, [at[i] for i in firsts if i in at], seed=n % 4 == 0))
     return out
