@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from builder.lines import Line
 from builder.text import key
 
-# Between a headline and a site or section name: ` | `, ` - `, ` – `, ` — `, ` · `, ` » `, ` / `,
-# ` :: `, and `: ` (a kicker before a headline).
-_SEPARATOR = re.compile(r"\s+(?:[|\-–—·•»/~]|::)\s+|\s+\|\s*|\s*\|\s+|:\s+")
-_SITE_SEPARATOR = re.compile(r"\s+(?:[|\-–—·•»~/]|::)\s+|\s+\|\s*|\s*\|\s+")
+# Between a headline and a site or section name: ` | `, ` - `, ` – `, ` — `, ` · `, ` » `, ` / `, ` :: `;
+# between the parts of a headline, also `: ` (a kicker before it).
+_SITE_SEPARATOR = r"\s+(?:[|\-–—·•»/~]|::)\s+|\s+\|\s*|\s*\|\s+"
+_SEPARATOR = re.compile(rf"{_SITE_SEPARATOR}|:\s+")
+_SITE_SEPARATOR = re.compile(_SITE_SEPARATOR)
 ECHO_WINDOW = 400   # lines within which a page prints its headline again (menus can be long)
 
 
@@ -81,6 +82,14 @@ def page_headline(page: list[Line], site: str | None = None) -> int | None:
             if best is None or rank > best[0]:
                 best = (rank, found)
     return best[1] if best else None
+
+
+def site_part(text: str) -> str | None:
+    """The key of a title's last part after a site separator (`Headline - Site` -> `site`): a
+    site's name, short and with no digits (a date is not a site)."""
+    cuts = list(_SITE_SEPARATOR.finditer(text))
+    last = text[cuts[-1].end():].strip() if cuts else ""
+    return key(last) if 0 < len(last.split()) <= 5 and not any(c.isdigit() for c in last) else None
 
 
 def _over_text(page: list[Line], at: int) -> bool:

@@ -10,11 +10,11 @@ likely start begins a page, except the same headline printed again below it.
 from __future__ import annotations
 
 import math
+from itertools import accumulate
 from builder.boilerplate import prose
-from builder.headline import echo, has_separator, headline_like, positions_of, title_parts
+from builder.headline import ECHO_WINDOW, echo, has_separator, headline_like, positions_of, site_part, title_parts
 from builder.lines import Line
 from builder.model import Model, check_names
-from builder.text import key
 
 LOW = 0.2       # a likely start with less than the threshold, taken on more evidence (_another_site)
 WINDOW = 60     # lines on each side compared for a change of language or topic
@@ -54,7 +54,7 @@ def boundary_features(lines: list[Line], k: int, context: "_Context") -> list[fl
     parts = title_parts(line.text)
     at = echo(lines, k, context.positions)
     seen_before = any(j < k for part in parts for j in context.positions.get(part, ()))
-    echo_of_earlier = any(k - 400 <= j < k for j in context.parts.get(line.key, ()))
+    echo_of_earlier = any(k - ECHO_WINDOW <= j < k for j in context.parts.get(line.key, ()))
     above = lines[max(0, k - 5):k]
     below = lines[k + 1:k + 6]
     lang_above, lang_below = context.language(k - WINDOW, k), context.language(k, k + WINDOW)
@@ -91,9 +91,7 @@ class _Context:
                 for part in title_parts(line.text):
                     self.parts.setdefault(part, []).append(k)
         self.is_prose = [1.0 if prose(line) else 0.0 for line in lines]
-        self.running = [0.0]
-        for p in self.is_prose:
-            self.running.append(self.running[-1] + p)
+        self.running = list(accumulate(self.is_prose, initial=0.0))
         self.languages = [line.language if line.words >= 8 else None for line in lines]
         # A topic is told by its long words; a paragraph's first few dozen are enough.
         self.words = [{w for w in line.tokens[:40] if len(w) >= 5} if p else set()
@@ -152,17 +150,11 @@ def _why(line: Line, probability: float, f: list[float] | None) -> str:
     return f"a new page or story (probability {probability:.2f}): " + ("; ".join(said) or "its shape and place")
 
 
-def _site_of(text: str) -> str | None:
-    parts = text.rsplit(" - ", 1) if " - " in text else text.rsplit(" | ", 1)
-    site = parts[1] if len(parts) == 2 else ""
-    return key(site) if 0 < len(site.split()) <= 5 and not any(c.isdigit() for c in site) else None
-
-
 def _another_site(lines: list[Line], start: int, k: int) -> bool:
     """A `Headline - Site` line naming another site than the page's own title line, just below
     a copyright or legal notice and with a page below it: the next page's title, even when the
     model is unsure."""
-    theirs, ours = _site_of(lines[k].text), _site_of(lines[start].text)
+    theirs, ours = site_part(lines[k].text), site_part(lines[start].text)
     return theirs is not None and theirs != ours and not lines[k].notice and len(lines) - k > 20 \
         and any(x.notice for x in lines[max(start, k - 8):k])
 
@@ -181,20 +173,19 @@ def choose(lines: list[Line], scores: list[float], threshold: float) -> list[int
     positions = positions_of(lines)
     for k in range(1, len(lines)):
         line = lines[k]
-        if prose_since and scores[k] >= LOW and _another_site(lines, chosen[-1], k):
-            chosen.append(k)
-            heading = title_parts(line.text)
-            prose_since = echoed = False
-            continue
-        if scores[k] >= threshold and line.key not in heading and (
-                prose_since or echoed or (len(chosen) > 1 and scores[k] > scores[chosen[-1]] + 0.05
-                                          and echo(lines, chosen[-1], positions) is None)):
-            if not (prose_since or echoed):
+        begins = prose_since and scores[k] >= LOW and _another_site(lines, chosen[-1], k)
+        if not begins and scores[k] >= threshold and line.key not in heading:
+            if prose_since or echoed:
+                begins = True
+            elif len(chosen) > 1 and scores[k] > scores[chosen[-1]] + 0.05 and \
+                    echo(lines, chosen[-1], positions) is None:
                 chosen.pop()  # two likely starts with nothing between: the likelier begins the page
+                begins = True
+        if begins:
             chosen.append(k)
             heading = title_parts(line.text)
             prose_since = echoed = False
-            continue
-        prose_since = prose_since or prose(line)
-        echoed = echoed or line.key in heading
+        else:
+            prose_since = prose_since or prose(line)
+            echoed = echoed or line.key in heading
     return chosen
