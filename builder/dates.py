@@ -46,22 +46,18 @@ _UNIT_WORDS = {
     "month": "months? monaten? monat mois meses? mesi mese",
     "year": "years? jahren? jahr ans? années? años? anos? anni anno",
 }
-_UNIT_OF = {word: unit for unit, words in _UNIT_WORDS.items() for word in words.split()}
-_UNIT = "|".join(sorted(_UNIT_OF, key=len, reverse=True))
-_PART = rf"(?P<n>\d+)\s*(?P<unit>{_UNIT})\b"
+def _alternatives(words: str) -> str:
+    return "|".join(sorted(words.split(), key=len, reverse=True))
+
+
+_UNIT = "|".join(_alternatives(words) for words in _UNIT_WORDS.values())
+# One named group per unit: the group that matched names the unit.
+_RELATIVE_PART = re.compile(
+    r"(?P<n>\d+)\s*(?:" + "|".join(f"(?P<{unit}>{_alternatives(words)})" for unit, words in _UNIT_WORDS.items())
+    + r")\b", re.I)
 _RELATIVE = re.compile(rf"(?:(?<!\w)(?P<before>vor|il y a|hace|há)\s+)?"
                        rf"(?P<parts>(?:(?<!\w)\d+\s*(?:{_UNIT})\b[\s,]*(?:(?:und|et|y|e|and)\s+)?)+)"
                        rf"(?P<after>ago|fa|temu)?\b", re.I)
-_RELATIVE_PART = re.compile(_PART, re.I)
-
-
-def _unit(word: str) -> str | None:
-    word = word.lower()
-    for candidate in (word, word.rstrip("s"), word.rstrip("n")):
-        for pattern, unit in _UNIT_OF.items():
-            if re.fullmatch(pattern, candidate):
-                return unit
-    return None
 
 
 def find_dates(text: str, day_first: bool = True) -> list[tuple[dt.date, str]]:
@@ -100,11 +96,7 @@ def relative_seconds(text: str) -> int | None:
     for m in _RELATIVE.finditer(text):
         if not (m["before"] or m["after"]):
             continue
-        total = 0
-        for part in _RELATIVE_PART.finditer(m["parts"]):
-            unit = _unit(part["unit"])
-            total += int(part["n"]) * _UNITS[unit] if unit else 0
-        return total
+        return sum(int(part["n"]) * _UNITS[part.lastgroup] for part in _RELATIVE_PART.finditer(m["parts"]))
     return None
 
 
