@@ -11,7 +11,7 @@ from typing import Callable
 from builder.headline import title_parts
 from builder.language import stopwords
 from builder.lines import Line
-from builder.model import Model, check_names
+from builder.model import Model
 
 # Each feature with what explain calls it.
 CONTENT_FEATURES = {
@@ -144,8 +144,6 @@ def context_features(first: list[float]) -> list[list[float]]:
 def score_lines(page: list[Line], language: str, headline: int | None,
                 model: Model) -> tuple[list[float], list[list[float]]]:
     """P(text) for each line of the page, and the first pass's features (for explain)."""
-    check_names(tuple(CONTENT_FEATURES), model.content, "content")
-    check_names(tuple(CONTEXT_FEATURES), model.context, "context")
     features = content_features(page, language, model.vocabulary, headline)
     first = [model.content.probability(f) for f in features]
     return [model.context.probability(f) for f in context_features(first)], features

@@ -13,15 +13,16 @@ The learned parts (`model`) come from `training/train.py`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
-from builder.boilerplate import CONTENT_FEATURES, score_lines
+from builder.boilerplate import CONTENT_FEATURES, CONTEXT_FEATURES, score_lines
 from builder.dates import find_dates, month_first, relative_seconds, resolve_relative
 from builder.headline import heading, title_parts
 from builder.lines import Line, page_language, read_lines
-from builder.model import Logistic, load_model
-from builder.segment import pages_in
+from builder.model import Logistic, Model, check_names, load_model
+from builder.segment import BOUNDARY_FEATURES, pages_in
 from builder.text import key
 
 WIRES = {
@@ -46,7 +47,7 @@ _UPDATED = re.compile(r"\b(?:updated?|last modified|modified|aktualisiert|mis à
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|autor|author)\b", re.I)
 
 MIN_WORDS = 25          # fewer words of text than this is not an article
-RELATIVE = 0.6         # of a page's best score, from which a line is text when that is lower
+RELATIVE = 0.6          # of a page's best score, from which a line is text when that is lower
 NEAR = 0.6              # of the threshold, from which a line next to text is text too
 GAP = 3                 # lines between two of the text's that are taken in with it
 FLOOR = 0.1             # unless one scores under this
@@ -122,10 +123,20 @@ class _Page:
     ruled: dict[int, str]       # lines a rule, not their score, decided: why
 
 
+@functools.cache
+def _model() -> Model:
+    """The shipped model, once it is known to describe the features this code computes."""
+    model = load_model()
+    check_names(tuple(BOUNDARY_FEATURES), model.boundary, "boundary")
+    check_names(tuple(CONTENT_FEATURES), model.content, "content")
+    check_names(tuple(CONTEXT_FEATURES), model.context, "context")
+    return model
+
+
 def extract(text: str, explain: bool = False) -> Extraction:
     """Articles in one dump's text (already decoded, `\\n` line ends)."""
     lines = read_lines(text)
-    model = load_model()
+    model = _model()
     splits = pages_in(lines, model)
     starts = [k for k, _ in splits]
     decisions = [Decision(lines[k].index + 1, lines[k].index + 1, "split", why) for k, why in splits[1:]]
@@ -150,7 +161,7 @@ def extract(text: str, explain: bool = False) -> Extraction:
     return Extraction(tuple(drafts), tuple(decisions), tuple(verdicts))
 
 
-def _read_page(lines: list[Line], model) -> _Page:
+def _read_page(lines: list[Line], model: Model) -> _Page:
     head = heading(lines)
     headline, title, publisher = head.at, head.title, head.site
     scores, features = score_lines(lines, page_language(lines), headline, model)

@@ -14,7 +14,7 @@ from itertools import accumulate
 from builder.boilerplate import prose
 from builder.headline import ECHO_WINDOW, echo, has_separator, headline_like, positions_of, site_part, title_parts
 from builder.lines import Line
-from builder.model import Model, check_names
+from builder.model import Model
 
 LOW = 0.2       # a likely start with less than the threshold, taken on more evidence (_another_site)
 WINDOW = 60     # lines on each side compared for a change of language or topic
@@ -118,7 +118,6 @@ class _Context:
 
 def pages_in(lines: list[Line], model: Model) -> list[tuple[int, str]]:
     """Where pages begin (indexes into `lines`, the first always 0) and why each later one does."""
-    check_names(tuple(BOUNDARY_FEATURES), model.boundary, "boundary")
     context = _Context(lines)
     scores = [0.0] * len(lines)
     features: dict[int, list[float]] = {}
