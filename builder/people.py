@@ -118,8 +118,8 @@ def find_people(text: str, aliases: dict[str, str] | None = None) -> list[str]:
         counts[ident] += 1
         spelling.setdefault(ident, display)
     # Two spellings of one surname are one person, under the spelling used most.
-    for ident in sorted(counts, key=lambda i: (-counts[i], i)):
+    for ident in sorted(counts, key=lambda i: (counts[i], i)):  # the rarest spellings first
         other = next((o for o in counts if o != ident and counts[o] >= counts[ident] and same_person(o, ident)), None)
-        if other is not None and ident in counts:
+        if other is not None:
             counts[other] += counts.pop(ident)
     return [spelling[i] for i, _ in sorted(counts.items(), key=lambda kv: (-kv[1], spelling[kv[0]]))]

@@ -82,3 +82,19 @@ def test_broken_yaml_names_line(tmp_path):
 def test_missing_config_is_one_clear_error(tmp_path):
     with pytest.raises(BuilderError, match="no config file"):
         load_config(tmp_path / "config.yaml")
+
+
+def test_people_aliases_map_every_spelling_to_the_name(tmp_path):
+    config = load_config(write(tmp_path, MINIMAL + "people:\n  Volodymyr Zelensky: [Zelenskiy, Volodymyr Zelenskyy]\n"))
+    assert config.people == {"volodymyr zelensky": "Volodymyr Zelensky", "zelenskiy": "Volodymyr Zelensky",
+                             "volodymyr zelenskyy": "Volodymyr Zelensky"}
+    assert load_config(write(tmp_path, MINIMAL)).people == {}
+
+
+def test_people_problems_name_their_line(tmp_path):
+    text = MINIMAL + "people:\n  Kim Jong Un: Kim Jong-un\n  Volodymyr Zelensky: [Zelenskiy]\n  Vladimir Zelensky: [Zelenskiy]\n"
+    with pytest.raises(BuilderError) as caught:
+        load_config(write(tmp_path, text))
+    message = str(caught.value)
+    assert "config.yaml:7: 'Kim Jong Un': expected a list of other spellings" in message
+    assert "config.yaml:9: 'Zelenskiy' is listed for both 'Volodymyr Zelensky' and 'Vladimir Zelensky'" in message

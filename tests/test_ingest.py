@@ -265,3 +265,12 @@ def test_unchanged_seeds_are_replayed_from_the_cache_with_the_same_result(tmp_pa
             now = {p.name: p.stat().st_ino for p in (project.config.cache_dir / SEEDS).iterdir()}
             assert len(now) == 2 and len(set(now.items()) & set(kept.items())) == 1   # a.txt's entry kept
     assert runs[0] == runs[1]
+
+
+def test_people_are_written_as_the_config_names_them(project):
+    config = project.root / "config.yaml"
+    config.write_text(config.read_text().replace("\npeople:\n", "\npeople:\n  Yamada Taro: [Taro Yamada]\n"))
+    project.seed("a.txt", dump(STORY))
+    ingest(project.config)
+    (text,) = project.articles().values()
+    assert front(text)["people"] == ["Yamada Taro"]
