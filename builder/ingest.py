@@ -279,6 +279,7 @@ class _Run:
             self.ledger, self.protect_all = {}, True
         self.taken = {entry["path"] for entry in self.ledger.values()}
         self.at = {(entry.get("seed"), entry.get("line")): ident for ident, entry in self.ledger.items()}
+        self.read_sketches: dict[str, Sketch | None] = {}   # made from files, for older ledgers
         self.of_seed: dict[str | None, list[str]] = {}
         for ident, entry in self.ledger.items():
             self.of_seed.setdefault(entry.get("seed"), []).append(ident)
@@ -304,12 +305,14 @@ class _Run:
         entry = self.ledger[ident]
         if "sketch" in entry:
             return Sketch.from_short(entry["sketch"], entry.get("size", 0))
-        try:
-            text = (self.content_dir / entry["path"]).read_text(encoding="utf-8")
-            article = parse_article(text, self.content_dir / entry["path"], entry["path"])
-        except (OSError, UnicodeDecodeError, BuilderError):
-            return None
-        return Sketch.of(key(article.body))
+        if ident not in self.read_sketches:
+            try:
+                text = (self.content_dir / entry["path"]).read_text(encoding="utf-8")
+                article = parse_article(text, self.content_dir / entry["path"], entry["path"])
+                self.read_sketches[ident] = Sketch.of(key(article.body))
+            except (OSError, UnicodeDecodeError, BuilderError):
+                self.read_sketches[ident] = None
+        return self.read_sketches[ident]
 
     def untouched(self, ident: str) -> tuple[str, bytes] | None:
         """The file ingest may (re)write for `ident` and its bytes, or None with the reason noted."""

@@ -3,6 +3,7 @@ duplicates across dumps, and bad seeds."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import yaml
@@ -274,3 +275,39 @@ def test_people_are_written_as_the_config_names_them(project):
     ingest(project.config)
     (text,) = project.articles().values()
     assert front(text)["people"] == ["Yamada Taro"]
+
+
+def _reclipped() -> str:
+    """STORY clipped again a day later: a line more at the top (its lines moved) and a word changed."""
+    story = arab_news_item("Japan and North Korea hold rare talks on abductions",
+                           [LEDE.replace("on Tuesday", "on Tuesday evening"), *PARAS])
+    return dump(["Breaking news banner", ""], story)
+
+
+def test_a_reclipped_seed_does_not_bring_back_rejected_or_deleted_articles(project):
+    project.seed("a.txt", dump(STORY, OTHER))
+    ingest(project.config)
+    story, other = _story_file(project), next(project.root.glob("content/articles/*/football*.md"))
+    story.write_text(story.read_text().replace("status: published", "status: rejected"))
+    other.unlink()
+    project.seed("a.txt", _reclipped() + "\n" + "\n".join(OTHER).replace("on Sunday", "on Sunday night"))
+    report = ingest(project.config)
+    assert list(project.articles()) == [story.relative_to(project.root / "content").as_posix()]
+    assert "status: rejected" in story.read_text()
+    assert any("deleted" in n for n in report.notes)
+
+
+def test_a_ledger_without_sketches_still_knows_an_edited_article_by_its_text(project):
+    # Ledgers written before they kept sketches: the sketch is made from the curator's file.
+    project.seed("a.txt", dump(STORY))
+    ingest(project.config)
+    story = _story_file(project)
+    story.write_text(story.read_text() + "\nA note the curator added.\n")
+    ledger = project.root / "content" / ".ingest-ledger.json"
+    data = json.loads(ledger.read_text())
+    for entry in data["articles"].values():
+        del entry["sketch"], entry["size"], entry["line"]
+    ledger.write_text(json.dumps(data))
+    project.seed("a.txt", _reclipped())
+    ingest(project.config)
+    assert list(project.articles()) == [story.relative_to(project.root / "content").as_posix()]
