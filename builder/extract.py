@@ -162,9 +162,17 @@ def extract(text: str, explain: bool = False) -> Extraction:
 
 
 def _read_page(lines: list[Line], model: Model) -> _Page:
+    language = page_language(lines)
     head = heading(lines)
+    scores, features = score_lines(lines, language, head.at, model)
+    if head.at is not None:
+        # A headline printed again below most of the text (a share box, a link to the story under
+        # it) is not where the story begins: its headline, if any, is printed above the text.
+        strong = [k for k, p in enumerate(scores) if p >= model.text_at and k]
+        if sum(k < head.at for k in strong) > sum(k > head.at for k in strong):
+            head = heading(lines, before=strong[0])
+            scores, features = score_lines(lines, language, head.at, model)
     headline, title, publisher = head.at, head.title, head.site
-    scores, features = score_lines(lines, page_language(lines), headline, model)
     scores = _lists_as_one(lines, scores)
     # The text starts after the headline (or the title line): what is above is the page's top.
     top = headline if headline is not None else (0 if title is not None else -1)

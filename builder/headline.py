@@ -63,11 +63,11 @@ def positions_of(lines: list[Line]) -> dict[str, list[int]]:
     return out
 
 
-def page_headline(page: list[Line], site: str | None = None) -> int | None:
-    """Where a page (its lines from its first) prints its headline again: a line repeating a part of
-    its first line (not the site's name: that is its logo). One with running text below it first (a
-    headline sits over its story, a logo over a menu), then the one repeating the most words, then
-    the nearest."""
+def page_headline(page: list[Line], site: str | None = None, before: int = ECHO_WINDOW + 1) -> int | None:
+    """Where a page (its lines from its first) prints its headline again, above line `before`: a
+    line repeating a part of its first line (not the site's name: that is its logo). One with
+    running text below it first (a headline sits over its story, a logo over a menu), then the one
+    repeating the most words, then the nearest."""
     if not page or not (headline_like(page[0]) or has_separator(page[0].text)):
         return None
     positions = positions_of(page)
@@ -76,7 +76,7 @@ def page_headline(page: list[Line], site: str | None = None) -> int | None:
     enough = min(0.4 * len(page[0].key.split()), max((len(p.split()) for p in parts), default=0))
     best = None
     for part in parts:
-        found = next((j for j in positions.get(part, ()) if 0 < j <= ECHO_WINDOW), None)
+        found = next((j for j in positions.get(part, ()) if 0 < j < min(before, ECHO_WINDOW + 1)), None)
         if found is not None and page[found].words >= 2 and len(part.split()) >= enough:
             rank = (_over_text(page, found), len(part.split()), -found)
             if best is None or rank > best[0]:
@@ -131,13 +131,14 @@ class Heading:
     site: str | None    # the site its title line names (and the page names again)
 
 
-def heading(page: list[Line]) -> Heading:
+def heading(page: list[Line], before: int = ECHO_WINDOW + 1) -> Heading:
     """A page's headline and site, from its first line (its `<title>`, or the headline itself) and
-    the line printing that headline again; no title when the first line is a sentence."""
+    the line printing that headline again above line `before`; no title when the first line is a
+    sentence."""
     first = page[0]
     titled = headline_like(first) or has_separator(first.text)
     text, site = split_site(first.text, page) if titled else (None, None)
-    at = page_headline(page, site)
+    at = page_headline(page, site, before)
     if at is not None:
         return Heading(at, page[at].text, site)
     return Heading(None, text if titled and not first.end_stop else None, site)

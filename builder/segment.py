@@ -158,12 +158,22 @@ def _another_site(lines: list[Line], start: int, k: int) -> bool:
         and any(x.notice for x in lines[max(start, k - 8):k])
 
 
+def _prints_first(lines: list[Line], k: int, start: int, positions: dict[str, list[int]]) -> bool:
+    """The start at `k` prints its headline again before the start above it does (or that one
+    never does): the one above was furniture that reads like a title, such as a form's notice."""
+    theirs = echo(lines, start, positions)
+    if theirs is None:
+        return True
+    ours = echo(lines, k, positions)
+    return ours is not None and ours < theirs
+
+
 def choose(lines: list[Line], scores: list[float], threshold: float) -> list[int]:
     """The lines that begin pages: each line scoring at least `threshold` once the page before it
     has had prose, or has printed its headline again (a digest's headline-only item). Until then a
     likely start belongs to the page above's top (its `<title>` line, a menu, the headline below),
-    unless it is likelier than the start above and that one's headline is never printed again: the
-    likelier then begins the page."""
+    unless it is likelier than the start above and prints its headline again first: the likelier
+    then begins the page."""
     if not lines:
         return []
     chosen = [0]
@@ -177,7 +187,7 @@ def choose(lines: list[Line], scores: list[float], threshold: float) -> list[int
             if prose_since or echoed:
                 begins = True
             elif len(chosen) > 1 and scores[k] > scores[chosen[-1]] + 0.05 and \
-                    echo(lines, chosen[-1], positions) is None:
+                    _prints_first(lines, k, chosen[-1], positions):
                 chosen.pop()  # two likely starts with nothing between: the likelier begins the page
                 begins = True
         if begins:
