@@ -154,3 +154,14 @@ def test_explain_gives_every_line_a_class_and_evidence():
     assert kinds["Share this article"] == "furniture"
     assert next(v for v in ex.verdicts if v.text == "Share this article").evidence.startswith("a control")
     assert not extract("\n".join(web_page("Ministers agree"))).verdicts  # only when asked for
+
+
+def test_a_headline_printed_again_below_the_text_is_not_where_the_text_begins():
+    # The `<title>` line's headline is printed again only in a share box under the story: the
+    # story above it is the text, under its own (different) headline.
+    title = "Why the talks matter | Daily Example"
+    lines = [title, "", *NAV, "", "Ministers agree to keep talking after rare meeting", "By Jane Doe", "",
+             *[line for item in BODY for line in (item, "")], "Share this story", "Why the talks matter",
+             *FOOTER]
+    (draft,) = extract("\n".join(lines)).drafts
+    assert texts(draft)[-len(BODY):] == BODY

@@ -34,3 +34,16 @@ def test_a_title_naming_another_site_below_a_copyright_line_begins_a_page_on_les
     assert choose(lines, scores, 0.7) == [0, 5]
     lines = read_lines("\n".join(page + ["Floods hit city - Example Times", *other[1:]]))
     assert choose(lines, scores, 0.7) == [0]         # the same site: a section of the page
+
+
+def test_a_likely_start_whose_headline_comes_first_takes_the_page_from_one_that_comes_later():
+    # A comment form's notice reads like a title and is printed again by the next page's form;
+    # the next page's title line, likelier, prints its own headline first.
+    notice = "Your email address will not be published"
+    lines = read_lines("\n".join(["Talks resume | Example", "Talks resume", PROSE, notice, "Name", "Email",
+                                  "Floods hit city | Other", "Menu", "Floods hit city", PROSE, notice]))
+    scores = [0.0] * len(lines)
+    scores[3], scores[6] = 0.7, 0.9
+    assert choose(lines, scores, 0.6) == [0, 6]
+    scores[6] = 0.72                                 # not likelier by enough: the first stands
+    assert choose(lines, scores, 0.6) == [0, 3]
