@@ -40,24 +40,36 @@ copyright|all rights reserved|rights reserved|cookie|cookies|privacy policy|priv
 terms of service|terms and conditions|newsletter|subscribe|unsubscribe|sign up for|javascript|
 your browser|ad blocker|alle rechte vorbehalten|datenschutz|impressum|nutzungsbedingungen|
 tous droits réservés|mentions légales|politique de confidentialité|derechos reservados|aviso legal|
-política de privacidad|diritti riservati|direitos reservados|prawa zastrzeżone|polityka prywatności
+política de privacidad|diritti riservati|direitos reservados|prawa zastrzeżone|polityka prywatności|
+privatsphäre|ohne gewähr|prawem autorskim|abonnieren sie|jetzt abonnieren|kostenlos abonnieren|abonnez-vous|
+suscríbete|suscríbase|assine|zapisz się|subskrypcji
 """.replace("\n", "").split("|")]
 _NOTICE = re.compile("|".join(map(re.escape, _NOTICES)))
 # A notice's first word (or its plural) is in a line before the regex need look at it.
 _NOTICE_WORDS = frozenset(n.split()[0] + plural for n in _NOTICES for plural in ("", "s"))
-# A link to another story behind a universal lead-in: `Read more: ...`, `Lesen Sie auch: ...`.
-_LEAD_IN = re.compile(
-    r"^(?:read more|read also|also read|see also|related|related articles?|related stories|you may also like|"
-    r"you might also like|recommended|more from|don'?t miss|watch|listen|suggested|more on this|"
-    r"lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|lire aussi|à lire aussi|voir aussi|"
-    r"lea también|leer más|le puede interesar|leggi anche|potrebbe interessarti|leia também|leia mais|"
-    r"veja também|czytaj też|czytaj także|czytaj również|zobacz też|zobacz także|zobacz również|lue myös|"
-    r"artículos relacionados|noticias relacionadas|notícias relacionadas|articles liés|verwandte artikel)"
-    r"\s*[:|>»]", re.I)
+# A link to another story behind a universal lead-in: `Read more: ...`, `Lesen Sie auch: ...`,
+# `Lea también: ...`; a list of tags (`Tags: ...`). After the lead-in, a colon or separator, or
+# nothing but a short link label (`Veja também`, `Más sobre La Tercera`).
+_LEAD_INS = (
+    r"read more|read also|also read|see also|related|related articles?|related stories|you may also like|"
+    r"you might also like|recommended|more from|more on|don'?t miss|watch|listen|suggested|more on this|tags|"
+    r"lesen sie auch|lesen sie mehr|mehr zum thema|mehr dazu|zum weiterlesen|auch interessant|schlagworte|"
+    r"lire aussi|à lire aussi|à lire|voir aussi|à voir aussi|mots-clés|"
+    r"lea también|lea más|lea|lee también|leer más|le puede interesar|te puede interesar|"
+    r"también te puede interesar|mira|mire|puedes ver|más sobre|etiquetas|"
+    r"leggi anche|potrebbe interessarti|leia também|leia mais|veja também|saiba mais|confira|"
+    r"czytaj też|czytaj także|czytaj również|zobacz też|zobacz także|zobacz również|tagi|lue myös|"
+    r"artículos relacionados|noticias relacionadas|notícias relacionadas|articles liés|verwandte artikel")
+# Only a lead-in of two words or more stands before a label without a colon (`Lea` is a name too).
+_PHRASES = "|".join(p for p in _LEAD_INS.split("|") if " " in p)
+_LEAD_IN = re.compile(rf"^(?:(?:{_LEAD_INS})\s*(?:[:|>»]|$)|(?:{_PHRASES})\s+(?=(?:\S+\s+){{0,3}}\S+$))", re.I)
 # A photo or source credit: `Photo: AFP / KCNA`, `Foto: dpa`, `Fot. PAP`, `Image: Getty Images`.
 _CREDIT = re.compile(r"^(?:(?:photos?|images?|file photo|pictures?|credits?|video|foto|fotos|fot|bild|bilder|"
                      r"bildquelle|quelle|source|fuente|imagen|crédits?|photographie|zdjęcie|kuva|kuvat)\s*[:|]"
                      r"|fot\.)\s*\S.{0,100}$", re.I)
+# A caption's credit at its end: `... kanssa. Kuva: Alexander Becher`, `... / Źródło: Pixabay`.
+_TRAILING_CREDIT = re.compile(r"[\s(/|](?:photos?|images?|foto|fotos|fot|kuva|kuvat|bild|imagen|crédits?|"
+                              r"credits?|źródło|zdjęcie)\s*[:.]\s*[^.!?:]{1,60}\)?$", re.I)
 _DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"\s[|•·»›/>]\s|\s[|•·]$|^[|•·]\s")
 _SENTENCE_STOP = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"'“‘(\[]?[A-ZÀ-ÞА-Я0-9]")
@@ -121,7 +133,8 @@ def read_lines(text: str) -> list[Line]:
             end_stop=t.endswith(_END),
             capitals=capitalised / max(1, len(spaced)),
             digits=digits / len(t),
-            control=keys[i] in CONTROLS or _LEAD_IN.match(t) is not None or _CREDIT.match(t) is not None,
+            control=keys[i] in CONTROLS or _LEAD_IN.match(t) is not None or _CREDIT.match(t) is not None
+            or (len(t) <= 250 and _TRAILING_CREDIT.search(t) is not None),
             notice=notice,
             separators=len(_SEPARATORS.findall(t)) if len(t) <= 300 else 0,
             dated=digits > 1 and _DATE.search(t) is not None,

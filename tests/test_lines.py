@@ -39,3 +39,33 @@ def test_languages_of_a_dump():
     words = "der die und in den von the of and to a".split()
     assert dump_languages(words)[:2] == ["German", "English"]
     assert dump_languages(["xyzzy"]) == ["English"]
+
+
+def test_lead_ins_in_other_languages_and_short_link_labels():
+    lines = ["Lea más: Ministro propone nueva ley de aguas", "MIRA: Madre se acerca a la comisaría",
+             "Veja também", "Más sobre La Tercera AM", "Zum Weiterlesen", "Etiquetas:", "Tags: AI, health"]
+    found = evidence(*lines)
+    assert all(found[t].control for t in lines)
+    # A one-word lead-in needs its colon: a headline may begin with a name.
+    assert not evidence("Lea Michele returns to Broadway")["Lea Michele returns to Broadway"].control
+    long = "Read more about the plan and what it means for the families who live by the river."
+    assert not evidence(long)[long].control
+
+
+def test_a_caption_ending_in_its_credit_is_a_credit():
+    captions = ["Die Ministerin sprach am Mittwoch in Berlin mit dem Premier. Foto: Max Muster",
+                "Praca w magazynie, zdjęcie ilustracyjne / Źródło: Pixabay",
+                "The minister arrives for the talks in Geneva (Photo: AFP)"]
+    found = evidence(*captions)
+    assert all(found[t].control for t in captions)
+    prose = ("The report, which the ministry published on Monday after months of delay, says the photo "
+             "agency was paid twice for the same work.")
+    assert not evidence(prose)[prose].control
+
+
+def test_notices_in_other_languages():
+    notices = ["Materiał chroniony prawem autorskim - zasady przedruków określa regulamin.",
+               "Alle Angaben ohne Gewähr.", "Wir respektieren deine Privatsphäre",
+               "Jede Woche neu: die wichtigsten Nachrichten. Kostenlos abonnieren:"]
+    found = evidence(*notices)
+    assert all(found[t].notice for t in notices)
