@@ -37,12 +37,21 @@ def stopwords(language: str) -> frozenset[str]:
     return stopword_lists()[language]
 
 
-def dump_languages(words: list[str], most: int = 3) -> list[str]:
-    """The languages a dump's pages are in: the most used, and up to `most` - 1 others with at
-    least a fifth of its function words; English when none is found."""
-    votes = _votes(words)
-    if not votes:
+def dump_languages(lines: list[list[str]], most: int = 3) -> list[str]:
+    """The languages a dump's pages are in, from its lines' words: each line goes to the language
+    of most of its function words (two at least), and the languages are those of the most lines,
+    up to `most`, each with a tenth of the first one's lines; English when none is found. Counted
+    by line, a page in a language that uses few function words is not outvoted by a long one in
+    a language that uses many."""
+    won: Counter[str] = Counter()
+    for words in lines:
+        votes = _votes(words)
+        if votes:
+            best = max(votes, key=lambda name: (votes[name], name == "English", name))
+            if votes[best] >= 2:
+                won[best] += 1
+    if not won:
         return ["English"]
-    ranked = sorted(votes, key=lambda name: (-votes[name], name != "English", name))
-    top = votes[ranked[0]]
-    return [name for name in ranked[:most] if votes[name] * 5 >= top]
+    ranked = sorted(won, key=lambda name: (-won[name], name != "English", name))
+    top = won[ranked[0]]
+    return [name for name in ranked[:most] if won[name] * 10 >= top]

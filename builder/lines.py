@@ -108,7 +108,7 @@ def read_lines(text: str) -> list[Line]:
     raw = [clean(line).strip() for line in text.split("\n")]
     tokens = [words(t) if t else [] for t in raw]
     # Function words are frequent: each line's first few dozen words tell its language.
-    languages = dump_languages([w for ws in tokens for w in ws[:40]])
+    languages = dump_languages([ws[:40] for ws in tokens if ws])
     lists = [stopwords(name) for name in languages]
     keys = [" ".join(ws) for ws in tokens]
     counts = Counter(k for k in keys if k)

@@ -36,9 +36,16 @@ def test_function_words_are_counted_in_the_page_language():
 
 
 def test_languages_of_a_dump():
-    words = "der die und in den von the of and to a".split()
-    assert dump_languages(words)[:2] == ["German", "English"]
-    assert dump_languages(["xyzzy"]) == ["English"]
+    lines = [["der", "die", "und", "in", "den"], ["von", "der", "und"], ["the", "of", "and", "to", "a"]]
+    assert dump_languages(lines)[:2] == ["German", "English"]
+    assert dump_languages([["xyzzy"]]) == ["English"]
+
+
+def test_a_page_in_a_language_of_few_function_words_is_not_outvoted_by_a_long_one():
+    french = "Le ministre a dit que les discussions avec les syndicats de la ville reprendront dans la semaine."
+    polish = "Minister powiedział, że rozmowy ze związkami w mieście zostaną wznowione w przyszłym tygodniu."
+    found = evidence(*[f"{french} ({n})" for n in range(20)], *[f"{polish} ({n})" for n in range(4)])
+    assert found[f"{polish} (0)"].language == "Polish" and found[f"{french} (0)"].language == "French"
 
 
 def test_lead_ins_in_other_languages_and_short_link_labels():
