@@ -45,6 +45,8 @@ def candidate(line: Line) -> bool:
     """Lines that may begin a page: the rest are scored 0 without computing their evidence."""
     if line.control or (line.dated and line.digits > 0.25):  # a control, or a date and time
         return False
+    if "©" in line.text or "rights reserved" in line.key:     # a copyright line ends a page
+        return False
     return headline_like(line) or (line.words <= 40 and has_separator(line.text))
 
 

@@ -25,6 +25,11 @@ def test_controls_and_sentences_never_begin_a_page():
     assert [candidate(line) for line in lines] == [False, False, True]
 
 
+def test_a_copyright_line_never_begins_a_page():
+    lines = read_lines("\n".join(["© Example Times | Terms", "Example Times. All Rights Reserved | Terms"]))
+    assert [candidate(line) for line in lines] == [False, False]
+
+
 def test_a_title_naming_another_site_below_a_copyright_line_begins_a_page_on_less_evidence():
     page = ["Talks resume | Example Times", "Menu", "Talks resume", PROSE, "© 2024 Example Times"]
     other = ["Floods hit city - Other Daily", "Home", *[PROSE] * 20]
