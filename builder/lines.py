@@ -35,16 +35,20 @@ condividi|stampa|cerca|accedi|chiudi|commenti|pubblicità|leggi anche|
 compartilhar|partilhar|pesquisar|entrar|fechar|comentários|publicidade|leia mais|
 udostępnij|drukuj|szukaj|zaloguj|zamknij|komentarze|reklama|czytaj więcej
 """.replace("\n", "").split("|"))
-_NOTICES = [key(n) for n in """
-copyright|all rights reserved|rights reserved|cookie|cookies|privacy policy|privacy notice|terms of use|
-terms of service|terms and conditions|newsletter|subscribe|unsubscribe|sign up for|javascript|
-your browser|ad blocker|alle rechte vorbehalten|datenschutz|impressum|nutzungsbedingungen|
-tous droits réservés|mentions légales|politique de confidentialité|derechos reservados|aviso legal|
-política de privacidad|diritti riservati|direitos reservados|prawa zastrzeżone|polityka prywatności|
-privatsphäre|ohne gewähr|prawem autorskim|abonnieren sie|jetzt abonnieren|kostenlos abonnieren|abonnez-vous|
-suscríbete|suscríbase|assine|zapisz się|subskrypcji
+# Copyright lines in those languages; with `©`, what a page's footer says.
+_RESERVED = [key(n) for n in """
+all rights reserved|rights reserved|alle rechte vorbehalten|tous droits réservés|derechos reservados|
+diritti riservati|direitos reservados|prawa zastrzeżone
+""".replace("\n", "").split("|")]
+_NOTICES = _RESERVED + [key(n) for n in """
+copyright|cookie|cookies|privacy policy|privacy notice|terms of use|terms of service|terms and conditions|
+newsletter|subscribe|unsubscribe|sign up for|javascript|your browser|ad blocker|datenschutz|impressum|
+nutzungsbedingungen|mentions légales|politique de confidentialité|aviso legal|política de privacidad|
+polityka prywatności|privatsphäre|ohne gewähr|prawem autorskim|abonnieren sie|jetzt abonnieren|
+kostenlos abonnieren|abonnez-vous|suscríbete|suscríbase|assine|zapisz się|subskrypcji
 """.replace("\n", "").split("|")]
 _NOTICE = re.compile("|".join(map(re.escape, _NOTICES)))
+_COPYRIGHT = re.compile("|".join(map(re.escape, _RESERVED)))
 # A notice's first word (or its plural) is in a line before the regex need look at it.
 _NOTICE_WORDS = frozenset(n.split()[0] + plural for n in _NOTICES for plural in ("", "s"))
 # A link to another story behind a universal lead-in: `Read more: ...`, `Lesen Sie auch: ...`,
@@ -143,6 +147,11 @@ def read_lines(text: str) -> list[Line]:
             repeats=counts[keys[i]] - 1 if keys[i] else 0,
         ))
     return lines
+
+
+def copyright(line: Line) -> bool:
+    """A copyright line (`© 2024 Example Media`, `Alle Rechte vorbehalten`), not a photo's credit."""
+    return not line.control and line.notice and ("©" in line.text or _COPYRIGHT.search(line.key) is not None)
 
 
 def page_language(page: list[Line], default: str = "English") -> str:

@@ -13,10 +13,10 @@ import math
 from itertools import accumulate
 from builder.boilerplate import prose
 from builder.headline import ECHO_WINDOW, echo, has_separator, headline_like, positions_of, site_part, title_parts
-from builder.lines import Line
+from builder.lines import Line, copyright
 from builder.model import Model
 
-LOW = 0.2       # a likely start with less than the threshold, taken on more evidence (_another_site)
+LOW = 0.2       # a likely start with less than the threshold, taken on more evidence (_next_page)
 WINDOW = 60     # lines on each side compared for a change of language or topic
 
 BOUNDARY_FEATURES = {
@@ -45,7 +45,7 @@ def candidate(line: Line) -> bool:
     """Lines that may begin a page: the rest are scored 0 without computing their evidence."""
     if line.control or (line.dated and line.digits > 0.25):  # a control, or a date and time
         return False
-    if "©" in line.text or "rights reserved" in line.key:     # a copyright line ends a page
+    if copyright(line):                                      # a copyright line ends a page
         return False
     return headline_like(line) or (line.words <= 40 and has_separator(line.text))
 
@@ -151,13 +151,18 @@ def _why(line: Line, probability: float, f: list[float] | None) -> str:
     return f"a new page or story (probability {probability:.2f}): " + ("; ".join(said) or "its shape and place")
 
 
-def _another_site(lines: list[Line], start: int, k: int) -> bool:
-    """A `Headline - Site` line naming another site than the page's own title line, just below
-    a copyright or legal notice and with a page below it: the next page's title, even when the
-    model is unsure."""
+def _next_page(lines: list[Line], start: int, k: int) -> bool:
+    """Evidence that a likely start the model is unsure of is the next page's title, with a page
+    below it: a `Headline - Site` line naming another site than the page's own title, just below
+    a copyright or legal notice; or a headline just below a copyright line with a menu under it
+    (a page's footer, then the next page's top)."""
+    if lines[k].notice or len(lines) - k <= 20:
+        return False
     theirs, ours = site_part(lines[k].text), site_part(lines[start].text)
-    return theirs is not None and theirs != ours and not lines[k].notice and len(lines) - k > 20 \
-        and any(x.notice for x in lines[max(start, k - 8):k])
+    if theirs is not None and theirs != ours and any(x.notice for x in lines[max(start, k - 8):k]):
+        return True
+    return headline_like(lines[k]) and any(copyright(x) for x in lines[max(start, k - 4):k]) and \
+        sum(x.words <= 4 for x in lines[k + 1:k + 6]) >= 3
 
 
 def _prints_first(lines: list[Line], k: int, start: int, positions: dict[str, list[int]]) -> bool:
@@ -184,7 +189,7 @@ def choose(lines: list[Line], scores: list[float], threshold: float) -> list[int
     positions = positions_of(lines)
     for k in range(1, len(lines)):
         line = lines[k]
-        begins = prose_since and scores[k] >= LOW and _another_site(lines, chosen[-1], k)
+        begins = prose_since and scores[k] >= LOW and _next_page(lines, chosen[-1], k)
         if not begins and scores[k] >= threshold and line.key not in heading:
             if prose_since or echoed:
                 begins = True

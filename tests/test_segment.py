@@ -52,3 +52,14 @@ def test_a_likely_start_whose_headline_comes_first_takes_the_page_from_one_that_
     assert choose(lines, scores, 0.6) == [0, 6]
     scores[6] = 0.72                                 # not likelier by enough: the first stands
     assert choose(lines, scores, 0.6) == [0, 3]
+
+
+def test_a_headline_below_a_copyright_line_with_a_menu_under_it_begins_a_page_on_less_evidence():
+    page = ["Talks resume | Example Times", "Menu", "Talks resume", PROSE, "© 2024 Example Times"]
+    other = ["Floods hit the port city overnight", "Home", "World", "Politics", "Sport", *[PROSE] * 20]
+    lines = read_lines("\n".join(page + other))
+    scores = [0.0] * len(lines)
+    scores[5] = 0.3                                  # below the threshold
+    assert choose(lines, scores, 0.7) == [0, 5]
+    lines = read_lines("\n".join(page[:-1] + ["Contact us"] + other))
+    assert choose(lines, scores, 0.7) == [0]         # no footer above it: the model decides
