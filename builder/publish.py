@@ -46,8 +46,9 @@ def _uncommitted(root: Path, config: Config) -> list[str]:
     paths = [str(p.resolve()) for p in config.sources if p.exists()]
     if not paths:
         return []
-    status = _out(root, "--no-optional-locks", "status", "--porcelain", "--untracked-files=all", "--", *paths)
-    return status.splitlines()
+    # Not _out: stripping the whole output would cut the first line's leading status column.
+    return _git(root, "--no-optional-locks", "status", "--porcelain", "--untracked-files=all", "--",
+                *paths).stdout.splitlines()
 
 
 def _remote_tip(root: Path, remote: str, branch: str) -> str | None:

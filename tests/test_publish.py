@@ -186,3 +186,14 @@ def test_pages_workflow_passes_zizmor():
                             timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings to report" in result.stdout
+
+
+def test_uncommitted_change_names_the_whole_path(repo):
+    """Issue 15 item 13: a changed file's path is shown whole (the first porcelain line lost its
+    leading space and with it the path's first letter: `ontent/_index.md`)."""
+    index = repo / "content" / "_index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    result = publish(repo)
+    assert result.returncode == 1
+    assert "error: uncommitted changes in content/_index.md;" in result.stderr, result.stderr
+
