@@ -30,9 +30,12 @@ def _git(cwd: Path, *args: str, input: str | None = None, env: dict[str, str] | 
     except FileNotFoundError:
         raise BuilderError("git is not installed (publish needs it)") from None
     if check and result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
+        # All of git's lines, indented below the error line: the reason (a hook's, a remote's
+        # "does not appear to be a git repository") is seldom on the last one.
+        detail = [line.rstrip() for line in (result.stderr or result.stdout).splitlines() if line.strip()]
         command = next(a for a in args if not a.startswith("-"))
-        raise BuilderError(f"git {command} failed" + (f": {detail[-1]}" if detail else ""))
+        shown = ":" + "".join(f"\n  {line}" for line in detail) if detail else ""
+        raise BuilderError(f"git {command} failed{shown}")
     return result
 
 

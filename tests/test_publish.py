@@ -197,3 +197,25 @@ def test_uncommitted_change_names_the_whole_path(repo):
     assert result.returncode == 1
     assert "error: uncommitted changes in content/_index.md;" in result.stderr, result.stderr
 
+
+def test_a_remote_that_is_not_a_repository_shows_gits_whole_message(repo):
+    """Issue 15 item 14: git's whole message is shown, not its last line (`git ls-remote failed:
+    and the repository exists.`)."""
+    git(repo, "remote", "set-url", "origin", str(repo.parent / "nowhere.git"))
+    result = publish(repo)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: git ls-remote failed:"), result.stderr
+    assert "nowhere.git' does not appear to be a git repository" in result.stderr
+    assert "Could not read from remote repository" in result.stderr
+
+
+def test_a_rejecting_hook_shows_its_reason(repo):
+    """Issue 15 item 14: a pre-receive hook's reason reaches the user, with git's own lines."""
+    hook = repo.parent / "origin.git" / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'gh-pages is frozen until Monday' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    result = publish(repo)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: git push failed:"), result.stderr
+    assert "gh-pages is frozen until Monday" in result.stderr
+    assert "pre-receive hook declined" in result.stderr
