@@ -5,7 +5,8 @@ Only git plumbing is used, so the user's working tree, index, HEAD and branch ar
 the files of site/ are hashed into the object store (`hash-object -w --no-filters`), listed in a
 temporary index (`GIT_INDEX_FILE`, `update-index --index-info`) that becomes a tree (`write-tree`),
 and committed with `commit-tree` on top of the branch's current tip on the remote (fetched first),
-so each publish is one commit after the previous one. Then `push REMOTE COMMIT:refs/heads/BRANCH`.
+so each publish is one commit after the previous one (none when the site's tree is the tip's).
+Then `push REMOTE COMMIT:refs/heads/BRANCH`.
 """
 
 from __future__ import annotations
@@ -113,6 +114,9 @@ def publish(config: Config, remote: str = "origin", branch: str = "gh-pages", al
     site = config.output_dir
     tip = _remote_tip(root, remote, branch)
     tree, count = _tree(root, site)
+    if tip and _out(root, "rev-parse", f"{tip}^{{tree}}") == tree:
+        print(f"publish: nothing to publish, {remote}/{branch} already holds this site (commit {tip[:12]})")
+        return 0
     message = f"Publish site from {head}\n\nBuilt by `python -m builder publish` from commit {head}" + \
               (" with uncommitted changes" if dirty else "") + ".\n"
     commit = _out(root, "commit-tree", tree, *(["-p", tip] if tip else []), input=message)

@@ -101,7 +101,7 @@ def test_publish_twice_commits_site_on_gh_pages_and_leaves_the_repository_alone(
     assert ".nojekyll" in published_tree(bare, tip1) and "index.html" in published_tree(bare, tip1)
     assert git(bare, "rev-list", "--count", tip1) == "1"
 
-    second = publish(repo)
+    second = publish(repo, "--base-url", "https://example.org/briefing/")   # another site, same repository
     assert second.returncode == 0, second.stderr
     tip2 = git(bare, "rev-parse", "refs/heads/gh-pages")
     assert tip2 != tip1
@@ -219,3 +219,14 @@ def test_a_rejecting_hook_shows_its_reason(repo):
     assert result.stderr.startswith("error: git push failed:"), result.stderr
     assert "gh-pages is frozen until Monday" in result.stderr
     assert "pre-receive hook declined" in result.stderr
+
+
+def test_publishing_an_unchanged_site_adds_no_commit(repo):
+    """Issue 15 item 18: a publish with nothing changed adds no (empty) commit to gh-pages, and says so."""
+    bare = repo.parent / "origin.git"
+    assert publish(repo).returncode == 0
+    tip = git(bare, "rev-parse", "refs/heads/gh-pages")
+    again = publish(repo)
+    assert again.returncode == 0, again.stderr
+    assert git(bare, "rev-parse", "refs/heads/gh-pages") == tip
+    assert f"publish: nothing to publish, origin/gh-pages already holds this site (commit {tip[:12]})" in again.stdout
