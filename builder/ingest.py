@@ -208,8 +208,12 @@ class _Stories:
 
 # --- the files ----------------------------------------------------------------------------------
 
+def _folder(article: Article) -> str:
+    return str(article.date.year) if article.date else "undated"
+
+
 def _path_for(article: Article, content_dir: Path, taken: set[str]) -> str:
-    folder = str(article.date.year) if article.date else "undated"
+    folder = _folder(article)
     base = slugify(article.title)
     for candidate in (base, f"{base}-{article.id[:6]}", f"{base}-{article.id}"):
         rel = f"{ARTICLES}/{folder}/{candidate}.md"
@@ -270,6 +274,7 @@ class _Run:
         self.config, self.content_dir, self.dry_run, self.report = config, content_dir, dry_run, report
         self.stories = _Stories()
         self.written_this_run: dict[str, str] = {}      # id -> path this run wrote or would write
+        self.moved: list[str] = []                       # ingest's own files this run wrote elsewhere
         self.writer = _Writer()
         self.protect_all = False
         try:
@@ -348,6 +353,12 @@ class _Run:
             if found is None:
                 return
             path, current = found
+            if Path(path).parent.name != _folder(article):   # its own file follows the date (a curator's stays)
+                old, path, current = path, _path_for(article, self.content_dir, self.taken), None
+                self.taken.add(path)
+                self.moved.append(old)
+                self.report.notes.append(f"{self.content_dir / old}: dated {_folder(article)} now; "
+                                         f"moved to {self.content_dir / path}")
         else:
             path = _path_for(article, self.content_dir, self.taken)
             self.taken.add(path)
@@ -392,6 +403,10 @@ class _Run:
     def finish(self) -> None:
         self.writer.finish()
         if not self.dry_run and not self.protect_all:
+            # Before the ledger names the new paths: a crash in between leaves no second copy, only
+            # the new file, which the old ledger then takes for the curator's.
+            for old in self.moved:
+                (self.content_dir / old).unlink(missing_ok=True)
             save_ledger(self.content_dir, self.ledger)
 
 

@@ -311,3 +311,37 @@ def test_a_ledger_without_sketches_still_knows_an_edited_article_by_its_text(pro
     project.seed("a.txt", _reclipped())
     ingest(project.config)
     assert list(project.articles()) == [story.relative_to(project.root / "content").as_posix()]
+
+
+def _undated(item: list[str]) -> list[str]:
+    """An item whose page shows no date (no `Updated` line, no dated caption)."""
+    return [line for line in item if not line.startswith("Updated") and "(AP)" not in line]
+
+
+def test_an_article_that_gains_a_date_moves_to_its_year_unless_the_curator_has_it(project):
+    """Issue 15 item 18: the folder follows the date for ingest's own files (an untouched undated
+    article dated by a re-clipped seed moves from undated/ to its year); a curated one stays where
+    the curator keeps it (ingest never moves their file), and its page is under its date's year:
+    the site takes the year from the date, never from the folder."""
+    from builder.site import load_site
+    project.seed("a.txt", dump(_undated(STORY), _undated(OTHER)))
+    ingest(project.config)
+    undated = project.root / "content" / "articles" / "undated"
+    story, other = _story_file(project), next(undated.glob("football*.md"))
+    assert story.parent == undated
+    curated = other.read_text().replace("date: null\n", "date: 2019-05-02\ndate_source: curator\n")
+    assert "date_source: curator" in curated
+    other.write_text(curated)
+    project.seed("a.txt", dump(STORY, OTHER))
+    report = ingest(project.config)
+    moved = project.root / "content" / "articles" / "2024" / story.name
+    assert not story.exists() and moved.is_file() and str(moved) in report.written
+    assert front(moved.read_text())["date"].isoformat() == "2024-09-06"
+    assert any(str(story) in n and "moved to" in n for n in report.notes)
+    assert other.read_text() == curated
+    again = ingest(project.config)
+    assert again.written == [] and set(project.articles()) == {
+        "articles/2024/" + story.name, "articles/undated/" + other.name}
+    site = load_site(project.config, drafts=True)
+    assert {e.url for e in site.entries} == {"articles/2024/japan-and-north-korea-hold-rare-talks-on-abductions/",
+                                             f"articles/2019/{other.stem}/"}
