@@ -198,27 +198,29 @@ def test_uncommitted_change_names_the_whole_path(repo):
     assert "error: uncommitted changes in content/_index.md;" in result.stderr, result.stderr
 
 
-def test_a_remote_that_is_not_a_repository_shows_gits_whole_message(repo):
-    """Issue 15 item 14: git's whole message is shown, not its last line (`git ls-remote failed:
-    and the repository exists.`)."""
+def _no_such_remote(repo: Path) -> None:
     git(repo, "remote", "set-url", "origin", str(repo.parent / "nowhere.git"))
-    result = publish(repo)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("error: git ls-remote failed:"), result.stderr
-    assert "nowhere.git' does not appear to be a git repository" in result.stderr
-    assert "Could not read from remote repository" in result.stderr
 
 
-def test_a_rejecting_hook_shows_its_reason(repo):
-    """Issue 15 item 14: a pre-receive hook's reason reaches the user, with git's own lines."""
+def _rejecting_hook(repo: Path) -> None:
     hook = repo.parent / "origin.git" / "hooks" / "pre-receive"
     hook.write_text("#!/bin/sh\necho 'gh-pages is frozen until Monday' >&2\nexit 1\n", encoding="utf-8")
     hook.chmod(0o755)
+
+
+@pytest.mark.parametrize("setup, command, lines", [
+    (_no_such_remote, "ls-remote", ["nowhere.git' does not appear to be a git repository",
+                                    "Could not read from remote repository"]),
+    (_rejecting_hook, "push", ["gh-pages is frozen until Monday", "pre-receive hook declined"]),
+])
+def test_a_failed_git_command_shows_gits_whole_message(repo, setup, command, lines):
+    """Issue 15 item 14: git's whole message is shown, not its last line (a missing remote read
+    `git ls-remote failed: and the repository exists.`, a rejecting hook lost its reason)."""
+    setup(repo)
     result = publish(repo)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("error: git push failed:"), result.stderr
-    assert "gh-pages is frozen until Monday" in result.stderr
-    assert "pre-receive hook declined" in result.stderr
+    assert result.stderr.startswith(f"error: git {command} failed:"), result.stderr
+    assert all(line in result.stderr for line in lines), result.stderr
 
 
 def test_publishing_an_unchanged_site_adds_no_commit(repo):
