@@ -18,7 +18,7 @@ from pathlib import Path
 from builder.cache import PerFile, cache_key
 from builder.classify import document, file_document
 from builder.config import Config
-from builder.content import ARTICLES, Article, Source, dump, parse_article, sha256
+from builder.content import ARTICLES, Article, Source, dump, parse_article, set_keys, sha256
 from builder.errors import BuilderError
 from builder.extract import Draft, extract
 from builder.ledger import load_ledger, save_ledger, write_atomic
@@ -31,6 +31,7 @@ SHINGLE = 5            # words per shingle
 SAME_STORY = 0.5       # estimated Jaccard similarity at which two texts are one story
 CONTAINED = 0.8        # or this share of the shorter text found in the longer one
 LEDGER_SKETCH = 8      # hashes the ledger keeps per article: enough to know it again in a changed seed
+OFFER = "text changed in "   # how a `review` entry telling a curator of a new text begins
 
 
 @dataclass
@@ -208,8 +209,12 @@ class _Stories:
 
 # --- the files ----------------------------------------------------------------------------------
 
+def _folder(article: Article) -> str:
+    return str(article.date.year) if article.date else "undated"
+
+
 def _path_for(article: Article, content_dir: Path, taken: set[str]) -> str:
-    folder = str(article.date.year) if article.date else "undated"
+    folder = _folder(article)
     base = slugify(article.title)
     for candidate in (base, f"{base}-{article.id[:6]}", f"{base}-{article.id}"):
         rel = f"{ARTICLES}/{folder}/{candidate}.md"
@@ -270,6 +275,7 @@ class _Run:
         self.config, self.content_dir, self.dry_run, self.report = config, content_dir, dry_run, report
         self.stories = _Stories()
         self.written_this_run: dict[str, str] = {}      # id -> path this run wrote or would write
+        self.moved: list[str] = []                       # ingest's own files this run wrote elsewhere
         self.writer = _Writer()
         self.protect_all = False
         try:
@@ -332,6 +338,7 @@ class _Run:
     def put(self, article: Article, sketch: Sketch, text: str) -> None:
         """Record `article` (whose file text is `text`), merging it into the same story seen before."""
         known = self.recognised(article, sketch) if article.id not in self.ledger else None
+        fresh = article   # under its own id: the text as the seed has it now
         if known:
             article = replace(article, id=known)
             text = dump(article)
@@ -346,12 +353,48 @@ class _Run:
         if article.id in self.ledger:
             found = self.untouched(article.id)
             if found is None:
+                if known:
+                    self.offer(known, fresh)
                 return
             path, current = found
+            if Path(path).parent.name != _folder(article):   # its own file follows the date (a curator's stays)
+                old, path, current = path, _path_for(article, self.content_dir, self.taken), None
+                self.taken.add(path)
+                self.moved.append(old)
+                self.report.notes.append(f"{self.content_dir / old}: dated {_folder(article)} now; "
+                                         f"moved to {self.content_dir / path}")
         else:
             path = _path_for(article, self.content_dir, self.taken)
             self.taken.add(path)
         self.write(replace(article, path=path), text, current, sketch)
+
+    def offer(self, ident: str, fresh: Article) -> None:
+        """Tell the curator that the text of their article `ident` changed in its seed (`fresh`): a
+        `review` entry in their file, every other byte of it kept, once per new text. Their file
+        stays the one article, on the site or off it as they decided. A seed whose bytes are those
+        their file names as its source is the page they decided on, read by another extractor:
+        nothing to tell (else every new model would flag the whole curated archive)."""
+        entry = self.ledger[ident]
+        full = self.content_dir / entry["path"]
+        if entry.get("offered") == fresh.id or not full.is_file():   # told already, or deleted
+            return
+        where = f"{fresh.source.file}, lines {fresh.source.lines[0]}–{fresh.source.lines[1]}"
+        try:
+            data = full.read_bytes().decode("utf-8")
+            if fresh.source.sha256 in data:   # its `source:` (or `other_sources:`) hash: the same page
+                return
+            review = [r for r in parse_article(data, full, entry["path"]).review if not r.startswith(OFFER)]
+            text = set_keys(data, {"review": [*review, OFFER + where]}, full)
+        except (OSError, UnicodeDecodeError, BuilderError) as exc:   # asked again at the next run
+            problem = exc.message if isinstance(exc, BuilderError) else str(exc)
+            self.report.problems.append(BuilderError(f"its text changed in seeds/{where}, but the file cannot be "
+                                                     f"marked for review: {problem}", full, getattr(exc, "line", None)))
+            return
+        entry["offered"] = fresh.id
+        self.report.notes.append(f"{full}: its text changed in seeds/{where}; marked for review")
+        self.report.written.append(str(full))
+        if not self.dry_run:
+            self.writer.write(full, text)
 
     def merge(self, ident: str, source: Source) -> None:
         """The same story again: add `source` to the article already written for it."""
@@ -392,7 +435,19 @@ class _Run:
     def finish(self) -> None:
         self.writer.finish()
         if not self.dry_run and not self.protect_all:
+            # Before the ledger names the new paths: a crash in between leaves no second copy, only
+            # the new file, which the old ledger then takes for the curator's.
+            for old in self.moved:
+                (self.content_dir / old).unlink(missing_ok=True)
+            self.keep_sketches()
             save_ledger(self.content_dir, self.ledger)
+
+    def keep_sketches(self) -> None:
+        """Entries from a ledger written before it kept sketches get one, made from their files
+        while these exist: once the curator deletes a file, nothing else would know its text."""
+        for ident, entry in self.ledger.items():
+            if "sketch" not in entry and (sketch := self.ledger_sketch(ident)) is not None:
+                entry["sketch"], entry["size"] = sketch.short(), sketch.size
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ Only git plumbing is used, so the user's working tree, index, HEAD and branch ar
 the files of site/ are hashed into the object store (`hash-object -w --no-filters`), listed in a
 temporary index (`GIT_INDEX_FILE`, `update-index --index-info`) that becomes a tree (`write-tree`),
 and committed with `commit-tree` on top of the branch's current tip on the remote (fetched first),
-so each publish is one commit after the previous one. Then `push REMOTE COMMIT:refs/heads/BRANCH`.
+so each publish is one commit after the previous one (none when the site's tree is the tip's).
+Then `push REMOTE COMMIT:refs/heads/BRANCH`.
 """
 
 from __future__ import annotations
@@ -30,9 +31,12 @@ def _git(cwd: Path, *args: str, input: str | None = None, env: dict[str, str] | 
     except FileNotFoundError:
         raise BuilderError("git is not installed (publish needs it)") from None
     if check and result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
+        # All of git's lines, indented below the error line: the reason (a hook's, a remote's
+        # "does not appear to be a git repository") is seldom on the last one.
+        detail = [line.rstrip() for line in (result.stderr or result.stdout).splitlines() if line.strip()]
         command = next(a for a in args if not a.startswith("-"))
-        raise BuilderError(f"git {command} failed" + (f": {detail[-1]}" if detail else ""))
+        shown = ":" + "".join(f"\n  {line}" for line in detail) if detail else ""
+        raise BuilderError(f"git {command} failed{shown}")
     return result
 
 
@@ -46,8 +50,9 @@ def _uncommitted(root: Path, config: Config) -> list[str]:
     paths = [str(p.resolve()) for p in config.sources if p.exists()]
     if not paths:
         return []
-    status = _out(root, "--no-optional-locks", "status", "--porcelain", "--untracked-files=all", "--", *paths)
-    return status.splitlines()
+    # Not _out: stripping the whole output would cut the first line's leading status column.
+    return _git(root, "--no-optional-locks", "status", "--porcelain", "--untracked-files=all", "--",
+                *paths).stdout.splitlines()
 
 
 def _remote_tip(root: Path, remote: str, branch: str) -> str | None:
@@ -109,6 +114,9 @@ def publish(config: Config, remote: str = "origin", branch: str = "gh-pages", al
     site = config.output_dir
     tip = _remote_tip(root, remote, branch)
     tree, count = _tree(root, site)
+    if tip and _out(root, "rev-parse", f"{tip}^{{tree}}") == tree:
+        print(f"publish: nothing to publish, {remote}/{branch} already holds this site (commit {tip[:12]})")
+        return 0
     message = f"Publish site from {head}\n\nBuilt by `python -m builder publish` from commit {head}" + \
               (" with uncommitted changes" if dirty else "") + ".\n"
     commit = _out(root, "commit-tree", tree, *(["-p", tip] if tip else []), input=message)

@@ -303,14 +303,18 @@ class PageHandler(web.RequestHandler):
             self.set_status(500)
             return self.page(error_page(self.preview.error).encode())
         root = self.preview.config.output_dir.resolve()
-        file = (root / url[len(prefix):]).resolve()
-        if not file.is_relative_to(root):
-            raise web.HTTPError(403)
-        if file.is_dir():
-            if not url.endswith("/"):
-                return self.redirect(url + "/")
-            file = file / "index.html"
-        if not file.is_file():
+        try:
+            file = (root / url[len(prefix):]).resolve()
+            if not file.is_relative_to(root):
+                raise web.HTTPError(403)
+            if file.is_dir():
+                if not url.endswith("/"):
+                    return self.redirect(url + "/")
+                file = file / "index.html"
+            found = file.is_file()
+        except (OSError, ValueError):   # a name or path too long for the file system, a NUL byte: no such file
+            found = False
+        if not found:
             self.set_status(404)
             file = root / "404.html"
             if not file.is_file():

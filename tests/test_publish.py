@@ -101,7 +101,7 @@ def test_publish_twice_commits_site_on_gh_pages_and_leaves_the_repository_alone(
     assert ".nojekyll" in published_tree(bare, tip1) and "index.html" in published_tree(bare, tip1)
     assert git(bare, "rev-list", "--count", tip1) == "1"
 
-    second = publish(repo)
+    second = publish(repo, "--base-url", "https://example.org/briefing/")   # another site, same repository
     assert second.returncode == 0, second.stderr
     tip2 = git(bare, "rev-parse", "refs/heads/gh-pages")
     assert tip2 != tip1
@@ -186,3 +186,49 @@ def test_pages_workflow_passes_zizmor():
                             timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings to report" in result.stdout
+
+
+def test_uncommitted_change_names_the_whole_path(repo):
+    """Issue 15 item 13: a changed file's path is shown whole (the first porcelain line lost its
+    leading space and with it the path's first letter: `ontent/_index.md`)."""
+    index = repo / "content" / "_index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    result = publish(repo)
+    assert result.returncode == 1
+    assert "error: uncommitted changes in content/_index.md;" in result.stderr, result.stderr
+
+
+def _no_such_remote(repo: Path) -> None:
+    git(repo, "remote", "set-url", "origin", str(repo.parent / "nowhere.git"))
+
+
+def _rejecting_hook(repo: Path) -> None:
+    hook = repo.parent / "origin.git" / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'gh-pages is frozen until Monday' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+
+
+@pytest.mark.parametrize("setup, command, lines", [
+    (_no_such_remote, "ls-remote", ["nowhere.git' does not appear to be a git repository",
+                                    "Could not read from remote repository"]),
+    (_rejecting_hook, "push", ["gh-pages is frozen until Monday", "pre-receive hook declined"]),
+])
+def test_a_failed_git_command_shows_gits_whole_message(repo, setup, command, lines):
+    """Issue 15 item 14: git's whole message is shown, not its last line (a missing remote read
+    `git ls-remote failed: and the repository exists.`, a rejecting hook lost its reason)."""
+    setup(repo)
+    result = publish(repo)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: git {command} failed:"), result.stderr
+    assert all(line in result.stderr for line in lines), result.stderr
+
+
+def test_publishing_an_unchanged_site_adds_no_commit(repo):
+    """Issue 15 item 18: a publish with nothing changed adds no (empty) commit to gh-pages, and says so."""
+    bare = repo.parent / "origin.git"
+    assert publish(repo).returncode == 0
+    tip = git(bare, "rev-parse", "refs/heads/gh-pages")
+    again = publish(repo)
+    assert again.returncode == 0, again.stderr
+    assert git(bare, "rev-parse", "refs/heads/gh-pages") == tip
+    assert f"publish: nothing to publish, origin/gh-pages already holds this site (commit {tip[:12]})" in again.stdout

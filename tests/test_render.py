@@ -468,6 +468,31 @@ def test_headings_get_unique_anchors():
     assert '<h2 id="looming-election">' in out and '<h2 id="looming-election-2">' in out
 
 
+def test_an_article_alone_in_its_dossier_shows_no_bare_dossier_name(project):
+    """Issue 15 item 17: the timeline navigation names a dossier only with a neighbour to show
+    (an article alone in Japan–ROK showed a bare "Japan–ROK:"); beside it, a dossier with two
+    articles still links the other one."""
+    from builder.build import build
+    articles = project.root / "content" / "articles" / "2024"
+    articles.mkdir(parents=True)
+    for name, dossiers in (("alone", "[japan-rok, japan-dprk]"), ("other", "[japan-dprk]")):
+        (articles / f"{name}.md").write_text(f"---\ntitle: The {name} story\ndate: 2024-05-0{len(name)}\n"
+                                             f"dossiers: {dossiers}\n---\n\nText.\n", encoding="utf-8")
+    build(project.config, run_ingest=False)
+    site = project.root / "site" / "articles" / "2024"
+    def nav(name: str) -> str:
+        page = (site / name / "index.html").read_text(encoding="utf-8")
+        return re.search(r'<nav class="timeline-nav".*?</nav>', page, re.S).group(0)
+
+    assert "Japan–ROK" not in nav("the-alone-story")
+    assert "Japan–DPRK:</strong>" in nav("the-alone-story") and "The other story" in nav("the-alone-story")
+    assert "Japan–ROK" not in nav("the-other-story") and "The alone story" in nav("the-other-story")
+    project.root.joinpath("content/articles/2024/other.md").unlink()
+    build(project.config, run_ingest=False)
+    alone = (site / "the-alone-story" / "index.html").read_text(encoding="utf-8")
+    assert 'class="timeline-nav"' not in alone   # no neighbour anywhere: no empty navigation either
+
+
 @pytest.mark.parametrize("base_url, path, expected", [
     ("/", "assets/style.css", "/assets/style.css"),
     ("/briefing/", "dossiers/japan-rok/", "/briefing/dossiers/japan-rok/"),

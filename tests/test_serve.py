@@ -164,6 +164,17 @@ def test_sub_path_preview_and_root_redirect(served):
     assert status == 404 and "livereload.js" in body   # the site's own 404 page
 
 
+def test_a_path_no_file_can_have_is_not_found(served):
+    """Issue 15 item 15: a name too long for the file system, a path too long for it, and a NUL byte
+    are pages that do not exist (404, the site's own page), not a 500 with a traceback in the log."""
+    log_before = len(served.output()[1])
+    for path in ("x" * 300, "articles/" + "a/" * 2100, "%00", "articles/%00/"):
+        status, _, body = fetch(served.url(path))
+        assert status == 404 and "livereload.js" in body, path
+    assert fetch(f"http://127.0.0.1:{served.port}/%00")[0] == 404
+    assert "Traceback" not in served.output()[1][log_before:]
+
+
 def test_edit_error_and_fix_reload_the_open_page(served):
     md, page_path = article_of(served.project)
     original = md.read_text(encoding="utf-8")
