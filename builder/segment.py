@@ -18,6 +18,7 @@ from builder.model import Model
 
 LOW = 0.2       # a likely start with less than the threshold, taken on more evidence (_next_page)
 WINDOW = 60     # lines on each side compared for a change of language or topic
+FOOTER = 8      # lines above the next page's title within which the page's footer notices stand
 
 BOUNDARY_FEATURES = {
     "headline_like": "reads like a headline", "end_stop": "ends like a sentence", "words": "number of words",
@@ -159,9 +160,9 @@ def _next_page(lines: list[Line], start: int, k: int) -> bool:
     if lines[k].notice or len(lines) - k <= 20:
         return False
     theirs, ours = site_part(lines[k].text), site_part(lines[start].text)
-    if theirs is not None and theirs != ours and any(x.notice for x in lines[max(start, k - 8):k]):
+    if theirs is not None and theirs != ours and any(x.notice for x in lines[max(start, k - FOOTER):k]):
         return True
-    return headline_like(lines[k]) and any(copyright(x) for x in lines[max(start, k - 4):k]) and \
+    return headline_like(lines[k]) and any(copyright(x) for x in lines[max(start, k - FOOTER):k]) and \
         sum(x.words <= 4 for x in lines[k + 1:k + 6]) >= 3
 
 
