@@ -166,12 +166,16 @@ def _read_page(lines: list[Line], model: Model) -> _Page:
     head = heading(lines)
     scores, features = score_lines(lines, language, head.at, model)
     if head.at is not None:
-        # A headline printed again below most of the text (a share box, a link to the story under
-        # it) is not where the story begins: its headline, if any, is printed above the text.
-        strong = [k for k, p in enumerate(scores) if p >= model.text_at and k]
-        if sum(k < head.at for k in strong) > sum(k > head.at for k in strong):
-            head = heading(lines, before=strong[0])
-            scores, features = score_lines(lines, language, head.at, model)
+        # Text above the headline: the headline printed again is a subheading, or a share box or a
+        # link under the story, and the story begins under the headline printed above its text;
+        # if none is, under the title line when most of the text is above.
+        strong = [k for k, p in enumerate(scores) if p >= model.text_at and 0 < k < head.at]
+        most = len(strong) > sum(p >= model.text_at for p in scores[head.at + 1:])
+        if len(strong) >= 2 or most:
+            earlier = heading(lines, before=strong[0])
+            if earlier.at is not None or most:
+                head = earlier
+                scores, features = score_lines(lines, language, head.at, model)
     headline, title, publisher = head.at, head.title, head.site
     scores = _lists_as_one(lines, scores)
     # The text starts after the headline (or the title line): what is above is the page's top.

@@ -24,6 +24,12 @@ OTHER_BODY = [
     "The mayor said emergency shelters had been opened in sports halls and that drinking water would be "
     "delivered to the worst-hit neighbourhoods until the water treatment plant was repaired.",
 ]
+MORE = [
+    "Officials from both ministries will meet next month to prepare the agenda, which is expected to cover "
+    "tariffs on steel and cars as well as the rules for public procurement, a spokesman said.",
+    "Business groups in both countries welcomed the talks but warned that companies needed clear rules soon, "
+    "since many of them were already planning their investments for the coming years.",
+]
 NAV = ["Skip to content", "Menu", "Home", "World", "Politics", "Business", "Sport", "Opinion", "Search", "Log in"]
 FOOTER = ["Share this article", "Related Articles", "Ministers to meet again in spring", "Trade talks stall over tariffs",
           "About us", "Contact us", "Privacy policy", "Cookie settings",
@@ -165,3 +171,14 @@ def test_a_headline_printed_again_below_the_text_is_not_where_the_text_begins():
              *FOOTER]
     (draft,) = extract("\n".join(lines)).drafts
     assert texts(draft)[-len(BODY):] == BODY
+
+
+def test_text_above_the_headline_printed_again_makes_it_a_subheading_under_the_first_headline():
+    # The `<title>` line printed again in full is a subheading of the text; the headline over the
+    # story prints only its first part.
+    lines = ["Trade ministers meet again: how the talks went | Daily Example", "", *NAV, "", "Trade ministers meet again",
+             "By Jane Doe", "", BODY[0], "", BODY[1], "", BODY[2], "", "Trade ministers meet again: how the talks went",
+             "", BODY[3], "", *MORE, "", *FOOTER]
+    (draft,) = extract("\n".join(lines)).drafts
+    assert draft.title == "Trade ministers meet again"
+    assert [t for t in texts(draft) if t in BODY + MORE] == BODY + MORE
