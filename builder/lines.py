@@ -74,6 +74,8 @@ _CREDIT = re.compile(r"^(?:(?:photos?|images?|file photo|pictures?|credits?|vide
 # A caption's credit at its end: `... kanssa. Kuva: Alexander Becher`, `... / Źródło: Pixabay`.
 _TRAILING_CREDIT = re.compile(r"[\s(/|](?:photos?|images?|foto|fotos|fot|kuva|kuvat|bild|imagen|crédits?|"
                               r"credits?|źródło|zdjęcie)\s*[:.]\s*[^.!?:]{1,60}\)?$", re.I)
+# What a page says of its links: `These are external links and will open in a new window`.
+_LINK_NOTE = re.compile(r"\b(?:opens?|will open) in a new (?:window|tab)\b", re.I)
 _DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"\s[|•·»›/>]\s|\s[|•·]$|^[|•·]\s")
 _SENTENCE_STOP = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"'“‘(\[]?[A-ZÀ-ÞА-Я0-9]")
@@ -138,7 +140,7 @@ def read_lines(text: str) -> list[Line]:
             capitals=capitalised / max(1, len(spaced)),
             digits=digits / len(t),
             control=keys[i] in CONTROLS or _LEAD_IN.match(t) is not None or _CREDIT.match(t) is not None
-            or (len(t) <= 250 and _TRAILING_CREDIT.search(t) is not None),
+            or (len(t) <= 250 and (_TRAILING_CREDIT.search(t) is not None or _LINK_NOTE.search(t) is not None)),
             notice=notice,
             separators=len(_SEPARATORS.findall(t)) if len(t) <= 300 else 0,
             dated=digits > 1 and _DATE.search(t) is not None,

@@ -16,6 +16,8 @@ def test_controls_notices_and_links_elsewhere():
     assert found["Read more: Floods hit port city"].control and found["Lesen Sie auch: Hochwasser im Hafen"].control
     assert evidence("Photo: AFP / KCNA VIA KNS")["Photo: AFP / KCNA VIA KNS"].control
     assert evidence("Fot. Jan Kowalski / PAP")["Fot. Jan Kowalski / PAP"].control  # Polish: `Fot.`
+    note = "These are external links and will open in a new window"
+    assert evidence(note)[note].control          # what a page says of its links
     assert found["© 2024 Daily Example Media"].notice and found["We use cookies to improve your experience."].notice
     prose = found["The minister said the talks would go on next week."]
     assert not prose.control and not prose.notice and prose.end_stop and prose.stop > 0.3
