@@ -45,7 +45,7 @@ def dump_languages(lines: list[list[str]], most: int = 3) -> list[str]:
     a language that uses many."""
     won: Counter[str] = Counter()
     for words in lines:
-        votes = _votes(words)
+        votes = _votes(words) if len(words) >= 4 else None   # a menu entry tells no language
         if votes:
             best = max(votes, key=lambda name: (votes[name], name == "English", name))
             if votes[best] >= 2:

@@ -38,7 +38,7 @@ def test_function_words_are_counted_in_the_page_language():
 
 
 def test_languages_of_a_dump():
-    lines = [["der", "die", "und", "in", "den"], ["von", "der", "und"], ["the", "of", "and", "to", "a"]]
+    lines = [["der", "die", "und", "in", "den"], ["von", "der", "und", "die"], ["the", "of", "and", "to", "a"]]
     assert dump_languages(lines)[:2] == ["German", "English"]
     assert dump_languages([["xyzzy"]]) == ["English"]
 
