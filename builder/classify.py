@@ -84,7 +84,7 @@ def refile(config: Config, dry_run: bool = False) -> list[str]:
     for rel in article_files(config.content_dir):
         full = config.content_dir / rel
         data = full.read_bytes()
-        article = read_article(config.content_dir, rel)
+        article = read_article(config.content_dir, rel, config.root)
         entry = ledger.get(article.id) if article.id else None
         if article.dossiers is None or entry is None or list(article.dossiers) != entry["dossiers"]:
             continue  # the curator's own filing, or filed afresh at every load

@@ -47,6 +47,11 @@ class Config:
     people: dict[str, str]      # an alias's key() -> the person's name as the curator writes it
 
     @property
+    def root(self) -> Path:
+        """The project folder (config.yaml's): an input file may be a link to anywhere inside it."""
+        return self.path.parent
+
+    @property
     def sources(self) -> list[Path]:
         """Everything a site is built from: what serve watches and publish wants committed."""
         return [self.content_dir, self.seeds_dir, self.templates_dir, self.path]

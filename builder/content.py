@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from builder.errors import BuilderError
+from builder.inputs import read_bytes
 
 try:  # libyaml is ~10x faster; fall back to the pure-Python classes where it is missing
     from yaml import CSafeDumper as _Dumper, CSafeLoader as _Loader
@@ -290,10 +291,11 @@ def parse_article(text: str, path: Path, rel: str | PurePath) -> Article:
     )
 
 
-def _read_text(path: Path) -> str:
-    """A content file's text; a BuilderError naming the file (and line) when it cannot be read."""
+def _read_text(path: Path, content_dir: Path, project: Path | None) -> str:
+    """A content file's text; a BuilderError naming the file (and line) when it cannot be read,
+    or is a link leading outside `content_dir` and `project` (the project folder)."""
     try:
-        data = path.read_bytes()
+        data = read_bytes(path, (content_dir, project) if project else (content_dir,))
     except OSError as exc:
         raise BuilderError(f"cannot read: {exc.strerror}", path) from None
     try:
@@ -302,9 +304,9 @@ def _read_text(path: Path) -> str:
         raise BuilderError("not UTF-8 text", path, data.count(b"\n", 0, exc.start) + 1) from None
 
 
-def read_article(content_dir: Path, rel: Path | str) -> Article:
+def read_article(content_dir: Path, rel: Path | str, project: Path | None = None) -> Article:
     path = content_dir / rel
-    return parse_article(_read_text(path), path, rel)
+    return parse_article(_read_text(path, content_dir, project), path, rel)
 
 
 def article_files(content_dir: Path) -> list[str]:
@@ -325,11 +327,11 @@ class Page:
     body: str
 
 
-def read_page(content_dir: Path, rel: Path, default_title: str) -> Page:
+def read_page(content_dir: Path, rel: Path, default_title: str, project: Path | None = None) -> Page:
     path = content_dir / rel
     if not path.is_file():
         return Page(rel, default_title, "")
-    meta, body = split_front_matter(_read_text(path), path)
+    meta, body = split_front_matter(_read_text(path, content_dir, project), path)
     title = meta.get("title") if isinstance(meta.get("title"), str) else default_title
     return Page(rel, title, body)
 

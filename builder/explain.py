@@ -54,7 +54,7 @@ def _verdict(v: Verdict) -> str:
 def _read_seed(config: Config, seed: Path) -> tuple[str, str] | str:
     """The seed's text and digest, or why it cannot be read."""
     try:
-        return read_seed(seed, config.max_seed_bytes)
+        return read_seed(seed, config.max_seed_bytes, config.root)
     except (BuilderError, OSError) as exc:
         return f"(seed not readable now: {exc})"
 

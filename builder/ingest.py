@@ -18,9 +18,10 @@ from pathlib import Path
 from builder.cache import PerFile, cache_key
 from builder.classify import document, file_document
 from builder.config import Config
-from builder.content import ARTICLES, Article, Source, dump, parse_article, sha256
+from builder.content import ARTICLES, Article, Source, dump, parse_article, read_article, sha256
 from builder.errors import BuilderError
 from builder.extract import Draft, extract
+from builder.inputs import read_bytes
 from builder.ledger import load_ledger, save_ledger, write_atomic
 from builder.parallel import ordered
 from builder.people import find_people
@@ -54,14 +55,14 @@ class Report:
                f"{len(self.problems)} seed problem(s)"
 
 
-def read_seed(path: Path, max_bytes: int) -> tuple[str, str]:
+def read_seed(path: Path, max_bytes: int, project: Path) -> tuple[str, str]:
     """A seed's text with `\\n` line ends and the sha256 of its bytes, or a BuilderError naming
-    what is wrong with it."""
+    what is wrong with it (such as a link leading outside its folder and the `project` folder)."""
     size = path.stat().st_size
     if size > max_bytes:
         raise BuilderError(f"seed is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
                            "(ingest.max_seed_mb in config.yaml); skipped", path)
-    data = path.read_bytes()
+    data = read_bytes(path, (path.parent, project))
     if not data.strip():
         raise BuilderError("seed is empty; skipped", path)
     if b"\0" in data:
@@ -268,6 +269,7 @@ class _Run:
 
     def __init__(self, config: Config, content_dir: Path, dry_run: bool, report: Report):
         self.config, self.content_dir, self.dry_run, self.report = config, content_dir, dry_run, report
+        self.within = (content_dir, config.root)      # where an article's link may lead
         self.stories = _Stories()
         self.written_this_run: dict[str, str] = {}      # id -> path this run wrote or would write
         self.writer = _Writer()
@@ -307,10 +309,9 @@ class _Run:
             return Sketch.from_short(entry["sketch"], entry.get("size", 0))
         if ident not in self.read_sketches:
             try:
-                text = (self.content_dir / entry["path"]).read_text(encoding="utf-8")
-                article = parse_article(text, self.content_dir / entry["path"], entry["path"])
+                article = read_article(self.content_dir, entry["path"], self.config.root)
                 self.read_sketches[ident] = Sketch.of(key(article.body))
-            except (OSError, UnicodeDecodeError, BuilderError):
+            except BuilderError:
                 self.read_sketches[ident] = None
         return self.read_sketches[ident]
 
@@ -320,9 +321,12 @@ class _Run:
         path = entry["path"]
         full = self.content_dir / path
         try:
-            data = full.read_bytes()
+            data = read_bytes(full, self.within)
         except FileNotFoundError:
             self.report.notes.append(f"{full}: deleted by the curator; not re-created")
+            return None
+        except BuilderError as exc:
+            self.report.problems.append(exc)
             return None
         if sha256(data) != entry["sha256"]:
             self.report.notes.append(f"{full}: edited by hand; left alone")
@@ -363,7 +367,7 @@ class _Run:
         if self.dry_run and not full.exists():
             return
         # Read back, not kept from the write: memory stays flat however many articles a run writes.
-        data = full.read_bytes()
+        data = read_bytes(full, self.within)
         article = parse_article(data.decode("utf-8"), full, path)
         if source == article.source or source in article.other_sources:
             return
@@ -414,7 +418,7 @@ def _remembered(job: tuple[Config, PerFile], seed: Path) -> _Seed:
 def _process(config: Config, seed: Path) -> _Seed:
     """Read, split, clean, file, sketch and format one seed; only this dump's text is held meanwhile."""
     try:
-        text, digest = read_seed(seed, config.max_seed_bytes)
+        text, digest = read_seed(seed, config.max_seed_bytes, config.root)
     except BuilderError as exc:
         return _Seed(seed.name, problem=exc)
     except OSError as exc:

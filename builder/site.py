@@ -122,7 +122,7 @@ def filed(article: Article, config: Config) -> Article:
 
 def _read(config: Config, rel: str) -> Article | BuilderError:
     try:
-        return filed(read_article(config.content_dir, rel), config)
+        return filed(read_article(config.content_dir, rel, config.root), config)
     except BuilderError as exc:
         return exc
 
@@ -198,7 +198,7 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
     entries.sort(key=_entry_order)
     views = tuple(_view(config, d, entries) for d in config.dossiers)
     people = _people(entries, config.page_size)
-    return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title),
+    return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title, config.root),
                 dossiers=views, entries=tuple(entries), people=people,
                 years=_years(entries, "archive/", "Archive"),
                 neighbours=_neighbours(views), related=_remembered_related(entries, people, cache),
@@ -302,7 +302,8 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
 
 def _view(config: Config, dossier: Dossier, entries: list[Entry]) -> DossierView:
     found = tuple(e for e in entries if dossier.slug in (e.article.dossiers or ()))
-    intro = read_page(config.content_dir, Path(DOSSIERS, f"{dossier.slug}.md"), dossier.title)
+    intro = read_page(config.content_dir, Path(DOSSIERS, f"{dossier.slug}.md"), dossier.title,
+                      config.root)
     return DossierView(dossier, intro, found, *_paged(found, config.page_size, f"dossiers/{dossier.slug}/",
                                                       dossier.title))
 

@@ -311,3 +311,21 @@ def test_a_ledger_without_sketches_still_knows_an_edited_article_by_its_text(pro
     project.seed("a.txt", _reclipped())
     ingest(project.config)
     assert list(project.articles()) == [story.relative_to(project.root / "content").as_posix()]
+
+
+def test_a_seed_linked_outside_the_project_is_refused_and_one_inside_is_read(project, tmp_path_factory):
+    """Issue 15 item 3: a symlink in seeds/ leading outside the project (`seeds/passwd.txt ->
+    /etc/passwd`) is refused with one line naming it, the other seeds go on; one leading to a file
+    inside the project is followed."""
+    outside = tmp_path_factory.mktemp("outside") / "secret.txt"
+    outside.write_text(dump(STORY), encoding="utf-8")
+    (project.root / "seeds" / "passwd.txt").symlink_to(outside)
+    kept = project.root / "clippings" / "other.txt"
+    kept.parent.mkdir()
+    kept.write_text(dump(OTHER), encoding="utf-8")
+    (project.root / "seeds" / "other.txt").symlink_to(kept)
+    report = ingest(project.config)
+    assert [str(p) for p in report.problems] == [
+        f"{project.root / 'seeds' / 'passwd.txt'}: is a link to {outside}, outside the project; not read"]
+    assert [p for p in project.articles() if p.startswith("articles/")] == [
+        "articles/2024/football-club-wins-national-league-title-after-dramatic-final.md"]

@@ -144,3 +144,22 @@ def test_related_ranked_again_near_the_changes_alone_as_if_ranked_afresh(stories
     entries, people = _timeline(stories)
     urls = {url: [e.url for e in found] for url, found in site_module._remembered_related(entries, people, cache).items()}
     assert urls == {url: [e.url for e in found] for url, found in site_module._related(entries, people).items()}
+
+
+def test_a_content_file_linked_outside_the_project_is_refused(project, tmp_path_factory):
+    """Issue 15 item 3: an article that is a symlink leading outside the project is refused with an
+    error naming it (its text never reaches a page); one leading inside the project is followed."""
+    outside = tmp_path_factory.mktemp("outside") / "secret.md"
+    outside.write_text(f"---\ntitle: Japan and North Korea secret\n---\n\n{BODY}\n", encoding="utf-8")
+    leak = project.root / "content" / "articles" / "2024" / "leak.md"
+    leak.parent.mkdir(parents=True)
+    leak.symlink_to(outside)
+    with pytest.raises(BuilderError) as info:
+        load_site(project.config)
+    assert str(info.value) == f"{leak}: is a link to {outside}, outside the project; not read"
+    drafts = project.root / "drafts" / "mine.md"
+    drafts.parent.mkdir()
+    drafts.write_text(f"---\ntitle: Japan and North Korea talk\n---\n\n{BODY}\n", encoding="utf-8")
+    leak.unlink()
+    leak.symlink_to(drafts)
+    assert [e.article.title for e in load_site(project.config).entries] == ["Japan and North Korea talk"]
