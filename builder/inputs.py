@@ -1,17 +1,21 @@
-"""Reading the project's input files (seeds, content): what a file holds, and the refusal of one
-reached through a link leading outside the project."""
+"""Reading the project's input files (seeds, content): what a regular file holds, and the refusal
+of anything else (a FIFO, a folder, a link leading outside the project) without waiting on it."""
 
 from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
 from builder.errors import BuilderError
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+# Non-blocking: opening a FIFO would otherwise wait for a writer, forever.
+_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISDIR, "a folder"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
 
 
 def _inside(real: str, folders: Sequence[Path]) -> bool:
@@ -39,5 +43,11 @@ def read_bytes(path: Path | str, within: Sequence[Path] | None) -> bytes:
     """The bytes of the file at `path`, followed through a link only into the folders `within`
     (None: anywhere, for a file the user named). A refusal is a BuilderError naming the file; a
     file that cannot be opened raises the OSError."""
-    with os.fdopen(_open(path, within), "rb") as f:
+    fd = _open(path, within)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+        raise BuilderError(f"is not a regular file ({kind}); not read", path)
+    with os.fdopen(fd, "rb") as f:
         return f.read()

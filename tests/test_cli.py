@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -10,7 +11,7 @@ from tests.conftest import REPO
 
 def run(cwd, *args):
     return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, timeout=300)
 
 
 
@@ -96,3 +97,17 @@ def test_explain_never_reads_outside_the_seeds_folder(repo_copy):
     path.write_text(path.read_text().replace('file: "004_3dd1195f19a70900.txt"', "file: ../config.yaml"))
     result = run(repo_copy, "explain", str(path))
     assert result.returncode == 0 and "outside the seeds folder" in result.stdout
+
+
+def test_a_fifo_in_content_is_refused_by_build_and_check(repo_copy):
+    """Issue 15 item 4: a FIFO named like an article stops neither build nor check forever: each
+    exits 1 with one line naming it, and the old site stays."""
+    assert run(repo_copy, "build").returncode == 0
+    before = (repo_copy / "site" / "index.html").read_bytes()
+    pipe = repo_copy / "content" / "articles" / "2024" / "pipe.md"
+    os.mkfifo(pipe)
+    for command in ("build", "check"):
+        result = run(repo_copy, command)
+        assert result.returncode == 1, result.stdout
+        assert f"error: {pipe.relative_to(repo_copy)}: is not a regular file (a FIFO); not read\n" in result.stderr
+    assert (repo_copy / "site" / "index.html").read_bytes() == before

@@ -4,12 +4,16 @@ duplicates across dumps, and bad seeds."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import yaml
 
 from builder.content import read_article
 from builder.ingest import escape_markdown, headline_from_lede, ingest
+from tests.conftest import REPO
 
 LEDE = ("Japan and North Korea held talks in Mongolia on Tuesday on the abduction of Japanese citizens, "
         "officials in Tokyo said, the first such meeting in years.")
@@ -329,3 +333,18 @@ def test_a_seed_linked_outside_the_project_is_refused_and_one_inside_is_read(pro
         f"{project.root / 'seeds' / 'passwd.txt'}: is a link to {outside}, outside the project; not read"]
     assert [p for p in project.articles() if p.startswith("articles/")] == [
         "articles/2024/football-club-wins-national-league-title-after-dramatic-final.md"]
+
+
+def test_a_fifo_seed_is_refused_and_never_waited_for(project):
+    """Issue 15 item 4: a FIFO (or any non-regular file) named `*.txt` in seeds/ is refused with a
+    line naming it, and the other seeds are ingested; nothing waits for a writer that never comes."""
+    project.seed("a.txt", dump(STORY))
+    os.mkfifo(project.root / "seeds" / "pipe.txt")
+    (project.root / "seeds" / "folder.txt").mkdir()
+    result = subprocess.run([sys.executable, "-m", "builder", "ingest"], cwd=project.root, capture_output=True,
+                            text=True, timeout=60, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 1
+    assert sorted(result.stderr.splitlines()) == [
+        "error: seeds/folder.txt: is not a regular file (a folder); not read",
+        "error: seeds/pipe.txt: is not a regular file (a FIFO); not read"]
+    assert "ingest: wrote 1 article(s)" in result.stdout
