@@ -15,6 +15,7 @@ import jinja2
 
 from builder.config import Config
 from builder.errors import BuilderError, BuilderErrors
+from builder.inputs import decode, read_bytes
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def _broken_links(out: Path, base: str, articles: dict[str, Path], templates: Pa
             else:
                 continue
             article = articles.get(page)
-            if article is not None and url not in texts.setdefault(article, article.read_text(encoding="utf-8")):
+            if article is not None and url not in texts.setdefault(article, decode(read_bytes(article, None), article)):
                 article = None   # the link is the template's, on an article page
             broken.setdefault((article, url, why), []).append("/" + page.removesuffix("index.html"))
     problems = []

@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 from builder.config import Config, Dossier
-from builder.content import Article, article_files, dump, read_article, set_keys, sha256
+from builder.content import Article, article_files, dump, parse_article, read_file, set_keys, sha256
+from builder.inputs import decode
 from builder.ledger import load_ledger, save_ledger, write_atomic
 from builder.query import Document, Prepared, Result, prepare
 
@@ -83,8 +84,9 @@ def refile(config: Config, dry_run: bool = False) -> list[str]:
     changed = False
     for rel in article_files(config.content_dir):
         full = config.content_dir / rel
-        data = full.read_bytes()
-        article = read_article(config.content_dir, rel, config.root)
+        data = read_file(config.content_dir, rel, config.root)
+        text = decode(data, full)
+        article = parse_article(text, full, rel)
         entry = ledger.get(article.id) if article.id else None
         if article.dossiers is None or entry is None or list(article.dossiers) != entry["dossiers"]:
             continue  # the curator's own filing, or filed afresh at every load
@@ -102,7 +104,7 @@ def refile(config: Config, dry_run: bool = False) -> list[str]:
                                 status=status))
             entry["sha256"] = sha256(text)
         else:
-            text = set_keys(data.decode("utf-8"), {"dossiers": list(filing.dossiers),
+            text = set_keys(text, {"dossiers": list(filing.dossiers),
                                                    "classification": filing.classification,
                                                    "status": status}, full)
         entry["dossiers"] = list(filing.dossiers)

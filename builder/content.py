@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from builder.errors import BuilderError
-from builder.inputs import read_bytes
+from builder.inputs import decode, read_bytes
 
 try:  # libyaml is ~10x faster; fall back to the pure-Python classes where it is missing
     from yaml import CSafeDumper as _Dumper, CSafeLoader as _Loader
@@ -291,22 +291,19 @@ def parse_article(text: str, path: Path, rel: str | PurePath) -> Article:
     )
 
 
-def _read_text(path: Path, content_dir: Path, project: Path | None) -> str:
-    """A content file's text; a BuilderError naming the file (and line) when it cannot be read,
-    or is a link leading outside `content_dir` and `project` (the project folder)."""
+def read_file(content_dir: Path, rel: Path | str, project: Path | None = None) -> bytes:
+    """A content file's bytes; a BuilderError naming the file when it cannot be read, or is a link
+    leading outside `content_dir` and `project` (the project folder)."""
+    path = content_dir / rel
     try:
-        data = read_bytes(path, (content_dir, project) if project else (content_dir,))
+        return read_bytes(path, (content_dir, project) if project else (content_dir,))
     except OSError as exc:
         raise BuilderError(f"cannot read: {exc.strerror}", path) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BuilderError("not UTF-8 text", path, data.count(b"\n", 0, exc.start) + 1) from None
 
 
 def read_article(content_dir: Path, rel: Path | str, project: Path | None = None) -> Article:
     path = content_dir / rel
-    return parse_article(_read_text(path, content_dir, project), path, rel)
+    return parse_article(decode(read_file(content_dir, rel, project), path), path, rel)
 
 
 def article_files(content_dir: Path) -> list[str]:
@@ -331,7 +328,7 @@ def read_page(content_dir: Path, rel: Path, default_title: str, project: Path | 
     path = content_dir / rel
     if not path.is_file():
         return Page(rel, default_title, "")
-    meta, body = split_front_matter(_read_text(path, content_dir, project), path)
+    meta, body = split_front_matter(decode(read_file(content_dir, rel, project), path), path)
     title = meta.get("title") if isinstance(meta.get("title"), str) else default_title
     return Page(rel, title, body)
 

@@ -21,7 +21,7 @@ from builder.config import Config
 from builder.content import ARTICLES, Article, Source, dump, parse_article, read_article, sha256
 from builder.errors import BuilderError
 from builder.extract import Draft, extract
-from builder.inputs import read_bytes
+from builder.inputs import decode, read_bytes
 from builder.ledger import load_ledger, save_ledger, write_atomic
 from builder.parallel import ordered
 from builder.people import find_people
@@ -62,17 +62,13 @@ def read_seed(path: Path, max_bytes: int, project: Path) -> tuple[str, str]:
     if size > max_bytes:
         raise BuilderError(f"seed is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
                            "(ingest.max_seed_mb in config.yaml); skipped", path)
-    data = read_bytes(path, (path.parent, project))
-    if not data.strip():
-        raise BuilderError("seed is empty; skipped", path)
-    if b"\0" in data:
-        raise BuilderError("seed is binary, not text (it contains NUL bytes); skipped", path,
-                           data.count(b"\n", 0, data.index(b"\0")) + 1)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BuilderError(f"seed is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                           "re-save it as UTF-8; skipped", path, data.count(b"\n", 0, exc.start) + 1) from None
+        data = read_bytes(path, (path.parent, project))
+        text = decode(data, path)
+    except BuilderError as exc:
+        raise BuilderError(f"seed {exc.message}; skipped", exc.file, exc.line) from None
+    if not text.strip():
+        raise BuilderError("seed is empty; skipped", path)
     return text.replace("\r\n", "\n").replace("\r", "\n"), sha256(data)
 
 
@@ -368,7 +364,7 @@ class _Run:
             return
         # Read back, not kept from the write: memory stays flat however many articles a run writes.
         data = read_bytes(full, self.within)
-        article = parse_article(data.decode("utf-8"), full, path)
+        article = parse_article(decode(data, full), full, path)
         if source == article.source or source in article.other_sources:
             return
         merged = replace(article, other_sources=article.other_sources + (source,))

@@ -1,8 +1,10 @@
-"""Reading the project's input files (seeds, content): what a regular file holds, and the refusal
-of anything else (a FIFO, a folder, a link leading outside the project) without waiting on it."""
+"""Reading the project's input files (seeds, content): what a regular file holds, as text in UTF-8
+or in the UTF-16/32 its byte order mark names, and the refusal of anything else (a FIFO, a folder,
+a link leading outside the project) without waiting on it."""
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import stat
@@ -35,7 +37,7 @@ def _open(path: Path | str, within: Sequence[Path] | None) -> int:
             raise
     real = os.path.realpath(path)
     if not _inside(real, within):
-        raise BuilderError(f"is a link to {real}, outside the project; not read", path)
+        raise BuilderError(f"is a link to {real}, outside the project", path)
     return os.open(real, _READ)
 
 
@@ -48,6 +50,36 @@ def read_bytes(path: Path | str, within: Sequence[Path] | None) -> bytes:
     if not stat.S_ISREG(mode):
         os.close(fd)
         kind = next((name for test, name in _KINDS if test(mode)), "a special file")
-        raise BuilderError(f"is not a regular file ({kind}); not read", path)
+        raise BuilderError(f"is not a regular file ({kind})", path)
     with os.fdopen(fd, "rb") as f:
         return f.read()
+
+
+# UTF-32's little-endian mark begins with UTF-16's: look for it first.
+_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"), (codecs.BOM_UTF8, "UTF-8-sig"),
+          (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    """A file's text, its byte order mark (if any) left out; a BuilderError naming the file and
+    line where it stops being text."""
+    encoding = next((name for mark, name in _MARKS if data.startswith(mark)), "UTF-8")
+    try:
+        return _text(data.decode(encoding), path)
+    except UnicodeDecodeError as exc:
+        _text(data.decode(encoding, "replace"), path)   # a NUL anywhere: binary, whatever else is wrong
+        line = data[:exc.start].decode(encoding, "replace").count("\n") + 1
+        if encoding == "UTF-8":
+            why = f"is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); re-save it as UTF-8"
+        else:
+            why = (f"is binary or damaged: it begins with a {encoding} byte order mark but is not {encoding} "
+                   f"({exc.reason} at offset {exc.start}); re-save it as UTF-8")
+        raise BuilderError(why, path, line) from None
+
+
+def _text(text: str, path: Path | str) -> str:
+    """`text`, unless it holds a NUL, which no text file does."""
+    if "\0" in text:
+        raise BuilderError("is binary, not text (it contains NUL bytes)", path,
+                           text.count("\n", 0, text.index("\0")) + 1)
+    return text

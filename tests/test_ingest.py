@@ -3,12 +3,14 @@ duplicates across dumps, and bad seeds."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from builder.content import read_article
@@ -330,7 +332,7 @@ def test_a_seed_linked_outside_the_project_is_refused_and_one_inside_is_read(pro
     (project.root / "seeds" / "other.txt").symlink_to(kept)
     report = ingest(project.config)
     assert [str(p) for p in report.problems] == [
-        f"{project.root / 'seeds' / 'passwd.txt'}: is a link to {outside}, outside the project; not read"]
+        f"{project.root / 'seeds' / 'passwd.txt'}: seed is a link to {outside}, outside the project; skipped"]
     assert [p for p in project.articles() if p.startswith("articles/")] == [
         "articles/2024/football-club-wins-national-league-title-after-dramatic-final.md"]
 
@@ -345,6 +347,19 @@ def test_a_fifo_seed_is_refused_and_never_waited_for(project):
                             text=True, timeout=60, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 1
     assert sorted(result.stderr.splitlines()) == [
-        "error: seeds/folder.txt: is not a regular file (a folder); not read",
-        "error: seeds/pipe.txt: is not a regular file (a FIFO); not read"]
+        "error: seeds/folder.txt: seed is not a regular file (a folder); skipped",
+        "error: seeds/pipe.txt: seed is not a regular file (a FIFO); skipped"]
     assert "ingest: wrote 1 article(s)" in result.stdout
+
+
+@pytest.mark.parametrize("bom, encoding", [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+                                           (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")])
+def test_a_utf16_or_utf32_seed_with_a_byte_order_mark_is_read(project, bom, encoding):
+    """Issue 15 item 5: a seed saved as UTF-16 or UTF-32 with its byte order mark is read like the
+    same text in UTF-8, not called binary."""
+    project.seed("a.txt", bom + dump(STORY).replace("\n", "\r\n").encode(encoding))
+    report = ingest(project.config)
+    assert not report.problems
+    (text,) = [t for p, t in project.articles().items() if p.startswith("articles/")]
+    assert front(text)["title"] == "Japan and North Korea hold rare talks on abductions"
+    assert front(text)["date_source"] == "updated, line 6"

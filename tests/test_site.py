@@ -156,10 +156,23 @@ def test_a_content_file_linked_outside_the_project_is_refused(project, tmp_path_
     leak.symlink_to(outside)
     with pytest.raises(BuilderError) as info:
         load_site(project.config)
-    assert str(info.value) == f"{leak}: is a link to {outside}, outside the project; not read"
+    assert str(info.value) == f"{leak}: is a link to {outside}, outside the project"
     drafts = project.root / "drafts" / "mine.md"
     drafts.parent.mkdir()
     drafts.write_text(f"---\ntitle: Japan and North Korea talk\n---\n\n{BODY}\n", encoding="utf-8")
     leak.unlink()
     leak.symlink_to(drafts)
     assert [e.article.title for e in load_site(project.config).entries] == ["Japan and North Korea talk"]
+
+
+def test_a_utf16_article_with_a_byte_order_mark_is_read(project):
+    """Issue 15 item 5: an article a curator's editor saved as UTF-16 (with its byte order mark) is
+    read; one that is not text says what it is and where."""
+    path = write(project, "2024/a.md", "title: Japan and North Korea talk — in Ulaanbaatar")
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    (entry,) = load_site(project.config).entries
+    assert entry.article.title == "Japan and North Korea talk — in Ulaanbaatar" and entry.article.body.startswith("Japan")
+    path.write_bytes(b"---\ntitle: x\n---\n\xff\n")
+    with pytest.raises(BuilderError) as info:
+        load_site(project.config)
+    assert str(info.value) == f"{path}:4: is not UTF-8 (byte 0xff at offset 17); re-save it as UTF-8"
