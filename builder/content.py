@@ -178,6 +178,24 @@ def sha256(data: bytes | str) -> str:
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
 
 
+class _Alias(yaml.YAMLError):
+    """An alias in front matter: where it is, for the message."""
+
+
+class _NoAliases(_Loader):
+    """The loader refusing aliases: each repeats a whole value, so a few hundred bytes of nested
+    ones make billions of values for whatever walks them next (repr, the cache's pickles, pages)."""
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects:   # a node met again: only an alias leads back to one
+            raise _Alias()
+        return super().construct_object(node, deep)
+
+
+def _first_alias(text: str) -> yaml.AliasEvent:
+    return next(e for e in yaml.parse(text, Loader=_Loader) if isinstance(e, yaml.AliasEvent))
+
+
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     """(front matter, body); errors name the file and line."""
     if text.startswith("\ufeff"):
@@ -189,8 +207,14 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     first = text.find("\n") + 1
     if not _FENCE.match(text, 0) or match is None:
         raise BuilderError("front matter starts with '---' but has no closing '---'", path, 1)
+    block = text[first:match.start()]
     try:
-        meta = yaml.load(text[first:match.start()], Loader=_Loader)
+        # An alias needs an anchor (`&name`): without a `&`, the faster loader is as safe.
+        meta = yaml.load(block, Loader=_NoAliases if "&" in block else _Loader)
+    except _Alias:
+        alias = _first_alias(block)
+        raise BuilderError(f"front matter: an alias (*{alias.anchor}) is not allowed; write the value out",
+                           path, alias.start_mark.line + 2) from None
     except yaml.YAMLError as exc:
         # An unclosed bracket or quote is noticed lines later: point at where it was opened.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
