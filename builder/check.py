@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -114,6 +114,13 @@ def _broken_links(out: Path, base: str, articles: dict[str, Path], templates: Pa
 
 
 def check(config: Config, drafts: bool = False) -> Report:
+    """The seeds ingest would skip, then what _check_site finds."""
+    from builder.ingest import refused_seeds
+    report = _check_site(config, drafts)
+    return replace(report, problems=refused_seeds(config) + report.problems)
+
+
+def _check_site(config: Config, drafts: bool) -> Report:
     """Load and render the whole site into a temporary folder, as a build would, and follow
     every link into the site. The parse cache is read, never written."""
     from builder.cache import open_cache

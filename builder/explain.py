@@ -56,7 +56,7 @@ def _read_seed(config: Config, seed: Path) -> tuple[str, str] | str:
     """The seed's text and digest, or why it cannot be read."""
     try:
         return read_seed(seed, config.max_seed_bytes, config.root)
-    except (BuilderError, OSError) as exc:
+    except BuilderError as exc:
         return f"(seed not readable now: {exc})"
 
 

@@ -58,13 +58,15 @@ class Report:
 def read_seed(path: Path, max_bytes: int, project: Path) -> tuple[str, str]:
     """A seed's text with `\\n` line ends and the sha256 of its bytes, or a BuilderError naming
     what is wrong with it (such as a link leading outside its folder and the `project` folder)."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise BuilderError(f"seed is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
-                           "(ingest.max_seed_mb in config.yaml); skipped", path)
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise BuilderError(f"is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
+                               "(ingest.max_seed_mb in config.yaml)", path)
         data = read_bytes(path, (path.parent, project))
         text = decode(data, path)
+    except OSError as exc:
+        raise BuilderError(f"cannot read seed: {exc.strerror}; skipped", path) from None
     except BuilderError as exc:
         raise BuilderError(f"seed {exc.message}; skipped", exc.file, exc.line) from None
     if not text.strip():
@@ -417,8 +419,6 @@ def _process(config: Config, seed: Path) -> _Seed:
         text, digest = read_seed(seed, config.max_seed_bytes, config.root)
     except BuilderError as exc:
         return _Seed(seed.name, problem=exc)
-    except OSError as exc:
-        return _Seed(seed.name, problem=BuilderError(f"cannot read seed: {exc.strerror}; skipped", seed))
     extraction = extract(text)
     articles = []
     for draft in extraction.drafts:
@@ -429,6 +429,17 @@ def _process(config: Config, seed: Path) -> _Seed:
     note = None if articles else (f"{seed}: no article found (" +
                                   "; ".join(d.why for d in extraction.decisions[:3]) + ")")
     return _Seed(seed.name, tuple(articles), note=note)
+
+
+def refused_seeds(config: Config) -> list[BuilderError]:
+    """Why ingest would skip each seed it skips, found by reading them as it does (for check)."""
+    refused = []
+    for seed in sorted(config.seeds_dir.glob("*.txt")):
+        try:
+            read_seed(seed, config.max_seed_bytes, config.root)
+        except BuilderError as exc:
+            refused.append(exc)
+    return refused
 
 
 PARALLEL_FROM = 16  # seeds; below this a process pool costs more than it saves
