@@ -227,7 +227,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     return meta, text[match.end():].lstrip("\n")
 
 
-def _line_of(text: str, key: str) -> int:
+def line_of(text: str, key: str) -> int:
     """The line of a top-level front matter key, for error messages."""
     match = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
     return text.count("\n", 0, match.start()) + 1 if match else 1
@@ -299,7 +299,7 @@ def parse_article(text: str, path: Path, rel: str | PurePath) -> Article:
         key = "review"
         review = _strings(known.get("review"), "review")
     except ValueError as exc:
-        raise BuilderError(str(exc), path, _line_of(text, key)) from None
+        raise BuilderError(str(exc), path, line_of(text, key)) from None
 
     def text_field(name: str) -> str | None:
         value = known.get(name)
@@ -325,9 +325,13 @@ def read_file(content_dir: Path, rel: Path | str, project: Path | None = None) -
         raise BuilderError(f"cannot read: {exc.strerror}", path) from None
 
 
+def read_text(content_dir: Path, rel: Path | str, project: Path | None = None) -> str:
+    """A content file's text (read_file, decoded)."""
+    return decode(read_file(content_dir, rel, project), content_dir / rel)
+
+
 def read_article(content_dir: Path, rel: Path | str, project: Path | None = None) -> Article:
-    path = content_dir / rel
-    return parse_article(decode(read_file(content_dir, rel, project), path), path, rel)
+    return parse_article(read_text(content_dir, rel, project), content_dir / rel, rel)
 
 
 def article_files(content_dir: Path) -> list[str]:
@@ -352,7 +356,7 @@ def read_page(content_dir: Path, rel: Path, default_title: str, project: Path | 
     path = content_dir / rel
     if not path.is_file():
         return Page(rel, default_title, "")
-    meta, body = split_front_matter(decode(read_file(content_dir, rel, project), path), path)
+    meta, body = split_front_matter(read_text(content_dir, rel, project), path)
     title = meta.get("title") if isinstance(meta.get("title"), str) else default_title
     return Page(rel, title, body)
 

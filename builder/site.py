@@ -13,7 +13,8 @@ from pathlib import Path
 from builder.cache import Cache, trusted
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
-from builder.content import DOSSIERS, Article, Page, article_files, read_article, read_page, shared
+from builder.content import (DOSSIERS, Article, Page, article_files, line_of, read_article, read_page, read_text,
+                             shared)
 from builder.errors import BuilderError, BuilderErrors
 from builder.parallel import ordered
 from builder.stamp import Signature
@@ -167,6 +168,7 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
     cache = cache or Cache("")
     articles = _articles(config, cache, errors, signatures or {})
 
+    _repeated_ids(config, articles, errors)
     known = {d.slug for d in config.dossiers}
     entries: list[Entry] = []
     urls: dict[str, Path] = {}
@@ -203,6 +205,18 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
                 years=_years(entries, "archive/", "Archive"),
                 neighbours=_neighbours(views), related=_remembered_related(entries, people, cache),
                 newest=max((e.article.date for e in entries if e.article.date), default=None), **counts)
+
+
+def _repeated_ids(config: Config, articles: list[Article], errors: list[BuilderError]) -> None:
+    """An error for each article whose `id:` an earlier one has: an id is its feed entry's, and
+    ingest's ledger knows the article by it."""
+    first: dict[str, str] = {}
+    for a in articles:
+        if a.id and first.setdefault(a.id, a.path) != a.path:
+            path = config.content_dir / a.path
+            errors.append(BuilderError(f"has the same id {a.id} as {config.content_dir / first[a.id]}; an id names "
+                                       "one article (its feed entry, ingest's ledger): give one another id or "
+                                       "delete it", path, line_of(read_text(config.content_dir, a.path, config.root), "id")))
 
 
 def _entry(a: Article) -> Entry:

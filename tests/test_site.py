@@ -176,3 +176,14 @@ def test_a_utf16_article_with_a_byte_order_mark_is_read(project):
     with pytest.raises(BuilderError) as info:
         load_site(project.config)
     assert str(info.value) == f"{path}:4: is not UTF-8 (byte 0xff at offset 17); re-save it as UTF-8"
+
+
+def test_two_articles_with_the_same_id_are_refused_naming_both(project):
+    """Issue 15 item 8: two articles with the same `id:` (two Atom entries with the same <id>) are
+    an error naming both files, whether shown or not."""
+    first = write(project, "2024/a.md", "title: Japan and North Korea talk\nid: 0123456789ab")
+    second = write(project, "undated/b.md", "title: Japan and North Korea meet\nstatus: rejected\nid: 0123456789ab")
+    with pytest.raises(BuilderError) as info:
+        load_site(project.config)
+    assert str(info.value) == (f"{second}:4: has the same id 0123456789ab as {first}; an id names one article "
+                               "(its feed entry, ingest's ledger): give one another id or delete it")
