@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from builder.config import SLUG
 from builder.errors import BuilderError
 from builder.inputs import decode, read_bytes
 
@@ -70,6 +71,12 @@ class Article:
     digest: str = field(default="", compare=False, repr=False)
     # The same for its front matter alone: what pages listing or linking the article show of it.
     head: str = field(default="", compare=False, repr=False)
+
+    @property
+    def own_slug(self) -> str | None:
+        """The curator's `slug:` as written (parse_article checked it), or None."""
+        value = self.extra.get("slug")
+        return None if value in (None, "") else str(value)
 
     def front_matter(self) -> dict[str, Any]:
         values = {
@@ -252,6 +259,15 @@ def _source(value: Any) -> Source:
     return Source(str(value["file"]), (lines[0], lines[1]), str(value["sha256"]))
 
 
+def _check_slug(slug: str) -> None:
+    """A curator's `slug:` is the page's folder as written, or refused: never changed to fit."""
+    if not SLUG.match(slug):
+        raise ValueError("'slug' must be lower-case letters and digits in words joined by '-', such as "
+                         f"'year-end-2'; got {slug!r}")
+    if len(slug) > 255:
+        raise ValueError(f"'slug' is {len(slug)} characters long; a folder name may have 255")
+
+
 def _date(value: Any) -> dt.date | None:
     if value is None or value == "":
         return None
@@ -298,6 +314,9 @@ def parse_article(text: str, path: Path, rel: str | PurePath) -> Article:
         people = _strings(known.get("people"), "people")
         key = "review"
         review = _strings(known.get("review"), "review")
+        key = "slug"
+        if meta.get("slug") not in (None, ""):
+            _check_slug(str(meta["slug"]))
     except ValueError as exc:
         raise BuilderError(str(exc), path, line_of(text, key)) from None
 

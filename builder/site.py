@@ -189,8 +189,9 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
             continue
         entry = _entry(a)
         if entry.url in urls:
+            hint = "change its 'slug:'" if a.own_slug else "change one title or set 'slug:'"
             errors.append(BuilderError(f"writes the same page /{entry.url} as {config.content_dir / urls[entry.url]}; "
-                                       "change one title or set 'slug:'", config.content_dir / a.path))
+                                       + hint, config.content_dir / a.path))
             continue
         urls[entry.url] = a.path
         entries.append(entry)
@@ -220,7 +221,7 @@ def _repeated_ids(config: Config, articles: list[Article], errors: list[BuilderE
 
 
 def _entry(a: Article) -> Entry:
-    slug = _slug(str(a.extra.get("slug") or a.title))
+    slug = a.own_slug or _slug(a.title)
     year = str(a.date.year) if a.date else "undated"
     return Entry(a, slug, f"articles/{year}/{slug}/", a.status != "published", year)
 

@@ -187,3 +187,48 @@ def test_two_articles_with_the_same_id_are_refused_naming_both(project):
         load_site(project.config)
     assert str(info.value) == (f"{second}:4: has the same id 0123456789ab as {first}; an id names one article "
                                "(its feed entry, ingest's ledger): give one another id or delete it")
+
+
+LONG_SLUG = "japan-and-north-korea-agree-to-hold-a-second-round-of-talks-before-the-year-end-2"
+
+
+def test_a_slug_the_curator_wrote_is_used_as_written(project):
+    """Issue 15 item 9: an explicit `slug:` is the page's address as written: not cut to 70
+    characters nor trimmed at a word (which made `...-year-end-2` collide with `...-year-end`)."""
+    write(project, "2024/a.md", f"title: Japan and North Korea talk\ndate: 2024-05-01\nslug: {LONG_SLUG}")
+    write(project, "2024/b.md", f"title: Japan and North Korea talk again\ndate: 2024-05-02\nslug: {LONG_SLUG[:-2]}")
+    site = load_site(project.config)
+    assert {e.url for e in site.entries} == {f"articles/2024/{LONG_SLUG[:-2]}/", f"articles/2024/{LONG_SLUG}/"}
+
+
+@pytest.mark.parametrize("slug, why", [
+    ("Year End", "'slug' must be lower-case letters and digits in words joined by '-', such as 'year-end-2'; "
+                 "got 'Year End'"),
+    ("year--end", "'slug' must be lower-case letters and digits in words joined by '-', such as 'year-end-2'; "
+                  "got 'year--end'"),
+    ("../../etc", "'slug' must be lower-case letters and digits in words joined by '-', such as 'year-end-2'; "
+                  "got '../../etc'"),
+    ("a" * 256, "'slug' is 256 characters long; a folder name may have 255"),
+])
+def test_a_slug_that_is_no_slug_is_refused_with_the_reason(project, slug, why):
+    """Issue 15 item 9: a `slug:` that cannot be used as written is refused at its line, saying why."""
+    path = write(project, "2024/a.md", f"title: Japan and North Korea talk\nslug: {slug}")
+    with pytest.raises(BuilderError) as info:
+        load_site(project.config)
+    assert str(info.value) == f"{path}:3: {why}"
+
+
+def test_two_articles_with_one_slug_are_refused_naming_it(project):
+    """Issue 15 item 9: an explicit slug that another article's page already has is refused."""
+    first = write(project, "2024/a.md", "title: Japan and North Korea talk\ndate: 2024-05-01\nslug: the-talks")
+    second = write(project, "2024/b.md", "title: Japan and North Korea meet\ndate: 2024-06-01\nslug: the-talks")
+    with pytest.raises(BuilderError) as info:
+        load_site(project.config)
+    assert str(info.value) == (f"{second}: writes the same page /articles/2024/the-talks/ as {first}; "
+                               "change its 'slug:'")
+
+
+def test_an_empty_slug_leaves_the_address_to_the_title(project):
+    """Issue 15 item 9: `slug:` left empty is no slug: the title makes the address."""
+    write(project, "2024/a.md", "title: Japan and North Korea talk\ndate: 2024-05-01\nslug:")
+    assert [e.url for e in load_site(project.config).entries] == ["articles/2024/japan-and-north-korea-talk/"]
