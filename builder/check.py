@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -15,6 +15,7 @@ import jinja2
 
 from builder.config import Config
 from builder.errors import BuilderError, BuilderErrors
+from builder.inputs import decode, read_bytes
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def _broken_links(out: Path, base: str, articles: dict[str, Path], templates: Pa
             else:
                 continue
             article = articles.get(page)
-            if article is not None and url not in texts.setdefault(article, article.read_text(encoding="utf-8")):
+            if article is not None and url not in texts.setdefault(article, decode(read_bytes(article, None), article)):
                 article = None   # the link is the template's, on an article page
             broken.setdefault((article, url, why), []).append("/" + page.removesuffix("index.html"))
     problems = []
@@ -113,6 +114,13 @@ def _broken_links(out: Path, base: str, articles: dict[str, Path], templates: Pa
 
 
 def check(config: Config, drafts: bool = False) -> Report:
+    """The seeds ingest would skip, then what _check_site finds."""
+    from builder.ingest import refused_seeds
+    report = _check_site(config, drafts)
+    return replace(report, problems=refused_seeds(config) + report.problems)
+
+
+def _check_site(config: Config, drafts: bool) -> Report:
     """Load and render the whole site into a temporary folder, as a build would, and follow
     every link into the site. The parse cache is read, never written."""
     from builder.cache import open_cache

@@ -7,7 +7,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 from builder.config import Config, Dossier
-from builder.content import Article, article_files, dump, read_article, set_keys, sha256
+from builder.content import Article, article_files, dump, parse_article, read_file, set_keys, sha256
+from builder.errors import BuilderError
+from builder.inputs import decode
 from builder.ledger import load_ledger, save_ledger, write_atomic
 from builder.query import Document, Prepared, Result, prepare
 
@@ -71,20 +73,27 @@ def article_document(article: Article) -> Document:
     return document(article.title, markdown_text(article.body))
 
 
-def refile(config: Config, dry_run: bool = False) -> list[str]:
+def refile(config: Config, dry_run: bool = False) -> tuple[list[str], list[BuilderError]]:
     """Re-run every dossier query over the content; a curator's own `dossiers:` always wins.
 
     A file ingest wrote and nobody touched is rewritten whole; in a file a person edited, only
     `dossiers`, `classification` and `status` change, and only if the person left `dossiers` as
-    ingest wrote it. Returns one line per article that moved in or out of a dossier.
+    ingest wrote it. Returns one line per article that moved in or out of a dossier, and the files
+    that could not be read (the others are re-filed all the same).
     """
     ledger = load_ledger(config.content_dir)
     moves: list[str] = []
+    refused: list[BuilderError] = []
     changed = False
     for rel in article_files(config.content_dir):
         full = config.content_dir / rel
-        data = full.read_bytes()
-        article = read_article(config.content_dir, rel)
+        try:
+            data = read_file(config.content_dir, rel, config.root)
+            text = decode(data, full)
+            article = parse_article(text, full, rel)
+        except BuilderError as exc:
+            refused.append(exc)
+            continue
         entry = ledger.get(article.id) if article.id else None
         if article.dossiers is None or entry is None or list(article.dossiers) != entry["dossiers"]:
             continue  # the curator's own filing, or filed afresh at every load
@@ -102,7 +111,7 @@ def refile(config: Config, dry_run: bool = False) -> list[str]:
                                 status=status))
             entry["sha256"] = sha256(text)
         else:
-            text = set_keys(data.decode("utf-8"), {"dossiers": list(filing.dossiers),
+            text = set_keys(text, {"dossiers": list(filing.dossiers),
                                                    "classification": filing.classification,
                                                    "status": status}, full)
         entry["dossiers"] = list(filing.dossiers)
@@ -111,4 +120,4 @@ def refile(config: Config, dry_run: bool = False) -> list[str]:
             write_atomic(full, text)
     if changed and not dry_run:
         save_ledger(config.content_dir, ledger)
-    return moves or ["classify: no article moved"]
+    return moves or ["classify: no article moved"], refused

@@ -24,7 +24,7 @@ def _build(args, config) -> int:
     if result.ingest:
         result.ingest.print()
     print(result.summary())
-    return 0
+    return 1 if result.ingest and result.ingest.problems else 0
 
 
 def _check(args, config) -> int:
@@ -39,10 +39,12 @@ def _check(args, config) -> int:
 
 def _classify(args, config) -> int:
     from builder.classify import refile
-    moves = refile(config, dry_run=args.dry_run)
+    moves, refused = refile(config, dry_run=args.dry_run)
     for line in moves:
         print(line)
-    return 0
+    for problem in refused:
+        print(f"error: {problem}", file=sys.stderr)
+    return 1 if refused else 0
 
 
 def _explain(args, config) -> int:

@@ -11,6 +11,7 @@ from typing import Any, Callable
 import yaml
 
 from builder.errors import BuilderError, BuilderErrors
+from builder.inputs import decode, read_bytes
 from builder.query import Query, QuerySyntaxError, compile_query
 from builder.text import key
 
@@ -45,6 +46,11 @@ class Config:
     cname: str | None
     dossiers: tuple[Dossier, ...]
     people: dict[str, str]      # an alias's key() -> the person's name as the curator writes it
+
+    @property
+    def root(self) -> Path:
+        """The project folder (config.yaml's): an input file may be a link to anywhere inside it."""
+        return self.path.parent
 
     @property
     def sources(self) -> list[Path]:
@@ -162,11 +168,11 @@ def load_config(path: str | Path, base_url: str | None = None) -> Config:
     """Read and validate `config.yaml`; `base_url` overrides the file's (command line, CI)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decode(read_bytes(path, None), path)
     except FileNotFoundError:
         raise BuilderError("no config file (run from the project folder or pass --config)", path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BuilderError(f"cannot read config: {exc}", path) from None
+    except OSError as exc:
+        raise BuilderError(f"cannot read config: {exc.strerror}", path) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:

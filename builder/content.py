@@ -15,7 +15,9 @@ from typing import Any
 
 import yaml
 
+from builder.config import SLUG
 from builder.errors import BuilderError
+from builder.inputs import decode, read_bytes
 
 try:  # libyaml is ~10x faster; fall back to the pure-Python classes where it is missing
     from yaml import CSafeDumper as _Dumper, CSafeLoader as _Loader
@@ -69,6 +71,12 @@ class Article:
     digest: str = field(default="", compare=False, repr=False)
     # The same for its front matter alone: what pages listing or linking the article show of it.
     head: str = field(default="", compare=False, repr=False)
+
+    @property
+    def own_slug(self) -> str | None:
+        """The curator's `slug:` as written (parse_article checked it), or None."""
+        value = self.extra.get("slug")
+        return None if value in (None, "") else str(value)
 
     def front_matter(self) -> dict[str, Any]:
         values = {
@@ -177,6 +185,24 @@ def sha256(data: bytes | str) -> str:
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
 
 
+class _Alias(yaml.YAMLError):
+    """An alias in front matter: where it is, for the message."""
+
+
+class _NoAliases(_Loader):
+    """The loader refusing aliases: each repeats a whole value, so a few hundred bytes of nested
+    ones make billions of values for whatever walks them next (repr, the cache's pickles, pages)."""
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects:   # a node met again: only an alias leads back to one
+            raise _Alias()
+        return super().construct_object(node, deep)
+
+
+def _first_alias(text: str) -> yaml.AliasEvent:
+    return next(e for e in yaml.parse(text, Loader=_Loader) if isinstance(e, yaml.AliasEvent))
+
+
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     """(front matter, body); errors name the file and line."""
     if text.startswith("\ufeff"):
@@ -188,8 +214,14 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     first = text.find("\n") + 1
     if not _FENCE.match(text, 0) or match is None:
         raise BuilderError("front matter starts with '---' but has no closing '---'", path, 1)
+    block = text[first:match.start()]
     try:
-        meta = yaml.load(text[first:match.start()], Loader=_Loader)
+        # An alias needs an anchor (`&name`): without a `&`, the faster loader is as safe.
+        meta = yaml.load(block, Loader=_NoAliases if "&" in block else _Loader)
+    except _Alias:
+        alias = _first_alias(block)
+        raise BuilderError(f"front matter: an alias (*{alias.anchor}) is not allowed; write the value out",
+                           path, alias.start_mark.line + 2) from None
     except yaml.YAMLError as exc:
         # An unclosed bracket or quote is noticed lines later: point at where it was opened.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -202,7 +234,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     return meta, text[match.end():].lstrip("\n")
 
 
-def _line_of(text: str, key: str) -> int:
+def line_of(text: str, key: str) -> int:
     """The line of a top-level front matter key, for error messages."""
     match = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
     return text.count("\n", 0, match.start()) + 1 if match else 1
@@ -225,6 +257,15 @@ def _source(value: Any) -> Source:
     if not (isinstance(lines, list) and len(lines) == 2 and all(isinstance(n, int) for n in lines)):
         raise ValueError("'source.lines' must be [first, last]")
     return Source(str(value["file"]), (lines[0], lines[1]), str(value["sha256"]))
+
+
+def _check_slug(slug: str) -> None:
+    """A curator's `slug:` is the page's folder as written, or refused: never changed to fit."""
+    if not SLUG.match(slug):
+        raise ValueError("'slug' must be lower-case letters and digits in words joined by '-', such as "
+                         f"'year-end-2'; got {slug!r}")
+    if len(slug) > 255:
+        raise ValueError(f"'slug' is {len(slug)} characters long; a folder name may have 255")
 
 
 def _date(value: Any) -> dt.date | None:
@@ -273,8 +314,11 @@ def parse_article(text: str, path: Path, rel: str | PurePath) -> Article:
         people = _strings(known.get("people"), "people")
         key = "review"
         review = _strings(known.get("review"), "review")
+        key = "slug"
+        if meta.get("slug") not in (None, ""):
+            _check_slug(str(meta["slug"]))
     except ValueError as exc:
-        raise BuilderError(str(exc), path, _line_of(text, key)) from None
+        raise BuilderError(str(exc), path, line_of(text, key)) from None
 
     def text_field(name: str) -> str | None:
         value = known.get(name)
@@ -290,21 +334,23 @@ def parse_article(text: str, path: Path, rel: str | PurePath) -> Article:
     )
 
 
-def _read_text(path: Path) -> str:
-    """A content file's text; a BuilderError naming the file (and line) when it cannot be read."""
+def read_file(content_dir: Path, rel: Path | str, project: Path | None = None) -> bytes:
+    """A content file's bytes; a BuilderError naming the file when it cannot be read, or is a link
+    leading outside `content_dir` and `project` (the project folder)."""
+    path = content_dir / rel
     try:
-        data = path.read_bytes()
+        return read_bytes(path, (content_dir, project) if project else (content_dir,))
     except OSError as exc:
         raise BuilderError(f"cannot read: {exc.strerror}", path) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BuilderError("not UTF-8 text", path, data.count(b"\n", 0, exc.start) + 1) from None
 
 
-def read_article(content_dir: Path, rel: Path | str) -> Article:
-    path = content_dir / rel
-    return parse_article(_read_text(path), path, rel)
+def read_text(content_dir: Path, rel: Path | str, project: Path | None = None) -> str:
+    """A content file's text (read_file, decoded)."""
+    return decode(read_file(content_dir, rel, project), content_dir / rel)
+
+
+def read_article(content_dir: Path, rel: Path | str, project: Path | None = None) -> Article:
+    return parse_article(read_text(content_dir, rel, project), content_dir / rel, rel)
 
 
 def article_files(content_dir: Path) -> list[str]:
@@ -325,11 +371,11 @@ class Page:
     body: str
 
 
-def read_page(content_dir: Path, rel: Path, default_title: str) -> Page:
+def read_page(content_dir: Path, rel: Path, default_title: str, project: Path | None = None) -> Page:
     path = content_dir / rel
     if not path.is_file():
         return Page(rel, default_title, "")
-    meta, body = split_front_matter(_read_text(path), path)
+    meta, body = split_front_matter(read_text(content_dir, rel, project), path)
     title = meta.get("title") if isinstance(meta.get("title"), str) else default_title
     return Page(rel, title, body)
 

@@ -12,6 +12,7 @@ from builder.content import Article, parse_article
 from builder.errors import BuilderError
 from builder.extract import Extraction, Verdict, extract
 from builder.ingest import read_seed
+from builder.inputs import decode, read_bytes
 from builder.query import Document, prepare
 
 
@@ -54,8 +55,8 @@ def _verdict(v: Verdict) -> str:
 def _read_seed(config: Config, seed: Path) -> tuple[str, str] | str:
     """The seed's text and digest, or why it cannot be read."""
     try:
-        return read_seed(seed, config.max_seed_bytes)
-    except (BuilderError, OSError) as exc:
+        return read_seed(seed, config.max_seed_bytes, config.root)
+    except BuilderError as exc:
         return f"(seed not readable now: {exc})"
 
 
@@ -121,9 +122,9 @@ def explain_file(config: Config, path: Path) -> str:
     if path.suffix != ".md":
         return explain_seed(config, path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BuilderError(f"cannot read: {exc}", path) from None
+        text = decode(read_bytes(path, None), path)
+    except OSError as exc:
+        raise BuilderError(f"cannot read: {exc.strerror}", path) from None
     article = parse_article(text, path, path)
     lines = [f"explain: {path}", f"title: {article.title}",
              f"date: {article.date or 'unknown'} (source: {article.date_source or 'none'})",

@@ -18,9 +18,10 @@ from pathlib import Path
 from builder.cache import PerFile, cache_key
 from builder.classify import document, file_document
 from builder.config import Config
-from builder.content import ARTICLES, Article, Source, dump, parse_article, set_keys, sha256
+from builder.content import ARTICLES, Article, Source, dump, parse_article, read_article, set_keys, sha256
 from builder.errors import BuilderError
 from builder.extract import Draft, extract
+from builder.inputs import decode, read_bytes
 from builder.ledger import load_ledger, save_ledger, write_atomic
 from builder.parallel import ordered
 from builder.people import find_people
@@ -55,24 +56,22 @@ class Report:
                f"{len(self.problems)} seed problem(s)"
 
 
-def read_seed(path: Path, max_bytes: int) -> tuple[str, str]:
+def read_seed(path: Path, max_bytes: int, project: Path) -> tuple[str, str]:
     """A seed's text with `\\n` line ends and the sha256 of its bytes, or a BuilderError naming
-    what is wrong with it."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise BuilderError(f"seed is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
-                           "(ingest.max_seed_mb in config.yaml); skipped", path)
-    data = path.read_bytes()
-    if not data.strip():
-        raise BuilderError("seed is empty; skipped", path)
-    if b"\0" in data:
-        raise BuilderError("seed is binary, not text (it contains NUL bytes); skipped", path,
-                           data.count(b"\n", 0, data.index(b"\0")) + 1)
+    what is wrong with it (such as a link leading outside its folder and the `project` folder)."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BuilderError(f"seed is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                           "re-save it as UTF-8; skipped", path, data.count(b"\n", 0, exc.start) + 1) from None
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise BuilderError(f"is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
+                               "(ingest.max_seed_mb in config.yaml)", path)
+        data = read_bytes(path, (path.parent, project))
+        text = decode(data, path)
+    except OSError as exc:
+        raise BuilderError(f"cannot read seed: {exc.strerror}; skipped", path) from None
+    except BuilderError as exc:
+        raise BuilderError(f"seed {exc.message}; skipped", exc.file, exc.line) from None
+    if not text.strip():
+        raise BuilderError("seed is empty; skipped", path)
     return text.replace("\r\n", "\n").replace("\r", "\n"), sha256(data)
 
 
@@ -273,6 +272,7 @@ class _Run:
 
     def __init__(self, config: Config, content_dir: Path, dry_run: bool, report: Report):
         self.config, self.content_dir, self.dry_run, self.report = config, content_dir, dry_run, report
+        self.within = (content_dir, config.root)      # where an article's link may lead
         self.stories = _Stories()
         self.written_this_run: dict[str, str] = {}      # id -> path this run wrote or would write
         self.moved: list[str] = []                       # ingest's own files this run wrote elsewhere
@@ -313,10 +313,9 @@ class _Run:
             return Sketch.from_short(entry["sketch"], entry.get("size", 0))
         if ident not in self.read_sketches:
             try:
-                text = (self.content_dir / entry["path"]).read_text(encoding="utf-8")
-                article = parse_article(text, self.content_dir / entry["path"], entry["path"])
+                article = read_article(self.content_dir, entry["path"], self.config.root)
                 self.read_sketches[ident] = Sketch.of(key(article.body))
-            except (OSError, UnicodeDecodeError, BuilderError):
+            except BuilderError:
                 self.read_sketches[ident] = None
         return self.read_sketches[ident]
 
@@ -326,9 +325,12 @@ class _Run:
         path = entry["path"]
         full = self.content_dir / path
         try:
-            data = full.read_bytes()
+            data = read_bytes(full, self.within)
         except FileNotFoundError:
             self.report.notes.append(f"{full}: deleted by the curator; not re-created")
+            return None
+        except BuilderError as exc:
+            self.report.problems.append(exc)
             return None
         if sha256(data) != entry["sha256"]:
             self.report.notes.append(f"{full}: edited by hand; left alone")
@@ -406,8 +408,8 @@ class _Run:
         if self.dry_run and not full.exists():
             return
         # Read back, not kept from the write: memory stays flat however many articles a run writes.
-        data = full.read_bytes()
-        article = parse_article(data.decode("utf-8"), full, path)
+        data = read_bytes(full, self.within)
+        article = parse_article(decode(data, full), full, path)
         if source == article.source or source in article.other_sources:
             return
         merged = replace(article, other_sources=article.other_sources + (source,))
@@ -469,11 +471,9 @@ def _remembered(job: tuple[Config, PerFile], seed: Path) -> _Seed:
 def _process(config: Config, seed: Path) -> _Seed:
     """Read, split, clean, file, sketch and format one seed; only this dump's text is held meanwhile."""
     try:
-        text, digest = read_seed(seed, config.max_seed_bytes)
+        text, digest = read_seed(seed, config.max_seed_bytes, config.root)
     except BuilderError as exc:
         return _Seed(seed.name, problem=exc)
-    except OSError as exc:
-        return _Seed(seed.name, problem=BuilderError(f"cannot read seed: {exc.strerror}; skipped", seed))
     extraction = extract(text)
     articles = []
     for draft in extraction.drafts:
@@ -484,6 +484,17 @@ def _process(config: Config, seed: Path) -> _Seed:
     note = None if articles else (f"{seed}: no article found (" +
                                   "; ".join(d.why for d in extraction.decisions[:3]) + ")")
     return _Seed(seed.name, tuple(articles), note=note)
+
+
+def refused_seeds(config: Config) -> list[BuilderError]:
+    """Why ingest would skip each seed it skips, found by reading them as it does (for check)."""
+    refused = []
+    for seed in sorted(config.seeds_dir.glob("*.txt")):
+        try:
+            read_seed(seed, config.max_seed_bytes, config.root)
+        except BuilderError as exc:
+            refused.append(exc)
+    return refused
 
 
 PARALLEL_FROM = 16  # seeds; below this a process pool costs more than it saves

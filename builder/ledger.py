@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from builder.errors import BuilderError
+from builder.inputs import read_bytes
 
 LEDGER = ".ingest-ledger.json"
 
@@ -34,12 +35,12 @@ def load_ledger(content_dir: Path) -> dict[str, dict]:
     if not path.exists():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_bytes(path, None))
         articles = data["articles"]
         if not isinstance(articles, dict):
             raise ValueError("'articles' is not a mapping")
         return articles
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, BuilderError, ValueError, KeyError, TypeError) as exc:
         raise BuilderError(f"the ingest ledger is unreadable ({exc}); restore it from git, or delete it "
                            "to treat every existing article as edited by hand", path) from None
 

@@ -108,6 +108,9 @@ def publish(config: Config, remote: str = "origin", branch: str = "gh-pages", al
     if result.ingest:
         result.ingest.print()
     print(result.summary())
+    if result.ingest and result.ingest.problems:
+        raise BuilderError(f"ingest refused {len(result.ingest.problems)} input(s) (above), so nothing is "
+                           "published: the site would lack what they hold; fix or remove them")
     if result.ingest and result.ingest.written:
         print(f"note: ingest wrote {len(result.ingest.written)} article(s); commit content/ so the source "
               "matches the published site")

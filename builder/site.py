@@ -13,7 +13,8 @@ from pathlib import Path
 from builder.cache import Cache, trusted
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
-from builder.content import DOSSIERS, Article, Page, article_files, read_article, read_page, shared
+from builder.content import (DOSSIERS, Article, Page, article_files, line_of, read_article, read_page, read_text,
+                             shared)
 from builder.errors import BuilderError, BuilderErrors
 from builder.parallel import ordered
 from builder.stamp import Signature
@@ -122,7 +123,7 @@ def filed(article: Article, config: Config) -> Article:
 
 def _read(config: Config, rel: str) -> Article | BuilderError:
     try:
-        return filed(read_article(config.content_dir, rel), config)
+        return filed(read_article(config.content_dir, rel, config.root), config)
     except BuilderError as exc:
         return exc
 
@@ -167,6 +168,7 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
     cache = cache or Cache("")
     articles = _articles(config, cache, errors, signatures or {})
 
+    _repeated_ids(config, articles, errors)
     known = {d.slug for d in config.dossiers}
     entries: list[Entry] = []
     urls: dict[str, Path] = {}
@@ -187,8 +189,9 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
             continue
         entry = _entry(a)
         if entry.url in urls:
+            hint = "change its 'slug:'" if a.own_slug else "change one title or set 'slug:'"
             errors.append(BuilderError(f"writes the same page /{entry.url} as {config.content_dir / urls[entry.url]}; "
-                                       "change one title or set 'slug:'", config.content_dir / a.path))
+                                       + hint, config.content_dir / a.path))
             continue
         urls[entry.url] = a.path
         entries.append(entry)
@@ -198,15 +201,27 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
     entries.sort(key=_entry_order)
     views = tuple(_view(config, d, entries) for d in config.dossiers)
     people = _people(entries, config.page_size)
-    return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title),
+    return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title, config.root),
                 dossiers=views, entries=tuple(entries), people=people,
                 years=_years(entries, "archive/", "Archive"),
                 neighbours=_neighbours(views), related=_remembered_related(entries, people, cache),
                 newest=max((e.article.date for e in entries if e.article.date), default=None), **counts)
 
 
+def _repeated_ids(config: Config, articles: list[Article], errors: list[BuilderError]) -> None:
+    """An error for each article whose `id:` an earlier one has: an id is its feed entry's, and
+    ingest's ledger knows the article by it."""
+    first: dict[str, str] = {}
+    for a in articles:
+        if a.id and first.setdefault(a.id, a.path) != a.path:
+            path = config.content_dir / a.path
+            errors.append(BuilderError(f"has the same id {a.id} as {config.content_dir / first[a.id]}; an id names "
+                                       "one article (its feed entry, ingest's ledger): give one another id or "
+                                       "delete it", path, line_of(read_text(config.content_dir, a.path, config.root), "id")))
+
+
 def _entry(a: Article) -> Entry:
-    slug = _slug(str(a.extra.get("slug") or a.title))
+    slug = a.own_slug or _slug(a.title)
     year = str(a.date.year) if a.date else "undated"
     return Entry(a, slug, f"articles/{year}/{slug}/", a.status != "published", year)
 
@@ -302,7 +317,8 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
 
 def _view(config: Config, dossier: Dossier, entries: list[Entry]) -> DossierView:
     found = tuple(e for e in entries if dossier.slug in (e.article.dossiers or ()))
-    intro = read_page(config.content_dir, Path(DOSSIERS, f"{dossier.slug}.md"), dossier.title)
+    intro = read_page(config.content_dir, Path(DOSSIERS, f"{dossier.slug}.md"), dossier.title,
+                      config.root)
     return DossierView(dossier, intro, found, *_paged(found, config.page_size, f"dossiers/{dossier.slug}/",
                                                       dossier.title))
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from builder.errors import BuilderError
+from builder.inputs import read_bytes
 from builder.ledger import write_atomic
 
 CODE = Path(__file__).resolve().parent
@@ -37,7 +39,8 @@ def racy(st: os.stat_result, now: int | None = None) -> bool:
 
 
 def _hash(path: str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """A file's content hash; an OSError or BuilderError when it is not a regular file now."""
+    return hashlib.sha256(read_bytes(path, None)).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class Stamp:
             try:
                 if (self.racy.get(path) or _hash(path)) != digest:
                     changed.add(path)
-            except OSError:
+            except (OSError, BuilderError):
                 changed.add(path)
         for now, then in zip(self.files, before.files):
             if now != then:
@@ -89,7 +92,7 @@ class Stamp:
         try:
             return all((self.racy.get(path) or _hash(path)) == digest
                        for path, digest in (saved.get("racy") or {}).items())
-        except OSError:
+        except (OSError, BuilderError):
             return False
 
     @property
@@ -121,10 +124,10 @@ def _files(root: str, out: list[tuple], racy_files: dict[str, str], since: int) 
 def _file(path: str, st: os.stat_result, out: list[tuple], racy_files: dict[str, str], since: int) -> None:
     # signature() and racy() written out: this runs for every input file of every build.
     out.append((path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
-    if st.st_mtime_ns >= since or st.st_ctime_ns >= since:
+    if (st.st_mtime_ns >= since or st.st_ctime_ns >= since) and stat.S_ISREG(st.st_mode):
         try:
             racy_files[path] = _hash(path)
-        except OSError:
+        except (OSError, BuilderError):
             pass
 
 

@@ -53,3 +53,17 @@ def test_a_link_outside_the_base_path_is_told(repo_copy):
     story.write_text(story.read_text() + "\nSee [the archive](/archive/).\n")
     (problem,) = check(load_config(cfg)).problems
     assert "links to /archive/, which is outside the site (it is served under /briefing/)" in str(problem)
+
+
+def test_two_articles_with_the_same_id_are_reported(repo_copy):
+    """Issue 15 item 8: check tells a repeated `id:`, naming both files."""
+    story = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    copy = story.with_name("copy.md")
+    copy.write_text(story.read_text().replace("title: ", "title: Copy of ", 1))
+    report = check(load_config(repo_copy / "config.yaml"))
+    assert [p.message.split(" as ")[0] for p in report.problems] == [f"has the same id {_id(story)}"]
+    assert {report.problems[0].file, report.problems[0].message.split(" as ")[1].split(";")[0]} == {str(story), str(copy)}
+
+
+def _id(path):
+    return next(line for line in path.read_text().splitlines() if line.startswith("id:")).split()[1]

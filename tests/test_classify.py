@@ -120,11 +120,11 @@ def test_refile_moves_untouched_articles(project):
     story = ingested_story(project, OTHER)
     text = story.read_text()
     demand_more_evidence(project)
-    moves = refile(project.config)
+    moves, _ = refile(project.config)
     assert moves == [f"japan-dprk: - {story.relative_to(project.root / 'content').as_posix()}"]
     assert "status: unfiled" in story.read_text() and story.read_text() != text
     # Untouched by a person, so ingest still regards it as its own and a second run is stable.
-    assert refile(project.config) == ["classify: no article moved"]
+    assert refile(project.config) == (["classify: no article moved"], [])
     assert "edited" not in " ".join(ingest(project.config).notes)
 
 
@@ -132,7 +132,7 @@ def test_refile_keeps_curator_dossiers(project):
     story = ingested_story(project)
     story.write_text(story.read_text().replace("dossiers:\n- japan-dprk", "dossiers:\n- japan-rok"))
     demand_more_evidence(project)
-    assert refile(project.config) == ["classify: no article moved"]
+    assert refile(project.config) == (["classify: no article moved"], [])
     assert "- japan-rok" in story.read_text()
 
 
@@ -140,7 +140,7 @@ def test_refile_edits_only_filing_keys_of_an_edited_file(project):
     story = ingested_story(project)
     story.write_text(story.read_text().replace("title: Japan and North Korea", "title: Edited - Japan and North Korea"))
     demand_more_evidence(project)
-    moves = refile(project.config)
+    moves, _ = refile(project.config)
     assert len(moves) == 1 and moves[0].startswith("japan-dprk: -")
     text = story.read_text()
     assert "title: Edited - Japan and North Korea" in text

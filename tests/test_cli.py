@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -10,7 +11,7 @@ from tests.conftest import REPO
 
 def run(cwd, *args):
     return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, timeout=300)
 
 
 
@@ -96,3 +97,48 @@ def test_explain_never_reads_outside_the_seeds_folder(repo_copy):
     path.write_text(path.read_text().replace('file: "004_3dd1195f19a70900.txt"', "file: ../config.yaml"))
     result = run(repo_copy, "explain", str(path))
     assert result.returncode == 0 and "outside the seeds folder" in result.stdout
+
+
+def test_a_fifo_in_content_is_refused_by_build_and_check(repo_copy):
+    """Issue 15 item 4: a FIFO named like an article stops neither build nor check forever: each
+    exits 1 with one line naming it, and the old site stays."""
+    assert run(repo_copy, "build").returncode == 0
+    before = (repo_copy / "site" / "index.html").read_bytes()
+    pipe = repo_copy / "content" / "articles" / "2024" / "pipe.md"
+    os.mkfifo(pipe)
+    for command in ("build", "check"):
+        result = run(repo_copy, command)
+        assert result.returncode == 1, result.stdout
+        assert f"error: {pipe.relative_to(repo_copy)}: is not a regular file (a FIFO)\n" in result.stderr
+    assert (repo_copy / "site" / "index.html").read_bytes() == before
+
+
+def test_one_rule_for_refused_input_build_and_check(repo_copy):
+    """Issue 15 item 7: a refused seed does not stop the build, whose site holds the good seeds'
+    articles, but the build exits 1 (as ingest does) while it is refused; check names it too."""
+    (repo_copy / "seeds" / "bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    for attempt in range(2):   # the second build has nothing else to do: the seed is still refused
+        result = run(repo_copy, "build")
+        assert result.returncode == 1, result.stderr
+        assert result.stderr == "error: seeds/bad.txt:3: seed is binary, not text (it contains NUL bytes); skipped\n"
+        assert "build: 9 article(s)" in result.stdout
+    assert (repo_copy / "site" / "index.html").exists()
+    result = run(repo_copy, "check")
+    assert result.returncode == 1 and "error: seeds/bad.txt:3: seed is binary" in result.stderr
+    (repo_copy / "seeds" / "bad.txt").unlink()
+    assert run(repo_copy, "build").returncode == 0 and run(repo_copy, "check").returncode == 0
+
+
+def test_classify_goes_on_past_a_broken_article_and_exits_1(repo_copy):
+    """Issue 15 item 7: classify re-files every other article (and records them in the ledger)
+    when one file is refused, names that file, and exits 1."""
+    cfg = repo_copy / "config.yaml"
+    cfg.write_text(cfg.read_text().replace("min_score: 4\n", "min_score: 40\n", 1))
+    broken = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    broken.write_text("---\ntitle: [broken\n---\nText\n")
+    result = run(repo_copy, "classify")
+    assert result.returncode == 1
+    assert f"error: {broken.relative_to(repo_copy)}:2: front matter" in result.stderr
+    assert "japan-dprk: -" in result.stdout
+    again = run(repo_copy, "classify")
+    assert again.returncode == 1 and "japan-dprk" not in again.stdout and "no article moved" in again.stdout

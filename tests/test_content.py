@@ -55,3 +55,26 @@ import yaml  # noqa: E402
 @given(st.one_of(st.text(), st.none(), st.booleans(), st.integers(), st.dates()))
 def test_any_scalar_survives_the_front_matter_emitter(value):
     assert yaml.safe_load(f"k: {_scalar(value)}") == {"k": value}
+
+
+def _alias_bomb(levels: int = 9) -> str:
+    """A few hundred bytes of front matter whose aliases make 9**levels values."""
+    lines = ["title: Bomb", 'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    return "---\n" + "\n".join(lines) + "\n---\n\nBody.\n"
+
+
+@pytest.mark.parametrize("text, line", [("---\ntitle: &t A\nsummary: *t\n---\nx\n", 3), (_alias_bomb(), 4)])
+def test_aliases_in_front_matter_are_refused_with_file_and_line(text, line):
+    """Issue 15 item 6: a YAML alias bomb (nine levels of aliases in 544 bytes) is refused at the
+    first alias with `FILE:LINE:`, before anything expands it; so is any alias."""
+    with pytest.raises(BuilderError) as info:
+        parse_article(text, Path("content/a.md"), Path("a.md"))
+    assert str(info.value).startswith(f"content/a.md:{line}: front matter: an alias (*")
+    assert "write the value out" in str(info.value)
+
+
+def test_an_ampersand_in_front_matter_is_no_anchor():
+    """Issue 15 item 6: only aliases are refused; `&` in a text is text."""
+    article = parse_article('---\ntitle: Trade & Security\nsummary: "A & B"\n---\nx\n', Path("a.md"), Path("a.md"))
+    assert (article.title, article.summary) == ("Trade & Security", "A & B")

@@ -3,10 +3,13 @@ duplicates across dumps, and bad seeds."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -557,3 +560,49 @@ def test_the_same_seed_read_differently_asks_no_review(project):
     ledger.write_text(json.dumps(data))
     report = ingest(project.config)
     assert story.read_text() == rejected and report.written == []
+
+
+def test_a_seed_linked_outside_the_project_is_refused_and_one_inside_is_read(project, tmp_path_factory):
+    """Issue 15 item 3: a symlink in seeds/ leading outside the project (`seeds/passwd.txt ->
+    /etc/passwd`) is refused with one line naming it, the other seeds go on; one leading to a file
+    inside the project is followed."""
+    outside = tmp_path_factory.mktemp("outside") / "secret.txt"
+    outside.write_text(dump(STORY), encoding="utf-8")
+    (project.root / "seeds" / "passwd.txt").symlink_to(outside)
+    kept = project.root / "clippings" / "other.txt"
+    kept.parent.mkdir()
+    kept.write_text(dump(OTHER), encoding="utf-8")
+    (project.root / "seeds" / "other.txt").symlink_to(kept)
+    report = ingest(project.config)
+    assert [str(p) for p in report.problems] == [
+        f"{project.root / 'seeds' / 'passwd.txt'}: seed is a link to {outside}, outside the project; skipped"]
+    assert [p for p in project.articles() if p.startswith("articles/")] == [
+        "articles/2024/football-club-wins-national-league-title-after-dramatic-final.md"]
+
+
+def test_a_fifo_seed_is_refused_and_never_waited_for(project):
+    """Issue 15 item 4: a FIFO (or any non-regular file) named `*.txt` in seeds/ is refused with a
+    line naming it, and the other seeds are ingested; nothing waits for a writer that never comes."""
+    project.seed("a.txt", dump(STORY))
+    os.mkfifo(project.root / "seeds" / "pipe.txt")
+    (project.root / "seeds" / "folder.txt").mkdir()
+    result = subprocess.run([sys.executable, "-m", "builder", "ingest"], cwd=project.root, capture_output=True,
+                            text=True, timeout=60, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 1
+    assert sorted(result.stderr.splitlines()) == [
+        "error: seeds/folder.txt: seed is not a regular file (a folder); skipped",
+        "error: seeds/pipe.txt: seed is not a regular file (a FIFO); skipped"]
+    assert "ingest: wrote 1 article(s)" in result.stdout
+
+
+@pytest.mark.parametrize("bom, encoding", [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+                                           (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")])
+def test_a_utf16_or_utf32_seed_with_a_byte_order_mark_is_read(project, bom, encoding):
+    """Issue 15 item 5: a seed saved as UTF-16 or UTF-32 with its byte order mark is read like the
+    same text in UTF-8, not called binary."""
+    project.seed("a.txt", bom + dump(STORY).replace("\n", "\r\n").encode(encoding))
+    report = ingest(project.config)
+    assert not report.problems
+    (text,) = [t for p, t in project.articles().items() if p.startswith("articles/")]
+    assert front(text)["title"] == "Japan and North Korea hold rare talks on abductions"
+    assert front(text)["date_source"] == "updated, line 6"

@@ -232,3 +232,16 @@ def test_publishing_an_unchanged_site_adds_no_commit(repo):
     assert again.returncode == 0, again.stderr
     assert git(bare, "rev-parse", "refs/heads/gh-pages") == tip
     assert f"publish: nothing to publish, origin/gh-pages already holds this site (commit {tip[:12]})" in again.stdout
+
+
+def test_publish_refuses_while_a_seed_is_refused(repo):
+    """Issue 15 item 7: the build goes on past a refused seed, but publish pushes nothing while one
+    is refused (the published site would lack its articles) and exits 1 naming it."""
+    (repo / "seeds" / "bad.txt").write_bytes(b"\x00binary")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "A bad seed")
+    result = publish(repo)
+    assert result.returncode == 1
+    assert "error: seeds/bad.txt:1: seed is binary" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: ingest refused 1 input(s)")
+    assert git(repo.parent / "origin.git", "for-each-ref", "refs/heads") == ""

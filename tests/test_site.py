@@ -23,6 +23,13 @@ def write(project, rel, front, body=BODY):
     return path
 
 
+def refusal(project) -> str:
+    """The error load_site refuses the project's content with."""
+    with pytest.raises(BuilderError) as info:
+        load_site(project.config)
+    return str(info.value)
+
+
 def test_hand_written_article_is_filed_by_query_and_published(project):
     write(project, "2024/a.md", "title: Japan and North Korea talk\ndate: 2024-05-01\npeople: [Taro Yamada]")
     site = load_site(project.config)
@@ -144,3 +151,79 @@ def test_related_ranked_again_near_the_changes_alone_as_if_ranked_afresh(stories
     entries, people = _timeline(stories)
     urls = {url: [e.url for e in found] for url, found in site_module._remembered_related(entries, people, cache).items()}
     assert urls == {url: [e.url for e in found] for url, found in site_module._related(entries, people).items()}
+
+
+def test_a_content_file_linked_outside_the_project_is_refused(project, tmp_path_factory):
+    """Issue 15 item 3: an article that is a symlink leading outside the project is refused with an
+    error naming it (its text never reaches a page); one leading inside the project is followed."""
+    outside = tmp_path_factory.mktemp("outside") / "secret.md"
+    outside.write_text(f"---\ntitle: Japan and North Korea secret\n---\n\n{BODY}\n", encoding="utf-8")
+    leak = project.root / "content" / "articles" / "2024" / "leak.md"
+    leak.parent.mkdir(parents=True)
+    leak.symlink_to(outside)
+    assert refusal(project) == f"{leak}: is a link to {outside}, outside the project"
+    drafts = project.root / "drafts" / "mine.md"
+    drafts.parent.mkdir()
+    drafts.write_text(f"---\ntitle: Japan and North Korea talk\n---\n\n{BODY}\n", encoding="utf-8")
+    leak.unlink()
+    leak.symlink_to(drafts)
+    assert [e.article.title for e in load_site(project.config).entries] == ["Japan and North Korea talk"]
+
+
+def test_a_utf16_article_with_a_byte_order_mark_is_read(project):
+    """Issue 15 item 5: an article a curator's editor saved as UTF-16 (with its byte order mark) is
+    read; one that is not text says what it is and where."""
+    path = write(project, "2024/a.md", "title: Japan and North Korea talk — in Ulaanbaatar")
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    (entry,) = load_site(project.config).entries
+    assert entry.article.title == "Japan and North Korea talk — in Ulaanbaatar" and entry.article.body.startswith("Japan")
+    path.write_bytes(b"---\ntitle: x\n---\n\xff\n")
+    assert refusal(project) == f"{path}:4: is not UTF-8 (byte 0xff at offset 17); re-save it as UTF-8"
+
+
+def test_two_articles_with_the_same_id_are_refused_naming_both(project):
+    """Issue 15 item 8: two articles with the same `id:` (two Atom entries with the same <id>) are
+    an error naming both files, whether shown or not."""
+    first = write(project, "2024/a.md", "title: Japan and North Korea talk\nid: 0123456789ab")
+    second = write(project, "undated/b.md", "title: Japan and North Korea meet\nstatus: rejected\nid: 0123456789ab")
+    assert refusal(project) == (f"{second}:4: has the same id 0123456789ab as {first}; an id names one article "
+                               "(its feed entry, ingest's ledger): give one another id or delete it")
+
+
+LONG_SLUG = "japan-and-north-korea-agree-to-hold-a-second-round-of-talks-before-the-year-end-2"
+
+
+def test_a_slug_the_curator_wrote_is_used_as_written(project):
+    """Issue 15 item 9: an explicit `slug:` is the page's address as written: not cut to 70
+    characters nor trimmed at a word (which made `...-year-end-2` collide with `...-year-end`)."""
+    write(project, "2024/a.md", f"title: Japan and North Korea talk\ndate: 2024-05-01\nslug: {LONG_SLUG}")
+    write(project, "2024/b.md", f"title: Japan and North Korea talk again\ndate: 2024-05-02\nslug: {LONG_SLUG[:-2]}")
+    site = load_site(project.config)
+    assert {e.url for e in site.entries} == {f"articles/2024/{LONG_SLUG[:-2]}/", f"articles/2024/{LONG_SLUG}/"}
+
+
+NO_SLUG = "'slug' must be lower-case letters and digits in words joined by '-', such as 'year-end-2'; got "
+
+
+@pytest.mark.parametrize("slug, why", [
+    ("Year End", NO_SLUG + "'Year End'"), ("year--end", NO_SLUG + "'year--end'"), ("../../etc", NO_SLUG + "'../../etc'"),
+    ("a" * 256, "'slug' is 256 characters long; a folder name may have 255"),
+])
+def test_a_slug_that_is_no_slug_is_refused_with_the_reason(project, slug, why):
+    """Issue 15 item 9: a `slug:` that cannot be used as written is refused at its line, saying why."""
+    path = write(project, "2024/a.md", f"title: Japan and North Korea talk\nslug: {slug}")
+    assert refusal(project) == f"{path}:3: {why}"
+
+
+def test_two_articles_with_one_slug_are_refused_naming_it(project):
+    """Issue 15 item 9: an explicit slug that another article's page already has is refused."""
+    first = write(project, "2024/a.md", "title: Japan and North Korea talk\ndate: 2024-05-01\nslug: the-talks")
+    second = write(project, "2024/b.md", "title: Japan and North Korea meet\ndate: 2024-06-01\nslug: the-talks")
+    assert refusal(project) == (f"{second}: writes the same page /articles/2024/the-talks/ as {first}; "
+                               "change its 'slug:'")
+
+
+def test_an_empty_slug_leaves_the_address_to_the_title(project):
+    """Issue 15 item 9: `slug:` left empty is no slug: the title makes the address."""
+    write(project, "2024/a.md", "title: Japan and North Korea talk\ndate: 2024-05-01\nslug:")
+    assert [e.url for e in load_site(project.config).entries] == ["articles/2024/japan-and-north-korea-talk/"]

@@ -1,0 +1,85 @@
+"""Reading the project's input files (seeds, content): what a regular file holds, as text in UTF-8
+or in the UTF-16/32 its byte order mark names, and the refusal of anything else (a FIFO, a folder,
+a link leading outside the project) without waiting on it."""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import os
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+
+from builder.errors import BuilderError
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# Non-blocking: opening a FIFO would otherwise wait for a writer, forever.
+_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISDIR, "a folder"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+def _inside(real: str, folders: Sequence[Path]) -> bool:
+    return any(real == top or real.startswith(os.path.join(top, ""))
+               for top in (os.path.realpath(folder) for folder in folders))
+
+
+def _open(path: Path | str, within: Sequence[Path] | None) -> int:
+    """A descriptor for reading `path`. With `within`, a link is followed only to a file inside
+    one of those folders: only a link pays for resolving its path (the open says it is one)."""
+    if within is None:
+        return os.open(path, _READ)
+    try:
+        return os.open(path, _READ | _NOFOLLOW)
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.EMLINK) or not os.path.islink(path):
+            raise
+    real = os.path.realpath(path)
+    if not _inside(real, within):
+        raise BuilderError(f"is a link to {real}, outside the project", path)
+    return os.open(real, _READ)
+
+
+def read_bytes(path: Path | str, within: Sequence[Path] | None) -> bytes:
+    """The bytes of the file at `path`, followed through a link only into the folders `within`
+    (None: anywhere, for a file the user named). A refusal is a BuilderError naming the file; a
+    file that cannot be opened raises the OSError."""
+    fd = _open(path, within)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+        raise BuilderError(f"is not a regular file ({kind})", path)
+    with os.fdopen(fd, "rb") as f:
+        return f.read()
+
+
+# UTF-32's little-endian mark begins with UTF-16's: look for it first.
+_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"), (codecs.BOM_UTF8, "UTF-8-sig"),
+          (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    """A file's text, its byte order mark (if any) left out; a BuilderError naming the file and
+    line where it stops being text."""
+    encoding = next((name for mark, name in _MARKS if data.startswith(mark)), "UTF-8")
+    try:
+        return _text(data.decode(encoding), path)
+    except UnicodeDecodeError as exc:
+        _text(data.decode(encoding, "replace"), path)   # a NUL anywhere: binary, whatever else is wrong
+        line = data[:exc.start].decode(encoding, "replace").count("\n") + 1
+        if encoding == "UTF-8":
+            why = f"is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); re-save it as UTF-8"
+        else:
+            why = (f"is binary or damaged: it begins with a {encoding} byte order mark but is not {encoding} "
+                   f"({exc.reason} at offset {exc.start}); re-save it as UTF-8")
+        raise BuilderError(why, path, line) from None
+
+
+def _text(text: str, path: Path | str) -> str:
+    """`text`, unless it holds a NUL, which no text file does."""
+    if "\0" in text:
+        raise BuilderError("is binary, not text (it contains NUL bytes)", path,
+                           text.count("\n", 0, text.index("\0")) + 1)
+    return text
