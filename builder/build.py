@@ -13,13 +13,13 @@ import hashlib
 import os
 import pickle
 import shutil
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection
 
+from builder import versions
 from builder.config import Config
 from builder.ledger import LEDGER, write_atomic
 from builder.stamp import Signature, Stamp, last, refreshed, save, stamp, unchanged
@@ -156,6 +156,7 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     values_hash = hashlib.sha256(repr(values).encode("utf-8")).hexdigest()
     edit = _bodies_edited(config, memory, inputs, values_hash, cache, drafts) if cache and memory else None
     stamp_path.unlink(missing_ok=True)
+    versions.clean(config)
 
     def forget() -> None:
         """Called just before the site changes: a crash from then on must not trust the old
@@ -231,8 +232,8 @@ def _patch(site: Site, entries: list[Entry], out: Path, manifest: dict[str, str]
     from builder.cache import save_html
     from builder.render import render_articles
     from builder.search import patch_index
-    with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
-        staging, backup = Path(tmp, "new"), Path(tmp, "old")
+    with versions.staging(site.config) as tmp:
+        staging, backup = tmp / "new", tmp / "old"
         staging.mkdir()
         backup.mkdir()
         rendered = render_articles(site, entries, staging, cache, _compiled(site), out)
@@ -294,16 +295,12 @@ def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forg
     from builder.cache import save_html
     from builder.render import render_site
     previous = out if manifest else None
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with versions.staging(site.config) as staging:
         rendered = render_site(site, staging, previous, manifest, cache, compiled=_compiled(site))
         save_html(site.config, cache)
         search = _index(site, rendered, staging, out, manifest, link=True)
         forget()
         swap_in(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
     return rendered, search
 
 
@@ -312,8 +309,8 @@ def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forge
     (atomically, one by one) once all are written; a failure while moving puts every file back."""
     from builder.cache import save_html
     from builder.render import render_site
-    with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
-        staging, backup = Path(tmp, "new"), Path(tmp, "old")
+    with versions.staging(site.config) as tmp:
+        staging, backup = tmp / "new", tmp / "old"
         staging.mkdir()
         backup.mkdir()
         rendered = render_site(site, staging, None, manifest, cache, assets=False, compiled=_compiled(site),
