@@ -7,19 +7,17 @@ loading Jinja, markdown-it and the extractor (a third of a second)."""
 
 from __future__ import annotations
 
-import filecmp
 import gc
 import hashlib
 import os
 import pickle
-import shutil
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection
 
+from builder import versions
 from builder.config import Config
 from builder.ledger import LEDGER, write_atomic
 from builder.stamp import Signature, Stamp, last, refreshed, save, stamp, unchanged
@@ -65,18 +63,6 @@ class Result:
 def _articles(site: Site) -> str:
     per = ", ".join(f"{v.dossier.slug} {len(v.entries)}" for v in site.dossiers)
     return f"{len(site.entries)} article(s) ({per}); {site.unfiled} unfiled, {site.review} needing review"
-
-
-def swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` with `staging` so a reader sees either the old site or the new one."""
-    old = target.with_name(target.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    if old.exists():
-        shutil.rmtree(old)
 
 
 # A pickle, not JSON: written after every build, and twice as fast to write and read (the
@@ -156,6 +142,7 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     values_hash = hashlib.sha256(repr(values).encode("utf-8")).hexdigest()
     edit = _bodies_edited(config, memory, inputs, values_hash, cache, drafts) if cache and memory else None
     stamp_path.unlink(missing_ok=True)
+    versions.prepare(config)
 
     def forget() -> None:
         """Called just before the site changes: a crash from then on must not trust the old
@@ -193,7 +180,7 @@ def _full(config: Config, drafts: bool, cache: Cache | None, signatures: dict[st
     # What decides the files besides pages; a Jinja template change is a page change (its pages'
     # fingerprints hold it), so it updates the site in place too.
     layout = stamp([config.templates_dir / "assets"], config, drafts).exact
-    if manifest.get(LAYOUT) == layout:
+    if manifest.get(LAYOUT) == layout and versions.live(config):
         rendered, search = _update(site, out, manifest, cache, forget)
     else:
         rendered, search = _replace(site, out, manifest, cache, forget)
@@ -231,10 +218,7 @@ def _patch(site: Site, entries: list[Entry], out: Path, manifest: dict[str, str]
     from builder.cache import save_html
     from builder.render import render_articles
     from builder.search import patch_index
-    with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
-        staging, backup = Path(tmp, "new"), Path(tmp, "old")
-        staging.mkdir()
-        backup.mkdir()
+    with versions.staging(site.config) as staging:
         rendered = render_articles(site, entries, staging, cache, _compiled(site), out)
         search = patch_index(entries, rendered.articles, staging, out, manifest, known)
         if search is None:
@@ -242,8 +226,7 @@ def _patch(site: Site, entries: list[Entry], out: Path, manifest: dict[str, str]
         save_html(site.config, cache)
         changes, removed = search
         forget()
-        _commit(staging, out, removed, backup, rendered.staged)
-    _prune(out, removed)
+        versions.update(site.config, staging, rendered.staged, removed)
     manifest = manifest | rendered.manifest | changes
     for path in removed:
         del manifest[path]
@@ -294,28 +277,21 @@ def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forg
     from builder.cache import save_html
     from builder.render import render_site
     previous = out if manifest else None
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with versions.staging(site.config) as staging:
         rendered = render_site(site, staging, previous, manifest, cache, compiled=_compiled(site))
         save_html(site.config, cache)
         search = _index(site, rendered, staging, out, manifest, link=True)
         forget()
-        swap_in(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+        versions.install(site.config, staging)
     return rendered, search
 
 
 def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forget: Callable[[], None]) -> tuple:
-    """The changed pages and files only (search shards included), each moved into the site
-    (atomically, one by one) once all are written; a failure while moving puts every file back."""
+    """The changed pages and files only (search shards included), moved into the standby version
+    of the site once all are written, which then becomes the live one (see builder.versions)."""
     from builder.cache import save_html
     from builder.render import render_site
-    with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
-        staging, backup = Path(tmp, "new"), Path(tmp, "old")
-        staging.mkdir()
-        backup.mkdir()
+    with versions.staging(site.config) as staging:
         rendered = render_site(site, staging, None, manifest, cache, assets=False, compiled=_compiled(site),
                                live=out)
         save_html(site.config, cache)
@@ -323,51 +299,5 @@ def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forge
         removed = [path for path in manifest
                    if not path.startswith("#") and path not in rendered.manifest and path not in search]
         forget()
-        _commit(staging, out, removed, backup, rendered.staged)
-    _prune(out, removed)
+        versions.update(site.config, staging, rendered.staged, removed)
     return rendered, search
-
-
-def _prune(out: Path, removed: list[str]) -> None:
-    """The folders of the `removed` files, once empty."""
-    for path in removed:
-        folder = (out / path).parent
-        while folder != out and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
-
-
-def _commit(staging: Path, out: Path, removed: list[str], backup: Path, staged: dict[str, str]) -> None:
-    """Move each file of `staging` into `out` (to its place in `staged`, else the same place) unless
-    the same bytes are there, and the `removed` pages out of it into `backup`; if anything fails,
-    put every file back as it was."""
-    undo: list[tuple[Path, Path | None]] = []   # (file, its old copy or None)
-    try:
-        for folder, _, names in os.walk(staging):
-            for name in names:
-                new = Path(folder, name)
-                rel = new.relative_to(staging).as_posix()
-                target = out / staged.get(rel, rel)
-                saved = None
-                if target.exists():
-                    # Unchanged files are not rewritten; staged pages differ (render_site compared them).
-                    if rel not in staged and filecmp.cmp(new, target, shallow=False):
-                        continue
-                    saved = backup / str(len(undo))
-                    os.link(target, saved)
-                else:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(new, target)
-                undo.append((target, saved))
-        for path in removed:
-            if (out / path).exists():
-                saved = backup / str(len(undo))
-                os.replace(out / path, saved)
-                undo.append((out / path, saved))
-    except BaseException:
-        for target, saved in reversed(undo):
-            if saved is None:
-                target.unlink(missing_ok=True)
-            else:
-                os.replace(saved, target)
-        raise

@@ -8,11 +8,13 @@ import traceback
 from pathlib import Path
 
 from builder.errors import BuilderError
+from builder.lock import ProjectLock
 
 
 def _ingest(args, config) -> int:
     from builder.ingest import ingest
-    report = ingest(config, args.seeds, args.content, dry_run=args.dry_run)
+    with ProjectLock(config, "ingest"):   # a dry run too: it keeps each seed's results in .cache/
+        report = ingest(config, args.seeds, args.content, dry_run=args.dry_run)
     report.print()
     print(report.summary(args.dry_run))
     return 1 if report.problems else 0
@@ -20,7 +22,8 @@ def _ingest(args, config) -> int:
 
 def _build(args, config) -> int:
     from builder.build import build
-    result = build(config, run_ingest=not args.no_ingest, drafts=args.drafts)
+    with ProjectLock(config, "build"):
+        result = build(config, run_ingest=not args.no_ingest, drafts=args.drafts)
     if result.ingest:
         result.ingest.print()
     print(result.summary())
@@ -29,7 +32,8 @@ def _build(args, config) -> int:
 
 def _check(args, config) -> int:
     from builder.check import check
-    report = check(config, drafts=args.drafts)
+    with ProjectLock(config, "check", shared=True):   # not while a build is half done
+        report = check(config, drafts=args.drafts)
     for problem in report.problems:
         print(f"error: {problem}", file=sys.stderr)
     print(f"check: {report.pages} pages, {report.links} links into the site followed; "
@@ -39,7 +43,8 @@ def _check(args, config) -> int:
 
 def _classify(args, config) -> int:
     from builder.classify import refile
-    moves, refused = refile(config, dry_run=args.dry_run)
+    with ProjectLock(config, "classify", shared=args.dry_run):
+        moves, refused = refile(config, dry_run=args.dry_run)
     for line in moves:
         print(line)
     for problem in refused:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 from builder.errors import BuilderError
@@ -15,8 +16,9 @@ LEDGER = ".ingest-ledger.json"
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file beside it and rename, so a crash never leaves half a file."""
-    tmp = path.with_name(f".{path.name}.tmp")
+    """Write via a temporary file beside it and rename, so a crash never leaves half a file. The
+    temporary name is this thread's own: two writers of one file must not share it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_native_id()}.tmp")
     data = data.encode("utf-8") if isinstance(data, str) else data
     try:
         tmp.write_bytes(data)

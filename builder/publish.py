@@ -20,6 +20,7 @@ from pathlib import Path
 from builder.build import build
 from builder.config import Config
 from builder.errors import BuilderError
+from builder.lock import ProjectLock
 from builder.render import absolute_root
 
 
@@ -104,19 +105,19 @@ def publish(config: Config, remote: str = "origin", branch: str = "gh-pages", al
     if absolute_root(config.base_url) != config.base_url:
         print(f"note: base_url {config.base_url} has no host, so feeds and the sitemap point at localhost; "
               "set base_url in config.yaml or pass --base-url https://USER.github.io/REPO/", file=sys.stderr)
-    result = build(config, run_ingest=True)   # a BuilderError here stops the publish: nothing is pushed
-    if result.ingest:
-        result.ingest.print()
-    print(result.summary())
-    if result.ingest and result.ingest.problems:
-        raise BuilderError(f"ingest refused {len(result.ingest.problems)} input(s) (above), so nothing is "
-                           "published: the site would lack what they hold; fix or remove them")
-    if result.ingest and result.ingest.written:
-        print(f"note: ingest wrote {len(result.ingest.written)} article(s); commit content/ so the source "
-              "matches the published site")
-    site = config.output_dir
     tip = _remote_tip(root, remote, branch)
-    tree, count = _tree(root, site)
+    with ProjectLock(config, "publish"):   # no other build may change site/ before it is in the tree
+        result = build(config, run_ingest=True)   # a BuilderError here stops the publish: nothing is pushed
+        if result.ingest:
+            result.ingest.print()
+        print(result.summary())
+        if result.ingest and result.ingest.problems:
+            raise BuilderError(f"ingest refused {len(result.ingest.problems)} input(s) (above), so nothing is "
+                               "published: the site would lack what they hold; fix or remove them")
+        if result.ingest and result.ingest.written:
+            print(f"note: ingest wrote {len(result.ingest.written)} article(s); commit content/ so the source "
+                  "matches the published site")
+        tree, count = _tree(root, config.output_dir)
     if tip and _out(root, "rev-parse", f"{tip}^{{tree}}") == tree:
         print(f"publish: nothing to publish, {remote}/{branch} already holds this site (commit {tip[:12]})")
         return 0

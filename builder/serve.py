@@ -47,11 +47,13 @@ from builder.build import Memory, build, save_manifest
 from builder.cache import Cache, cache_key, open_cache, save_cache
 from builder.config import Config, load_config
 from builder.errors import BuilderError
+from builder.lock import ProjectLock
 from builder.render import base_path
 
 POLL_SECONDS = 0.5       # how often `--poll` looks at file times
 DEBOUNCE_SECONDS = 0.4   # quiet time after the last change before rebuilding
 SAVE_SECONDS = 1.0       # quiet time after a build before saving its fingerprints
+LOCK_RETRY_SECONDS = 0.5  # while another command holds the project's lock
 
 ERROR_PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -171,6 +173,8 @@ class Preview:
         self.cache: Cache | None = None      # parsed content, kept between rebuilds; saved on stop
         self.memory: Memory | None = None    # the last build, which the next patches if it can
         self.saving: object | None = None    # the timer that saves its fingerprints
+        self.lock = ProjectLock(config, "serve")   # held while building or saving, not between
+        self.waiting = False                 # for another command's lock (said once)
 
     @staticmethod
     def local(config: Config) -> Config:
@@ -210,22 +214,44 @@ class Preview:
 
     def rebuild(self) -> None:
         self.timer = None
-        self.save()   # a build that fails must find the last one's fingerprints saved
-        changed, self.pending = sorted(self.pending), set()
-        shown = ", ".join(os.path.relpath(p) for p in changed[:3]) + (f" (+{len(changed) - 3} more)"
-                                                                     if len(changed) > 3 else "")
-        print(f"rebuild: {len(changed)} change(s): {shown}", flush=True)
-        was_good = self.error is None
-        self.build(changed)
+        if not self.lock.acquire(wait=False):
+            return self.wait_for_lock(self.rebuild)
+        try:
+            self.save()   # a build that fails must find the last one's fingerprints saved
+            changed, self.pending = sorted(self.pending), set()
+            shown = ", ".join(os.path.relpath(p) for p in changed[:3]) + (f" (+{len(changed) - 3} more)"
+                                                                         if len(changed) > 3 else "")
+            print(f"rebuild: {len(changed)} change(s): {shown}", flush=True)
+            was_good = self.error is None
+            self.build(changed)
+        finally:
+            self.lock.release()
         if self.error is None and was_good and all(self.is_stylesheet(p) for p in changed):
             for path in changed:  # the client swaps a stylesheet whose URL ends like this path
                 LiveReloadHandler.reload_waiters(self.asset_url(path))
         else:
             LiveReloadHandler.reload_waiters(self.prefix)  # not a .css path: the client reloads the page
 
+    def wait_for_lock(self, then) -> None:
+        """Another command (a `build` in another terminal) is writing the project: serving goes on
+        meanwhile, and `then` is tried again in a moment. What it changes is seen by the watcher."""
+        if not self.waiting:
+            print(f"serve: waiting for {self.lock.holder()} to finish ...", flush=True)
+        self.waiting = True
+        ioloop.IOLoop.current().call_later(LOCK_RETRY_SECONDS, then)
+
+    def first_build(self) -> None:
+        if not self.lock.acquire(wait=False):
+            return self.wait_for_lock(self.first_build)
+        try:
+            self.build()
+        finally:
+            self.lock.release()
+
     def build(self, changed: list[str] | None = None) -> None:
         """Re-read config.yaml and build (told what `changed`, if known); a failure switches to
-        error mode instead of stopping."""
+        error mode instead of stopping. The caller holds the project's lock."""
+        self.waiting = False
         try:
             config = self.local(load_config(self.config.path, base_url=self.base_url))
             if self.cache is None or self.cache.key != cache_key(config):
@@ -258,14 +284,24 @@ class Preview:
         loop = ioloop.IOLoop.current()
         if self.saving is not None:
             loop.remove_timeout(self.saving)
-        self.saving = loop.call_later(SAVE_SECONDS, self.save)
+        self.saving = loop.call_later(SAVE_SECONDS, self.save_when_idle)
 
     def save(self) -> None:
+        """Save the last build's fingerprints, if not yet saved. The caller holds the lock."""
         if self.saving is not None:
             ioloop.IOLoop.current().remove_timeout(self.saving)
             self.saving = None
             if self.memory is not None:
                 save_manifest(self.config, self.memory)
+
+    def save_when_idle(self) -> None:
+        if self.lock.acquire(wait=False):
+            try:
+                self.save()
+            finally:
+                self.lock.release()
+        else:
+            self.save_later()   # another build is on; it may well make these fingerprints stale
 
     @property
     def assets(self) -> str:
@@ -360,16 +396,17 @@ async def _serve(preview: Preview, host: str, port: int) -> None:
         loop.add_signal_handler(sig, stop.set)
 
     preview.start_watching()
-    preview.build()
+    preview.first_build()
     watched = ", ".join(os.path.relpath(p) for p in preview.watched())
     print(f"serve: http://{host}:{port}{preview.prefix} (watching {watched}; Ctrl-C to stop)", flush=True)
     await stop.wait()
 
     server.stop()
     preview.watcher.stop()
-    preview.save()
-    if preview.cache is not None:
-        save_cache(preview.config, preview.cache)
+    with preview.lock:
+        preview.save()
+        if preview.cache is not None:
+            save_cache(preview.config, preview.cache)
     for waiter in list(LiveReloadHandler.waiters):
         waiter.close()
     await server.close_all_connections()
