@@ -133,12 +133,32 @@ def prepare(config: Config) -> None:
 
 def install(config: Config, staging: Path) -> None:
     """The whole new site in `staging` becomes the live version; the live one the standby, which
-    may differ from it anywhere."""
+    differs from it where a file is not a hard link to the live one's (the unchanged pages are)."""
     shown = live(config)
     name = _new_name()
+    differs = None
+    if shown:
+        new, old = _inodes(staging), _inodes(folder(config) / shown)
+        differs = {rel for rel in new.keys() | old.keys() if new.get(rel) != old.get(rel)}
     os.replace(staging, folder(config) / name)
-    _save_pair(config, (name, shown) if shown else None)
+    _save_pair(config, (name, shown) if shown else None, differs)
     _point(config, name)
+
+
+def _inodes(root: Path) -> dict[str, int]:
+    """Each file under `root` (by its path in it) with its inode, read from the folders alone:
+    a hard link to a file shares its inode, and scandir tells inodes without a stat per file."""
+    out: dict[str, int] = {}
+    stack = [("", str(root))]
+    while stack:
+        prefix, path = stack.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    out[prefix + entry.name] = entry.inode()
+    return out
 
 
 def update(config: Config, staging: Path, staged: dict[str, str], removed: list[str]) -> None:
