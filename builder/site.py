@@ -261,8 +261,10 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
         at = bisect.bisect_left(site.entries, _newest_first(a), key=_entry_order)
         old = site.entries[at] if at < len(site.entries) and site.entries[at].article.path == a.path else None
         if old is None:
-            if _shown(a, drafts):
-                return None   # hidden before, or not in the site at all
+            # Not where its front matter sorts it: hidden before, or shown under another title or
+            # date (which the queries may file elsewhere, or nowhere).
+            if _shown(a, drafts) or any(e.article.path == a.path for e in site.entries):
+                return None
             continue          # hidden, and stays so: nothing shows it
         if a.digest == old.article.digest:
             continue          # the same text (a file rewritten as it was)

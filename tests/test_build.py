@@ -570,6 +570,22 @@ def test_a_site_without_articles_reindexes_search_when_a_page_changes():
         state.teardown()
 
 
+def test_a_retitled_article_the_queries_no_longer_file_leaves_serves_site():
+    """The machine's shrunk counterexample, kept as a fixed case: serve took an article whose new
+    title sorts it elsewhere for one it had never shown, and the queries no longer filing it under
+    that title for a hidden article staying hidden: its old page and every listing of it stayed."""
+    state = IncrementalBuildMachine()
+    try:
+        state.first_build(start=[{"headline": "Story", "date": None, "dossiers": None, "people": [],
+                                  "body": BODIES[0], "slug": False, "folder": "articles/2023"}])
+        state.change(changes=[("title", 0, "Lavrov on Ukraine talks", False)])
+        state.rebuild(in_memory=True)
+        state.change(changes=[("title", 0, "Story", False)])
+        state.rebuild(in_memory=True)
+    finally:
+        state.teardown()
+
+
 def test_a_failed_update_leaves_the_site_as_it_was(repo_copy, monkeypatch):
     """The files are moved into the version not shown; a failure midway leaves the live one alone."""
     from builder import build as build_module
