@@ -512,7 +512,11 @@ def ingest(config: Config, seeds_dir: Path | None = None, content_dir: Path | No
     content_dir = content_dir or config.content_dir
     report = Report()
     if not seeds_dir.is_dir():
-        report.problems.append(BuilderError("no seeds folder", seeds_dir))
+        # A briefing of hand-written articles has none: only a folder asked for by name is missed.
+        if seeds_dir == config.seeds_dir and not seeds_dir.exists():
+            report.notes.append(f"{seeds_dir}: no seeds folder, nothing to ingest")
+        else:
+            report.problems.append(BuilderError("no seeds folder", seeds_dir))
         return report
     run = _Run(config, content_dir, dry_run, report)
     # Seeds ingested before go first, so a story they hold keeps its file when a new dump repeats it.

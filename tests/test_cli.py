@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -12,8 +13,6 @@ from tests.conftest import REPO
 def run(cwd, *args):
     return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True,
                           env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, timeout=300)
-
-
 
 
 def test_build_prints_summary_and_writes_site(repo_copy):
@@ -142,3 +141,13 @@ def test_classify_goes_on_past_a_broken_article_and_exits_1(repo_copy):
     assert "japan-dprk: -" in result.stdout
     again = run(repo_copy, "classify")
     assert again.returncode == 1 and "japan-dprk" not in again.stdout and "no article moved" in again.stdout
+
+
+def test_a_project_without_a_seeds_folder_builds_and_exits_0(repo_copy):
+    """Hand-written articles need no seeds/: a missing default folder is a note, not a refused
+    input (issue 15 item 7's rule made it exit 1); `ingest --seeds DIR` with no DIR is an error."""
+    shutil.rmtree(repo_copy / "seeds")
+    result = run(repo_copy, "build")
+    assert result.returncode == 0 and "no seeds folder, nothing to ingest" in result.stdout, result.stderr
+    result = run(repo_copy, "ingest", "--seeds", str(repo_copy / "clippings"))
+    assert result.returncode == 1 and "no seeds folder" in result.stderr

@@ -255,7 +255,7 @@ def test_a_seeds_folder_made_while_serving_is_watched(tmp_path):
     server = Serve(project, "--base-url", PREFIX)
     try:
         server.wait_ready()
-        assert "no seeds folder" in server.output()[1]
+        assert "no seeds folder" in server.output()[0]
         (project / "seeds").mkdir()
         server.wait_for(lambda: "rebuild: 1 change(s): seeds\n" in server.output()[0])
         shutil.copy(seeds[0], project / "seeds" / seeds[0].name)   # into the new folder: watched too
