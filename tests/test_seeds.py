@@ -79,6 +79,15 @@ def test_no_furniture_in_published_bodies(ingested):
             assert "(Reuters)" not in a.body and "POOL" not in a.body  # captions gone
 
 
+def test_reported_speech_that_says_share_is_text_not_a_prompt(ingested):
+    """Issue 15 item 16: the quote the Macron headline is about (seed 000, line 73: "My wish is to
+    share this with my European partners...") is in the article; a prompt such as `Share` is a
+    short control line, not a sentence of reported speech."""
+    _, articles = ingested
+    (macron,) = [a for a in articles if a.title.startswith("Macron Says")]
+    assert "My wish is to share this with my European partners" in macron.body
+
+
 def test_untitled_stories_are_flagged_and_summarised(ingested):
     _, articles = ingested
     untitled = [a for a in articles if "title" in a.review]
