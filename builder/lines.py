@@ -72,8 +72,9 @@ _CREDIT = re.compile(r"^(?:(?:photos?|images?|file photo|pictures?|credits?|vide
                      r"bildquelle|quelle|source|fuente|imagen|crédits?|photographie|zdjęcie|kuva|kuvat)\s*[:|]"
                      r"|fot\.)\s*\S.{0,100}$", re.I)
 # A caption's credit at its end: `... kanssa. Kuva: Alexander Becher`, `... / Źródło: Pixabay`.
-_TRAILING_CREDIT = re.compile(r"[\s(/|](?:photos?|images?|foto|fotos|fot|kuva|kuvat|bild|imagen|crédits?|"
-                              r"credits?|źródło|zdjęcie)\s*[:.]\s*[^.!?:]{1,60}\)?$", re.I)
+# A colon after the word (`Foto:`), or the abbreviation `Fot.`: a sentence may end in `images.`
+_TRAILING_CREDIT = re.compile(r"[\s(/|](?:(?:photos?|images?|foto|fotos|fot|kuva|kuvat|bild|imagen|crédits?|"
+                              r"credits?|źródło|zdjęcie)\s*:|fot\.)\s*[^.!?:]{1,60}\)?$", re.I)
 # What a page says of its links: `These are external links and will open in a new window`.
 _LINK_NOTE = re.compile(r"\b(?:opens?|will open) in a new (?:window|tab)\b", re.I)
 _DIGIT = re.compile(r"\d")

@@ -70,6 +70,8 @@ def test_a_caption_ending_in_its_credit_is_a_credit():
     prose = ("The report, which the ministry published on Monday after months of delay, says the photo "
              "agency was paid twice for the same work.")
     assert not evidence(prose)[prose].control
+    two = "Officials released satellite images. The ministry declined to comment"
+    assert not evidence(two)[two].control    # a sentence ending in `images.` is no credit
 
 
 def test_notices_in_other_languages():
