@@ -382,21 +382,24 @@ class _Run:
             return
         where = f"{fresh.source.file}, lines {fresh.source.lines[0]}–{fresh.source.lines[1]}"
         try:
-            data = full.read_bytes().decode("utf-8")
+            raw = read_bytes(full, self.within)
+        except (OSError, BuilderError):   # refused (a link outside the project): untouched() said so
+            return
+        try:
+            data = decode(raw, full)
             if fresh.source.sha256 in data:   # its `source:` (or `other_sources:`) hash: the same page
                 return
             review = [r for r in parse_article(data, full, entry["path"]).review if not r.startswith(OFFER)]
             text = set_keys(data, {"review": [*review, OFFER + where]}, full)
-        except (OSError, UnicodeDecodeError, BuilderError) as exc:   # asked again at the next run
-            problem = exc.message if isinstance(exc, BuilderError) else str(exc)
-            self.report.problems.append(BuilderError(f"its text changed in seeds/{where}, but the file cannot be "
-                                                     f"marked for review: {problem}", full, getattr(exc, "line", None)))
+        except BuilderError as exc:   # asked again at the next run
+            self.report.problems.append(BuilderError(f"its text changed in {where}, but the file cannot be "
+                                                     f"marked for review: {exc.message}", full, exc.line))
             return
         entry["offered"] = fresh.id
-        self.report.notes.append(f"{full}: its text changed in seeds/{where}; marked for review")
+        self.report.notes.append(f"{full}: its text changed in {where}; marked for review")
         self.report.written.append(str(full))
         if not self.dry_run:
-            self.writer.write(full, text)
+            self.writer.write(full.resolve() if full.is_symlink() else full, text)   # a link inside stays one
 
     def merge(self, ident: str, source: Source) -> None:
         """The same story again: add `source` to the article already written for it."""
@@ -508,12 +511,13 @@ def ingest(config: Config, seeds_dir: Path | None = None, content_dir: Path | No
     Seeds are processed on all cores; their results are applied here one seed at a time, in a fixed
     order, so the files written do not depend on which worker finished first.
     """
+    named = seeds_dir is not None
     seeds_dir = seeds_dir or config.seeds_dir
     content_dir = content_dir or config.content_dir
     report = Report()
     if not seeds_dir.is_dir():
         # A briefing of hand-written articles has none: only a folder asked for by name is missed.
-        if seeds_dir == config.seeds_dir and not seeds_dir.exists():
+        if not named and not seeds_dir.exists():
             report.notes.append(f"{seeds_dir}: no seeds folder, nothing to ingest")
         else:
             report.problems.append(BuilderError("no seeds folder", seeds_dir))

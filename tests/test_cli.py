@@ -149,5 +149,6 @@ def test_a_project_without_a_seeds_folder_builds_and_exits_0(repo_copy):
     shutil.rmtree(repo_copy / "seeds")
     result = run(repo_copy, "build")
     assert result.returncode == 0 and "no seeds folder, nothing to ingest" in result.stdout, result.stderr
-    result = run(repo_copy, "ingest", "--seeds", str(repo_copy / "clippings"))
-    assert result.returncode == 1 and "no seeds folder" in result.stderr
+    for named in (str(repo_copy / "clippings"), "seeds"):   # a folder named, even the default one
+        result = run(repo_copy, "ingest", "--seeds", named)
+        assert result.returncode == 1 and "no seeds folder" in result.stderr, named

@@ -536,12 +536,30 @@ def test_a_curated_file_that_does_not_parse_is_reported_not_marked(project):
     project.seed("a.txt", _reclipped() + "\n" + dump(OTHER))
     report = ingest(project.config)
     (problem,) = report.problems
-    assert re.match(rf"{re.escape(str(story))}:\d+: its text changed in seeds/a.txt, lines", str(problem)), problem
+    assert re.match(rf"{re.escape(str(story))}:\d+: its text changed in a.txt, lines", str(problem)), problem
     assert "cannot be marked for review" in str(problem)
     assert story.read_text() == broken
     story.write_text(broken.replace("[rejected", "rejected"))
     ingest(project.config)
     assert any(r.startswith("text changed in a.txt") for r in front(story.read_text())["review"])
+
+
+def test_a_curated_file_linked_outside_the_project_is_never_written_through(project, tmp_path_factory):
+    """Issue 15 items 1 and 3: a curated file that is a link leading outside the project is refused
+    (named once), and a changed text in its seed does not replace the link with a file holding
+    the outside file's text (found in review)."""
+    project.seed("a.txt", dump(STORY, OTHER))
+    ingest(project.config)
+    story = _story_file(project)
+    outside = tmp_path_factory.mktemp("outside") / "story.md"
+    outside.write_text(story.read_text().replace("status: published", "status: rejected"))
+    story.unlink()
+    story.symlink_to(outside)
+    kept = outside.read_text()
+    project.seed("a.txt", _reclipped() + "\n" + dump(OTHER))
+    report = ingest(project.config)
+    assert story.is_symlink() and outside.read_text() == kept
+    assert [str(p) for p in report.problems if str(story) in str(p)] and len(report.problems) == 1
 
 
 def test_the_same_seed_read_differently_asks_no_review(project):
