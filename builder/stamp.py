@@ -111,7 +111,7 @@ def _files(root: str, out: list[tuple], racy_files: dict[str, str], since: int) 
             _file(root, os.stat(root), out, racy_files, since)
         return
     for entry in entries:
-        if entry.is_dir():
+        if entry.is_dir(follow_symlinks=False):   # as article_files walks: a folder link (a loop) is not followed
             if entry.name != "__pycache__":
                 _files(entry.path, out, racy_files, since)
             continue

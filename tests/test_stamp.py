@@ -66,3 +66,13 @@ def test_refreshed_declines_a_path_outside_what_was_stamped(tmp_path):
     (tmp_path / "content" / "new.md").write_text("an article\n")
     assert refreshed(before, [str(tmp_path / "content" / "new.md")], [tmp_path / "content"]).files == \
         stamp([tmp_path / "content"]).files
+
+
+def test_a_folder_link_loop_in_content_is_not_followed(tmp_path):
+    """A link to a folder above it (`content/articles/loop -> ..`) is not walked: it raised
+    'Too many levels of symbolic links' with a traceback naming no file (found in review)."""
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.md").write_text("---\ntitle: A\n---\n")
+    (tmp_path / "articles" / "loop").symlink_to("..")
+    found = stamp([tmp_path])
+    assert [f[0] for f in found.files] == [str(tmp_path / "articles" / "a.md"), str(tmp_path / "articles" / "loop")]
