@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from builder.config import Config
+from builder.errors import BuilderError
 from builder.ledger import write_atomic
 
 FOLDER = "site"            # under the cache folder
@@ -48,18 +49,6 @@ def staging(config: Config) -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True   # another user's process
-    return True
 
 
 def live(config: Config) -> str | None:
@@ -106,26 +95,29 @@ def _point(config: Config, name: str) -> None:
 def prepare(config: Config) -> None:
     """Before a build writes the site: remove what dead builds left, and the versions neither shown
     nor kept as the standby; a site/ folder an older builder made becomes a version (site/ is gone
-    for that one moment)."""
+    for that one moment). A build holds the project's lock (builder.lock), so any staging folder or
+    link found here is a dead build's, whatever its process id (ids are reused)."""
     parent = folder(config)
     parent.mkdir(parents=True, exist_ok=True)
     out = config.output_dir
     if out.is_dir() and not out.is_symlink():
         name = _new_name()
-        os.replace(out, parent / name)
+        try:
+            os.replace(out, parent / name)
+        except OSError as exc:   # on another file system than the cache (config.yaml's output: or cache:)
+            raise BuilderError(f"cannot make the site folder a version in {parent} ({exc.strerror}); keep "
+                               "output: and cache: on one file system, or remove the folder", out) from None
         _point(config, name)
     shown, pair = live(config), _pair(config)
     keep = {shown, *(pair[0] if pair and shown in pair[0] else ())}
     for entry in os.scandir(parent):
-        found = _STAGING.fullmatch(entry.name)
-        if (found and not _alive(int(found[1]))) or (_VERSION.fullmatch(entry.name) and entry.name not in keep):
+        if _STAGING.fullmatch(entry.name) or (_VERSION.fullmatch(entry.name) and entry.name not in keep):
             shutil.rmtree(entry.path, ignore_errors=True)
     prefix = f".{out.name}."
     if out.parent.is_dir():
         for entry in os.scandir(out.parent):
             rest = entry.name[len(prefix):] if entry.name.startswith(prefix) else ""
-            link = _LINK.fullmatch(rest)
-            if link and entry.is_symlink() and not _alive(int(link[1])):
+            if _LINK.fullmatch(rest) and entry.is_symlink():
                 os.unlink(entry.path)
             elif _OLD_STAGING.fullmatch(rest) and entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, ignore_errors=True)
