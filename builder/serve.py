@@ -215,7 +215,9 @@ class Preview:
     def rebuild(self) -> None:
         self.timer = None
         if not self.lock.acquire(wait=False):
-            return self.wait_for_lock(self.rebuild)
+            # As the debounce timer: a change meanwhile restarts it instead of starting another wait.
+            self.timer = self.wait_for_lock(self.rebuild)
+            return
         try:
             self.save()   # a build that fails must find the last one's fingerprints saved
             changed, self.pending = sorted(self.pending), set()
@@ -232,17 +234,19 @@ class Preview:
         else:
             LiveReloadHandler.reload_waiters(self.prefix)  # not a .css path: the client reloads the page
 
-    def wait_for_lock(self, then) -> None:
+    def wait_for_lock(self, then) -> object:
         """Another command (a `build` in another terminal) is writing the project: serving goes on
-        meanwhile, and `then` is tried again in a moment. What it changes is seen by the watcher."""
+        meanwhile, and `then` is tried again in a moment (the timeout returned). What it changes is
+        seen by the watcher."""
         if not self.waiting:
             print(f"serve: waiting for {self.lock.holder()} to finish ...", flush=True)
         self.waiting = True
-        ioloop.IOLoop.current().call_later(LOCK_RETRY_SECONDS, then)
+        return ioloop.IOLoop.current().call_later(LOCK_RETRY_SECONDS, then)
 
     def first_build(self) -> None:
         if not self.lock.acquire(wait=False):
-            return self.wait_for_lock(self.first_build)
+            self.wait_for_lock(self.first_build)
+            return
         try:
             self.build()
         finally:
