@@ -38,7 +38,7 @@ def _open(path: Path | str, within: Sequence[Path] | None) -> int:
     real = os.path.realpath(path)
     if not _inside(real, within):
         raise BuilderError(f"is a link to {real}, outside the project", path)
-    return os.open(real, _READ)
+    return os.open(real, _READ | _NOFOLLOW)   # not a link put there since it was resolved
 
 
 def read_bytes(path: Path | str, within: Sequence[Path] | None) -> bytes:
