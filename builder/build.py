@@ -12,10 +12,11 @@ import hashlib
 import os
 import pickle
 import time
+from collections.abc import Callable, Collection
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Collection
+from typing import TYPE_CHECKING
 
 from builder import versions
 from builder.config import Config
@@ -103,7 +104,7 @@ def _ingest(config: Config) -> Report | None:
     if unchanged(path, inputs()) is not None:
         return None
     path.unlink(missing_ok=True)
-    from builder.ingest import ingest   # only now: importing the extractor costs a tenth of a second
+    from builder.ingest import ingest  # only now: importing the extractor costs a tenth of a second
     report = ingest(config)
     if not report.problems:  # a bad seed is reported on every build until it is fixed
         save(path, inputs())  # after the run: it rewrote the ledger

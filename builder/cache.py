@@ -8,9 +8,10 @@ import hashlib
 import os
 import pickle
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from builder.config import Config
 from builder.content import Article

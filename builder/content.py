@@ -285,7 +285,7 @@ def parse_article(text: str, path: Path, rel: str | PurePath) -> Article:
     """Build an Article from a file's text; `path` is for messages, `rel` is kept in the record."""
     rel = rel if isinstance(rel, str) else rel.as_posix()
     meta, body = split_front_matter(text, path)
-    head = hashlib.sha256(f"{rel}\x00{meta!r}".encode("utf-8")).hexdigest()
+    head = hashlib.sha256(f"{rel}\x00{meta!r}".encode()).hexdigest()
     known = {k: meta.pop(k) for k in list(meta) if k in FIELDS}
     key = "title"
     try:
@@ -330,7 +330,7 @@ def parse_article(text: str, path: Path, rel: str | PurePath) -> Article:
         summary=text_field("summary") or "", key_points=key_points, people=people, dossiers=dossiers,
         classification=classification, status=status, review=review, source=source,
         other_sources=others, id=text_field("id") or "", extra=meta,
-        digest=hashlib.sha256(f"{rel}\x00{text}".encode("utf-8")).hexdigest(), head=head,
+        digest=hashlib.sha256(f"{rel}\x00{text}".encode()).hexdigest(), head=head,
     )
 
 

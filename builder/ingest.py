@@ -154,7 +154,7 @@ class Sketch:
     size: int                   # number of distinct shingles
 
     @classmethod
-    def of(cls, folded: str) -> "Sketch":
+    def of(cls, folded: str) -> Sketch:
         """The sketch of `folded`, words joined by single spaces (`key()`). Shingles start only at
         anchor words (a quarter of words, chosen by the word itself), so two copies of a text sample
         the same shingles at a quarter of the cost."""
@@ -163,7 +163,7 @@ class Sketch:
         shingles = {zlib.crc32(" ".join(words[i:i + SHINGLE]).encode()) for i in starts}
         return cls(tuple(sorted(shingles)[:SKETCH]), len(shingles))
 
-    def same_story(self, other: "Sketch") -> bool:
+    def same_story(self, other: Sketch) -> bool:
         k = min(len(self.hashes), len(other.hashes))  # a ledger keeps fewer hashes (LEDGER_SKETCH)
         mine, theirs = self.hashes[:k], other.hashes[:k]
         union = sorted(set(mine) | set(theirs))[:k]
@@ -177,7 +177,7 @@ class Sketch:
         return "".join(f"{h:08x}" for h in self.hashes[:LEDGER_SKETCH])
 
     @classmethod
-    def from_short(cls, text: str, size: int) -> "Sketch":
+    def from_short(cls, text: str, size: int) -> Sketch:
         return cls(tuple(int(text[i:i + 8], 16) for i in range(0, len(text), 8)), size)
 
 

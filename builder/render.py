@@ -21,9 +21,9 @@ import operator
 import os
 import re
 import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 import jinja2
@@ -35,9 +35,9 @@ from builder import feeds
 from builder.cache import Cache
 from builder.errors import BuilderError
 from builder.parallel import ordered
-from builder.text import slugify
 from builder.site import DossierView, Entry, Person, Site, Year, last_updated
 from builder.stamp import code
+from builder.text import slugify
 
 
 def _anchor_headings(md: MarkdownIt) -> None:

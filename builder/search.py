@@ -26,8 +26,8 @@ import os
 import re
 import shutil
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from markdown_it import MarkdownIt
 

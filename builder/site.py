@@ -13,8 +13,7 @@ from pathlib import Path
 from builder.cache import Cache, trusted
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
-from builder.content import (DOSSIERS, Article, Page, article_files, line_of, read_article, read_page, read_text,
-                             shared)
+from builder.content import DOSSIERS, Article, Page, article_files, line_of, read_article, read_page, read_text, shared
 from builder.errors import BuilderError, BuilderErrors
 from builder.parallel import ordered
 from builder.stamp import Signature
@@ -215,9 +214,10 @@ def _repeated_ids(config: Config, articles: list[Article], errors: list[BuilderE
     for a in articles:
         if a.id and first.setdefault(a.id, a.path) != a.path:
             path = config.content_dir / a.path
+            line = line_of(read_text(config.content_dir, a.path, config.root), "id")
             errors.append(BuilderError(f"has the same id {a.id} as {config.content_dir / first[a.id]}; an id names "
                                        "one article (its feed entry, ingest's ledger): give one another id or "
-                                       "delete it", path, line_of(read_text(config.content_dir, a.path, config.root), "id")))
+                                       "delete it", path, line))
 
 
 def _entry(a: Article) -> Entry:
@@ -470,5 +470,5 @@ def last_updated(site: Site) -> dt.date | None:
     the clock, so two builds of the same input are byte-identical."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return site.newest

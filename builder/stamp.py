@@ -11,9 +11,10 @@ import os
 import pickle
 import stat
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from builder.errors import BuilderError
 from builder.inputs import read_bytes
