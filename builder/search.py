@@ -28,6 +28,7 @@ import shutil
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
@@ -35,6 +36,9 @@ from builder.classify import BLOCK_MARKUP, PARAGRAPH_BREAK
 from builder.errors import BuilderError
 from builder.parallel import ordered
 from builder.text import words
+
+if TYPE_CHECKING:
+    from builder.site import Entry
 
 DATA = "search/data"
 KEY_LENGTH = 3          # a term's shard: its first three characters (a few kB each at 10,000 articles)
@@ -176,7 +180,7 @@ def _write(entries: list, dossiers: Mapping[str, Iterable], prints: Mapping[str,
         if path.startswith((f"{DATA}/terms/", f"{DATA}/docs/")) and path not in index.done:
             index.out[path] = digest
             if link:
-                _link(previous / path, out_dir / path)
+                index.relink(path)
     return index.out
 
 
@@ -190,7 +194,7 @@ def patch_index(entries: Iterable, prints: Mapping[str, str], out_dir: Path, liv
     saves the same article again and again, and its 150 files took a sixth of each rebuild to read."""
     if manifest.get(RULES_KEY) != _RULES:
         return None
-    docs: dict[str, object] = {}
+    docs: dict[str, Entry] = {}
     for e in entries:
         i = next((i for i in _id_forms(e) if SEARCH_KEY + i in manifest), None)
         if i is None:
@@ -237,6 +241,11 @@ class _Index:
             self.known[digest] = dict(value)
         return value
 
+    def relink(self, path: str) -> None:
+        """The last build's file at `path`, unchanged, into the new site."""
+        assert self.previous is not None, "a file in the manifest is in the last site"
+        _link(self.previous / path, self.out_dir / path)
+
     def emit(self, path: str, content: object) -> None:
         """Write a file of the index unless it is as the last build left it (then link it)."""
         self.done.add(path)
@@ -248,12 +257,12 @@ class _Index:
             self.known[self.out[path]] = content
         if self.manifest.get(path) == self.out[path]:
             if self.link:
-                _link(self.previous / path, self.out_dir / path)
+                self.relink(path)
             return
         (self.out_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (self.out_dir / path).write_text(text, encoding="utf-8")
 
-    def articles(self, docs: Mapping[str, object], changed: list[str], gone: list[str], prints: Mapping[str, str],
+    def articles(self, docs: Mapping[str, Entry], changed: list[str], gone: list[str], prints: Mapping[str, str],
                  old: Mapping[str, str]) -> None:
         """The `changed` articles' postings and records in, the `gone` ones' (and the old
         postings of the changed) out, in the term shards and record buckets holding them."""
@@ -268,14 +277,14 @@ class _Index:
             for term, weight in weights.items():
                 key = term[:KEY_LENGTH]
                 keys.add(key)
-                shard = added.get(key)
-                if shard is None:
-                    shard = added[key] = {}
-                postings = shard.get(term)
-                if postings is None:
-                    shard[term] = bytearray(f"{i}:{weight}".encode())
+                grown = added.get(key)
+                if grown is None:
+                    grown = added[key] = {}
+                appended = grown.get(term)
+                if appended is None:
+                    grown[term] = bytearray(f"{i}:{weight}".encode())
                 else:
-                    postings += f",{i}:{weight}".encode()
+                    appended += f",{i}:{weight}".encode()
             out[SEARCH_KEY + i] = " ".join([prints[docs[i].url][:32], *sorted(keys)])
         stale = set(changed) | set(gone)
         holding: dict[str, list[str]] = {}   # shard key -> the stale articles the last build put in it
@@ -308,7 +317,7 @@ class _Index:
                 self.done.add(path)
                 out[path] = manifest[path]
                 if self.link:
-                    _link(self.previous / path, self.out_dir / path)
+                    self.relink(path)
                 continue
             self.emit(path, shard or None)
         by_bucket: dict[str, list[str]] = {}
