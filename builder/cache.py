@@ -45,8 +45,8 @@ class Cache:
     key: str                                            # the code and filing rules the entries hold for
     articles: dict[str, tuple[Signature, Article]] = field(default_factory=dict)   # by content path
     # What each article's related ones were ranked from, and those related ones, by URL
-    # (site._remembered_related).
-    related: tuple[dict[str, tuple], dict[str, tuple[str, ...]]] = ({}, {})
+    # (site._remembered_related, which checks the first as it comes from a pickle).
+    related: tuple[object, dict[str, tuple[str, ...]]] = ({}, {})
     folder: Path | None = None      # the cache folder whose HTML shards are read when needed
     dirty: set[int | str] = field(default_factory=set)  # article shards (and "related") changed since saved
     dirty_html: set[int] = field(default_factory=set)
@@ -159,7 +159,7 @@ def save_cache(config: Config, cache: Cache) -> None:
             parts[_shard(rel)][rel] = value
         for n in cache.dirty:
             _write(config.cache_dir / FOLDER / f"{n}.pickle",
-                   (cache.key, cache.related) if n == RELATED else (cache.key, parts[n]))
+                   (cache.key, parts[n]) if isinstance(n, int) else (cache.key, cache.related))
         cache.dirty = set()
     save_html(config, cache)
 
