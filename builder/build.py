@@ -150,8 +150,8 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
         fingerprints (a failed render before it changes nothing, and keeps them)."""
         (config.cache_dir / MANIFEST).unlink(missing_ok=True)
     known = memory.search if memory else {}
-    patched = _patch(*edit, out, memory.manifest, cache, known, forget) if edit else None
-    if patched is not None:
+    patched = _patch(*edit, out, memory.manifest, cache, known, forget) if edit and memory and cache else None
+    if edit and memory and patched is not None:   # (edit is None without memory and cache)
         site, pages, (manifest, rendered) = edit[0], memory.pages, patched
     else:
         # serve's last build holds the fingerprints, which it may not have saved yet.

@@ -134,10 +134,10 @@ class Watcher(FileSystemEventHandler):
         if event.event_type in ("opened", "closed", "closed_no_write") or \
                 (event.is_directory and event.event_type == "modified"):   # a file in it changed: that says it
             return
-        paths = {self.given(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", "")) if p}
+        paths = {path for p in (event.src_path, getattr(event, "dest_path", "")) if p
+                 if (path := self.given(os.fsdecode(p))) is not None}
         if event.is_directory and event.event_type in ("created", "moved"):
             self.adopt(os.fsdecode(getattr(event, "dest_path", "") or event.src_path))
-        paths.discard(None)
         if paths:
             with self.lock:
                 self.found |= paths
