@@ -231,7 +231,7 @@ def load_config(path: str | Path, base_url: str | None = None) -> Config:
                 slug=slug or "",
                 title=r.scalar(d, "title", _text, _REQUIRED, item) or "",
                 description=r.scalar(d, "description", _text, ""),
-                query=query,
+                query=query,  # type: ignore[arg-type]  # None only with an error told, and then no Config is made
                 min_score=r.scalar(d, "min_score", _positive_int, 1),
             )
             dossiers.append(dossier)

@@ -22,7 +22,7 @@ from builder.inputs import decode, read_bytes
 try:  # libyaml is ~10x faster; fall back to the pure-Python classes where it is missing
     from yaml import CSafeDumper as _Dumper, CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
-    from yaml import SafeDumper as _Dumper, SafeLoader as _Loader
+    from yaml import SafeDumper as _Dumper, SafeLoader as _Loader  # type: ignore[assignment]  # same interface
 
 ARTICLES = "articles"
 DOSSIERS = "dossiers"
@@ -99,8 +99,9 @@ def shared(article: Article) -> Article:
     """The article with the short texts every article repeats (publisher, status, names, matched
     terms) shared rather than copied (1.4 kB an article): for articles parsed in a worker process,
     whose texts arrive as copies. The parse cache then pickles each text once per shard."""
-    state = {name: sys.intern(value) for name in ("date_source", "publisher", "wire", "dateline", "status")
-             if (value := getattr(article, name)) is not None}
+    state: dict[str, Any] = {name: sys.intern(value)
+                             for name in ("date_source", "publisher", "wire", "dateline", "status")
+                             if (value := getattr(article, name)) is not None}
     for name in ("people", "dossiers", "review"):
         if getattr(article, name):
             state[name] = tuple(map(sys.intern, getattr(article, name)))
@@ -221,7 +222,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     except _Alias:
         alias = _first_alias(block)
         raise BuilderError(f"front matter: an alias (*{alias.anchor}) is not allowed; write the value out",
-                           path, alias.start_mark.line + 2) from None
+                           path, alias.start_mark.line + 2 if alias.start_mark else None) from None
     except yaml.YAMLError as exc:
         # An unclosed bracket or quote is noticed lines later: point at where it was opened.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -376,7 +377,7 @@ def read_page(content_dir: Path, rel: Path, default_title: str, project: Path | 
     if not path.is_file():
         return Page(rel, default_title, "")
     meta, body = split_front_matter(read_text(content_dir, rel, project), path)
-    title = meta.get("title") if isinstance(meta.get("title"), str) else default_title
+    title = found if isinstance(found := meta.get("title"), str) else default_title
     return Page(rel, title, body)
 
 
@@ -385,6 +386,7 @@ def set_keys(text: str, values: dict[str, Any], path: Path) -> str:
     byte of the file kept as the curator wrote it."""
     split_front_matter(text, path)  # refuse to edit a file whose front matter does not parse
     end = _FENCE.search(text, 3)
+    assert end is not None, "only a file with front matter gets keys set (split_front_matter checks its fence)"
     head, rest = text[:end.start()], text[end.start():]
     lines = head.split("\n")
     out: list[str] = []

@@ -346,6 +346,7 @@ class _Run:
             text = dump(article)
         same = self.stories.find(article.id, sketch)
         if same is not None:
+            assert article.source is not None, "an ingested article names its seed"
             self.merge(same, article.source)
             return
         self.stories.add(article.id, sketch)
@@ -380,10 +381,12 @@ class _Run:
         full = self.content_dir / entry["path"]
         if entry.get("offered") == fresh.id or not full.is_file():   # told already, or deleted
             return
-        where = f"{fresh.source.file}, lines {fresh.source.lines[0]}–{fresh.source.lines[1]}"
+        source = fresh.source
+        assert source is not None, "an ingested article names its seed"
+        where = f"{source.file}, lines {source.lines[0]}–{source.lines[1]}"
         try:
             data = full.read_bytes().decode("utf-8")
-            if fresh.source.sha256 in data:   # its `source:` (or `other_sources:`) hash: the same page
+            if source.sha256 in data:   # its `source:` (or `other_sources:`) hash: the same page
                 return
             review = [r for r in parse_article(data, full, entry["path"]).review if not r.startswith(OFFER)]
             text = set_keys(data, {"review": [*review, OFFER + where]}, full)
