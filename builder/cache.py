@@ -51,8 +51,8 @@ class Cache:
     dirty: set[int | str] = field(default_factory=set)  # article shards (and "related") changed since saved
     dirty_html: set[int] = field(default_factory=set)
     fresh: dict[str, str] = field(default_factory=dict)  # HTML rendered since the last save, by Markdown digest
-    # The HTML shards read so far (sha256 of Markdown -> HTML): an edit renders a page or two, and
-    # reading all of it took a quarter of such a build at 10,000 articles.
+    # The HTML shards read so far (sha256 of Markdown -> HTML), read as pages need them: an edit
+    # renders a page or two, and reading every shard for them would cost far more than the render.
     _html: dict[int, dict[str, str]] = field(default_factory=dict)
     _seen: set[str] = field(default_factory=set)
 

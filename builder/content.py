@@ -19,7 +19,7 @@ from builder.config import SLUG
 from builder.errors import BuilderError
 from builder.inputs import decode, read_bytes
 
-try:  # libyaml is ~10x faster; fall back to the pure-Python classes where it is missing
+try:  # libyaml is much faster; fall back to the pure-Python classes where it is missing
     from yaml import CSafeDumper as _Dumper, CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
     from yaml import SafeDumper as _Dumper, SafeLoader as _Loader  # type: ignore[assignment]  # same interface
@@ -45,8 +45,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Article:
-    # Relative to the content folder, POSIX. A string: unpickling a Path from the parse cache cost
-    # a tenth of a second per 10,000 articles, at every build.
+    # Relative to the content folder, POSIX. A string: unpickling a Path from the parse cache is
+    # slow, and it happens for every article at every build.
     path: str
     title: str
     body: str                           # Markdown
@@ -97,7 +97,7 @@ class Article:
 
 def shared(article: Article) -> Article:
     """The article with the short texts every article repeats (publisher, status, names, matched
-    terms) shared rather than copied (1.4 kB an article): for articles parsed in a worker process,
+    terms) shared rather than copied: for articles parsed in a worker process,
     whose texts arrive as copies. The parse cache then pickles each text once per shard."""
     state: dict[str, Any] = {name: sys.intern(value)
                              for name in ("date_source", "publisher", "wire", "dateline", "status")
@@ -356,7 +356,7 @@ def read_article(content_dir: Path, rel: Path | str, project: Path | None = None
 
 def article_files(content_dir: Path) -> list[str]:
     """Every article file, as a POSIX path relative to `content_dir`, in a stable order. Strings,
-    not Paths: at 100,000 files making Path objects cost seconds (pathlib's rglob ten times more)."""
+    not Paths: a Path per file is slow to make on a large archive, and pathlib's rglob is slower still."""
     found: list[tuple[str, ...]] = []
     for folder, _, names in os.walk(content_dir / ARTICLES):
         parts = Path(folder).relative_to(content_dir).parts

@@ -223,8 +223,8 @@ def _path_for(article: Article, content_dir: Path, taken: set[str]) -> str:
 
 
 class _Writer:
-    """Writes files on a few threads, so the disk's latency (creating a file costs 0.1–0.3 ms on
-    ext4) overlaps the work on the next seed; a path's writes happen in the order given."""
+    """Writes files on a few threads, so the disk's latency (each file created waits on the file
+    system) overlaps the work on the next seed; a path's writes happen in the order given."""
 
     def __init__(self, threads: int = 4, backlog: int = 64):
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="ingest-write")

@@ -533,7 +533,7 @@ class _Leaf:
         found = []
         find, tail, step = subject.find, self.tail, len(first)
         # Words are searched bare and their bounds checked after: with the spaces around them str.find
-        # is a third slower or worse, as spaces are everywhere in the text.
+        # is slower, as spaces are everywhere in the text.
         while at >= 0:
             if subject[at - 1] == " ":
                 if tail is None:

@@ -85,7 +85,7 @@ def absolute_root(base_url: str) -> str:
 def environment(templates_dir: Path, base_url: str, cache: Cache | None = None,
                 compiled: Path | None = None) -> jinja2.Environment:
     """The Jinja environment; `compiled` is a folder keeping compiled templates between builds
-    (compiling them anew took a tenth of a second of each build)."""
+    (so a rebuild does not compile them anew)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         # Jinja keys compiled templates by their source only: the options below, and the filters,
@@ -162,8 +162,8 @@ SITEMAP = "sitemap.xml"
 
 
 def _sitemap(site: Site, pages: list[Output], root: str) -> tuple[str, Callable[[], str]]:
-    """The sitemap's fingerprint, and the function that writes it: with 100,000 pages writing it
-    takes seconds, and an edit seldom changes it."""
+    """The sitemap's fingerprint, and the function that writes it: on a large site writing it is
+    slow, and an edit seldom changes it."""
     paths = [_page_path(o) for o in pages if o.template != "404.html"]
     dates = {e.url: e.article.date for e in site.entries if e.article.date}
     return _digest(root, paths, dates), lambda: feeds.sitemap(root, paths, dates)
@@ -386,7 +386,7 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
     rendered again: it is hard-linked from `previous` (the last site), or, without `previous`, left
     out, the page in the site being current. `cache` remembers Markdown rendered to HTML;
     `compiled` is where compiled templates are kept. With `live`, the site to be updated in place,
-    pages are staged flat (folders cost a millisecond each to make and remove on a busy disk) and
+    pages are staged flat (a folder per page is slow to make and remove on a busy disk) and
     only those differing from the live site's: `Rendered.staged` says where each goes."""
     root = absolute_root(site.config.base_url)
     pages = outputs(site)

@@ -11,7 +11,7 @@ Files (all JSON):
 - `terms/<key>.json`: {term: "id:weight,id:weight,..."} (ids sorted) for the terms starting
   with <key> (the first KEY_LENGTH characters; weight = occurrences in the body + TITLE_WEIGHT x
   in the title). Postings are a string, not an object: an edit re-encodes only the terms that
-  hold the article, and JSON of long strings is read and written many times faster;
+  hold the article, and JSON of long strings is read and written much faster;
 - `docs/<id[5:7]>.json`: {doc id: {url, title, date, dossiers, summary}};
 - `dossiers/<slug>.json`: the ids of the dossier's articles, for the search page's filter.
 """
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from builder.site import Entry
 
 DATA = "search/data"
-KEY_LENGTH = 3          # a term's shard: its first three characters (a few kB each at 10,000 articles)
+KEY_LENGTH = 3          # a term's shard: its first three characters (small shards: an edit rewrites little)
 MIN_LENGTH = 2          # single letters ("s" of "Korea's") find nothing useful
 TITLE_WEIGHT = 3
 # Function words every article has: indexing them would make the largest shards for no answer.
@@ -61,7 +61,7 @@ _B32_PAIRS = [a + b for a in _B32 for b in _B32]   # 10 bits at a time
 
 def _hash(url: str) -> str:
     """Lower-case base32 of an 80-bit hash of `url`, as base64.b32encode spells it; that function
-    is Python, three times slower than this, and ran for every article of every build."""
+    is Python, slower than this, and ran for every article of every build."""
     n = int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=10).digest(), "big")
     pairs = _B32_PAIRS
     return "".join([pairs[n >> 70], pairs[(n >> 60) & 1023], pairs[(n >> 50) & 1023], pairs[(n >> 40) & 1023],
@@ -191,7 +191,7 @@ def patch_index(entries: Iterable, prints: Mapping[str, str], out_dir: Path, liv
     `live` site. Returns the manifest entries that changed and the files to remove, or None when
     the last build's index cannot be patched (write_index then writes it). `known` holds index
     files already read or written, by digest, and gets those of this patch: an editor in `serve`
-    saves the same article again and again, and its 150 files took a sixth of each rebuild to read."""
+    saves the same article again and again, and reading its files anew was much of each rebuild."""
     if manifest.get(RULES_KEY) != _RULES:
         return None
     docs: dict[str, Entry] = {}
@@ -212,7 +212,7 @@ def patch_index(entries: Iterable, prints: Mapping[str, str], out_dir: Path, liv
     return index.out, sorted(index.done - index.out.keys())
 
 
-KNOWN_FILES = 4096   # parsed index files patch_index keeps (a few MB at 10,000 articles)
+KNOWN_FILES = 4096   # parsed index files patch_index keeps (a bound, so serve's memory stays flat)
 
 
 class _Index:
@@ -312,8 +312,8 @@ class _Index:
                 else:
                     shard.pop(term, None)
             if same and path in manifest:
-                # An edited article's words here weigh as before (most of its ~150 shards for an edit
-                # of a sentence): the file stands, not encoded again (up to 7 MB at 100,000 articles).
+                # An edited article's words here weigh as before (most of its shards, for an edit of
+                # a sentence): the file stands, not encoded again (a common word's shard is large).
                 self.done.add(path)
                 out[path] = manifest[path]
                 if self.link:

@@ -27,8 +27,8 @@ class Entry:
     slug: str
     url: str                    # site-relative, e.g. "articles/2024/kishida-yoon/"
     draft: bool                 # unfiled, shown only with --drafts
-    # "2024" or "undated": a field, not worked out from the date at each of the half a million
-    # times timelines are grouped by it at 100,000 articles (a second of every build).
+    # "2024" or "undated": a field, not worked out from the date at each of the many times
+    # timelines are grouped by it (several per article, at every build).
     year: str
 
     @property
