@@ -172,7 +172,7 @@ FIRST_DAY, DAYS = dt.date(2016, 1, 1), 3653      # ten years of news
 
 def people_pool(size: int = 400, seed: int = 7) -> list[str]:
     """A few hundred distinct full names; the first ones are mentioned most (see `pick_people`)."""
-    names = [f"{f} {l}" for f in FIRST for l in LAST]
+    names = [f"{first} {last}" for first in FIRST for last in LAST]
     random.Random(seed).shuffle(names)
     return names[:size]
 

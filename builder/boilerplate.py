@@ -5,8 +5,8 @@ around each line (context smoothing, as jusText and boilerpipe do)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from itertools import accumulate
-from typing import Callable
 
 from builder.headline import title_parts
 from builder.language import stopwords

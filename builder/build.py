@@ -3,7 +3,7 @@ it in `site/` only when everything succeeded. `serve` keeps its last build in me
 to article bodies alone, the next build patches that site instead of loading the whole one again.
 
 The stages are imported when a build needs them: a build with nothing to do must not pay for
-loading Jinja, markdown-it and the extractor (a third of a second)."""
+loading Jinja, markdown-it and the extractor."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import hashlib
 import os
 import pickle
 import time
+from collections.abc import Callable, Collection
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Collection
+from typing import TYPE_CHECKING
 
 from builder import versions
 from builder.config import Config
@@ -65,8 +66,8 @@ def _articles(site: Site) -> str:
     return f"{len(site.entries)} article(s) ({per}); {site.unfiled} unfiled, {site.review} needing review"
 
 
-# A pickle, not JSON: written after every build, and twice as fast to write and read (the
-# manifest is 6 MB at 10,000 articles).
+# A pickle, not JSON: written after every build and large (a fingerprint per page), and pickle
+# writes and reads it faster.
 MANIFEST = "render-manifest.pickle"
 
 
@@ -103,7 +104,7 @@ def _ingest(config: Config) -> Report | None:
     if unchanged(path, inputs()) is not None:
         return None
     path.unlink(missing_ok=True)
-    from builder.ingest import ingest   # only now: importing the extractor costs a tenth of a second
+    from builder.ingest import ingest  # only now: the extractor is slow to import, and most builds have no seed
     report = ingest(config)
     if not report.problems:  # a bad seed is reported on every build until it is fixed
         save(path, inputs())  # after the run: it rewrote the ledger
@@ -118,7 +119,7 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     what serve kept of its last build (its Result.memory), and `changed` the files its watcher
     saw change since that build began: then only those are looked at for changes. Without
     `save_fingerprints`, the pages' fingerprints are left to the caller (save_manifest): writing
-    them is most of serve's rebuild at 100,000 articles (60 MB)."""
+    them, one per page, would be most of serve's rebuild on a large site."""
     started = time.perf_counter()
     report = _ingest(config) if run_ingest else None
     out = config.output_dir
@@ -149,8 +150,8 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
         fingerprints (a failed render before it changes nothing, and keeps them)."""
         (config.cache_dir / MANIFEST).unlink(missing_ok=True)
     known = memory.search if memory else {}
-    patched = _patch(*edit, out, memory.manifest, cache, known, forget) if edit else None
-    if patched is not None:
+    patched = _patch(*edit, out, memory.manifest, cache, known, forget) if edit and memory and cache else None
+    if edit and memory and patched is not None:   # (edit is None without memory and cache)
         site, pages, (manifest, rendered) = edit[0], memory.pages, patched
     else:
         # serve's last build holds the fingerprints, which it may not have saved yet.
@@ -239,8 +240,8 @@ LAYOUT = "#layout"
 @contextmanager
 def _long_lived():
     """For loading what lives as long as the build: the cache and the site model. Python's cycle
-    collector would walk those million objects again and again (a sixth of an edit's build at
-    10,000 articles, for nothing: they hold no cycles); frozen, it leaves them alone, and forked
+    collector would walk all those objects again and again, for nothing (they hold no cycles);
+    frozen, it leaves them alone, and forked
     render workers share their pages instead of copying them. When an earlier build froze its own
     (serve builds again and again), the garbage made since, such as its Jinja environment (which
     holds cycles), is collected first: frozen, it would stay for good."""

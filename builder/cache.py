@@ -8,9 +8,10 @@ import hashlib
 import os
 import pickle
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from builder.config import Config
 from builder.content import Article
@@ -44,14 +45,14 @@ class Cache:
     key: str                                            # the code and filing rules the entries hold for
     articles: dict[str, tuple[Signature, Article]] = field(default_factory=dict)   # by content path
     # What each article's related ones were ranked from, and those related ones, by URL
-    # (site._remembered_related).
-    related: tuple[dict[str, tuple], dict[str, tuple[str, ...]]] = ({}, {})
+    # (site._remembered_related, which checks the first as it comes from a pickle).
+    related: tuple[object, dict[str, tuple[str, ...]]] = ({}, {})
     folder: Path | None = None      # the cache folder whose HTML shards are read when needed
     dirty: set[int | str] = field(default_factory=set)  # article shards (and "related") changed since saved
     dirty_html: set[int] = field(default_factory=set)
     fresh: dict[str, str] = field(default_factory=dict)  # HTML rendered since the last save, by Markdown digest
-    # The HTML shards read so far (sha256 of Markdown -> HTML): an edit renders a page or two, and
-    # reading all of it took a quarter of such a build at 10,000 articles.
+    # The HTML shards read so far (sha256 of Markdown -> HTML), read as pages need them: an edit
+    # renders a page or two, and reading every shard for them would cost far more than the render.
     _html: dict[int, dict[str, str]] = field(default_factory=dict)
     _seen: set[str] = field(default_factory=set)
 
@@ -158,7 +159,7 @@ def save_cache(config: Config, cache: Cache) -> None:
             parts[_shard(rel)][rel] = value
         for n in cache.dirty:
             _write(config.cache_dir / FOLDER / f"{n}.pickle",
-                   (cache.key, cache.related) if n == RELATED else (cache.key, parts[n]))
+                   (cache.key, parts[n]) if isinstance(n, int) else (cache.key, cache.related))
         cache.dirty = set()
     save_html(config, cache)
 

@@ -64,7 +64,8 @@ def _sources(config: Config, site) -> dict[str, Path]:
     return {f"{e.url}index.html": config.content_dir / e.article.path for e in site.entries}
 
 
-def _broken_links(out: Path, base: str, articles: dict[str, Path], templates: Path) -> tuple[list[BuilderError], int, int]:
+def _broken_links(out: Path, base: str, articles: dict[str, Path],
+                  templates: Path) -> tuple[list[BuilderError], int, int]:
     """Links of the pages in `out` to nothing in it: told per article for a link in its text, once
     per link for the others, which templates make (a broken link in base.html is on every page)."""
     pages: dict[str, _Links] = {}
@@ -88,7 +89,8 @@ def _broken_links(out: Path, base: str, articles: dict[str, Path], templates: Pa
             if target.endswith("/") or target == "":
                 target += "index.html"
             inside = ".." not in target.split("/")   # "%2e%2e/" survives urljoin; never look outside `out`
-            if inside and target not in pages and not (out / target).is_file() and (out / target / "index.html").is_file():
+            if (inside and target not in pages and not (out / target).is_file()
+                    and (out / target / "index.html").is_file()):
                 target += "/index.html"
             if not parts.path.startswith(base):
                 why = f"which is outside the site (it is served under {base})"

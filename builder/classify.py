@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Iterable
+from typing import Any
 
 from builder.config import Config, Dossier
 from builder.content import Article, article_files, dump, parse_article, read_file, set_keys, sha256

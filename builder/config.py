@@ -4,9 +4,10 @@ with its line, and dossier queries are compiled while the file loads."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -230,7 +231,7 @@ def load_config(path: str | Path, base_url: str | None = None) -> Config:
                 slug=slug or "",
                 title=r.scalar(d, "title", _text, _REQUIRED, item) or "",
                 description=r.scalar(d, "description", _text, ""),
-                query=query,
+                query=query,  # type: ignore[arg-type]  # None only with an error told, and then no Config is made
                 min_score=r.scalar(d, "min_score", _positive_int, 1),
             )
             dossiers.append(dossier)

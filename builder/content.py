@@ -19,10 +19,10 @@ from builder.config import SLUG
 from builder.errors import BuilderError
 from builder.inputs import decode, read_bytes
 
-try:  # libyaml is ~10x faster; fall back to the pure-Python classes where it is missing
+try:  # libyaml is much faster; fall back to the pure-Python classes where it is missing
     from yaml import CSafeDumper as _Dumper, CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
-    from yaml import SafeDumper as _Dumper, SafeLoader as _Loader
+    from yaml import SafeDumper as _Dumper, SafeLoader as _Loader  # type: ignore[assignment]  # same interface
 
 ARTICLES = "articles"
 DOSSIERS = "dossiers"
@@ -45,8 +45,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Article:
-    # Relative to the content folder, POSIX. A string: unpickling a Path from the parse cache cost
-    # a tenth of a second per 10,000 articles, at every build.
+    # Relative to the content folder, POSIX. A string: unpickling a Path from the parse cache is
+    # slow, and it happens for every article at every build.
     path: str
     title: str
     body: str                           # Markdown
@@ -97,10 +97,11 @@ class Article:
 
 def shared(article: Article) -> Article:
     """The article with the short texts every article repeats (publisher, status, names, matched
-    terms) shared rather than copied (1.4 kB an article): for articles parsed in a worker process,
+    terms) shared rather than copied: for articles parsed in a worker process,
     whose texts arrive as copies. The parse cache then pickles each text once per shard."""
-    state = {name: sys.intern(value) for name in ("date_source", "publisher", "wire", "dateline", "status")
-             if (value := getattr(article, name)) is not None}
+    state: dict[str, Any] = {name: sys.intern(value)
+                             for name in ("date_source", "publisher", "wire", "dateline", "status")
+                             if (value := getattr(article, name)) is not None}
     for name in ("people", "dossiers", "review"):
         if getattr(article, name):
             state[name] = tuple(map(sys.intern, getattr(article, name)))
@@ -221,7 +222,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     except _Alias:
         alias = _first_alias(block)
         raise BuilderError(f"front matter: an alias (*{alias.anchor}) is not allowed; write the value out",
-                           path, alias.start_mark.line + 2) from None
+                           path, alias.start_mark.line + 2 if alias.start_mark else None) from None
     except yaml.YAMLError as exc:
         # An unclosed bracket or quote is noticed lines later: point at where it was opened.
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
@@ -285,7 +286,7 @@ def parse_article(text: str, path: Path, rel: str | PurePath) -> Article:
     """Build an Article from a file's text; `path` is for messages, `rel` is kept in the record."""
     rel = rel if isinstance(rel, str) else rel.as_posix()
     meta, body = split_front_matter(text, path)
-    head = hashlib.sha256(f"{rel}\x00{meta!r}".encode("utf-8")).hexdigest()
+    head = hashlib.sha256(f"{rel}\x00{meta!r}".encode()).hexdigest()
     known = {k: meta.pop(k) for k in list(meta) if k in FIELDS}
     key = "title"
     try:
@@ -330,7 +331,7 @@ def parse_article(text: str, path: Path, rel: str | PurePath) -> Article:
         summary=text_field("summary") or "", key_points=key_points, people=people, dossiers=dossiers,
         classification=classification, status=status, review=review, source=source,
         other_sources=others, id=text_field("id") or "", extra=meta,
-        digest=hashlib.sha256(f"{rel}\x00{text}".encode("utf-8")).hexdigest(), head=head,
+        digest=hashlib.sha256(f"{rel}\x00{text}".encode()).hexdigest(), head=head,
     )
 
 
@@ -355,7 +356,7 @@ def read_article(content_dir: Path, rel: Path | str, project: Path | None = None
 
 def article_files(content_dir: Path) -> list[str]:
     """Every article file, as a POSIX path relative to `content_dir`, in a stable order. Strings,
-    not Paths: at 100,000 files making Path objects cost seconds (pathlib's rglob ten times more)."""
+    not Paths: a Path per file is slow to make on a large archive, and pathlib's rglob is slower still."""
     found: list[tuple[str, ...]] = []
     for folder, _, names in os.walk(content_dir / ARTICLES):
         parts = Path(folder).relative_to(content_dir).parts
@@ -376,7 +377,7 @@ def read_page(content_dir: Path, rel: Path, default_title: str, project: Path | 
     if not path.is_file():
         return Page(rel, default_title, "")
     meta, body = split_front_matter(read_text(content_dir, rel, project), path)
-    title = meta.get("title") if isinstance(meta.get("title"), str) else default_title
+    title = found if isinstance(found := meta.get("title"), str) else default_title
     return Page(rel, title, body)
 
 
@@ -385,6 +386,7 @@ def set_keys(text: str, values: dict[str, Any], path: Path) -> str:
     byte of the file kept as the curator wrote it."""
     split_front_matter(text, path)  # refuse to edit a file whose front matter does not parse
     end = _FENCE.search(text, 3)
+    assert end is not None, "only a file with front matter gets keys set (split_front_matter checks its fence)"
     head, rest = text[:end.start()], text[end.start():]
     lines = head.split("\n")
     out: list[str] = []

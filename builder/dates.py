@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import cast
 
 _MONTH_NAMES = {
     1: "january jan januar jänner janvier janv enero ene gennaio gen janeiro januari stycznia styczeń tammikuuta",
@@ -96,7 +97,8 @@ def relative_seconds(text: str) -> int | None:
     for m in _RELATIVE.finditer(text):
         if not (m["before"] or m["after"]):
             continue
-        return sum(int(part["n"]) * _UNITS[part.lastgroup] for part in _RELATIVE_PART.finditer(m["parts"]))
+        # cast: the last group to match is always a unit's (the pattern ends in one)
+        return sum(int(part["n"]) * _UNITS[cast(str, part.lastgroup)] for part in _RELATIVE_PART.finditer(m["parts"]))
     return None
 
 

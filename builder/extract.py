@@ -147,7 +147,7 @@ def extract(text: str, explain: bool = False) -> Extraction:
     # Relative times (`3 hours ago`) resolve against the newest date printed beside any headline.
     absolute = [d for d, _, _ in found if d is not None]
     newest = max(absolute) if absolute else None
-    drafts = []
+    drafts: list[Draft] = []
     verdicts: list[Verdict] = []
     for page, (date, source, relative) in zip(pages, found):
         if date is None and relative is not None and newest is not None:
@@ -155,7 +155,10 @@ def extract(text: str, explain: bool = False) -> Extraction:
             date = resolve_relative(seconds, newest)
             source = f"relative, line {page.lines[k].index + 1} (against {newest}, the newest date in the dump)"
         made = _draft(page, date, source)
-        (drafts if isinstance(made, Draft) else decisions).append(made)
+        if isinstance(made, Draft):
+            drafts.append(made)
+        else:
+            decisions.append(made)
         if explain:
             verdicts.extend(_verdicts(page, model.content))
     return Extraction(tuple(drafts), tuple(decisions), tuple(verdicts))

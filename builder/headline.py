@@ -11,9 +11,9 @@ from builder.text import key
 
 # Between a headline and a site or section name: ` | `, ` - `, ` – `, ` — `, ` · `, ` » `, ` / `, ` :: `;
 # between the parts of a headline, also `: ` (a kicker before it).
-_SITE_SEPARATOR = r"\s+(?:[|\-–—·•»/~]|::)\s+|\s+\|\s*|\s*\|\s+"
-_SEPARATOR = re.compile(rf"{_SITE_SEPARATOR}|:\s+")
-_SITE_SEPARATOR = re.compile(_SITE_SEPARATOR)
+_SITE = r"\s+(?:[|\-–—·•»/~]|::)\s+|\s+\|\s*|\s*\|\s+"
+_SEPARATOR = re.compile(rf"{_SITE}|:\s+")
+_SITE_SEPARATOR = re.compile(_SITE)
 ECHO_WINDOW = 400   # lines within which a page prints its headline again (menus can be long)
 
 

@@ -154,7 +154,7 @@ class Sketch:
     size: int                   # number of distinct shingles
 
     @classmethod
-    def of(cls, folded: str) -> "Sketch":
+    def of(cls, folded: str) -> Sketch:
         """The sketch of `folded`, words joined by single spaces (`key()`). Shingles start only at
         anchor words (a quarter of words, chosen by the word itself), so two copies of a text sample
         the same shingles at a quarter of the cost."""
@@ -163,7 +163,7 @@ class Sketch:
         shingles = {zlib.crc32(" ".join(words[i:i + SHINGLE]).encode()) for i in starts}
         return cls(tuple(sorted(shingles)[:SKETCH]), len(shingles))
 
-    def same_story(self, other: "Sketch") -> bool:
+    def same_story(self, other: Sketch) -> bool:
         k = min(len(self.hashes), len(other.hashes))  # a ledger keeps fewer hashes (LEDGER_SKETCH)
         mine, theirs = self.hashes[:k], other.hashes[:k]
         union = sorted(set(mine) | set(theirs))[:k]
@@ -177,7 +177,7 @@ class Sketch:
         return "".join(f"{h:08x}" for h in self.hashes[:LEDGER_SKETCH])
 
     @classmethod
-    def from_short(cls, text: str, size: int) -> "Sketch":
+    def from_short(cls, text: str, size: int) -> Sketch:
         return cls(tuple(int(text[i:i + 8], 16) for i in range(0, len(text), 8)), size)
 
 
@@ -223,8 +223,8 @@ def _path_for(article: Article, content_dir: Path, taken: set[str]) -> str:
 
 
 class _Writer:
-    """Writes files on a few threads, so the disk's latency (creating a file costs 0.1–0.3 ms on
-    ext4) overlaps the work on the next seed; a path's writes happen in the order given."""
+    """Writes files on a few threads, so the disk's latency (each file created waits on the file
+    system) overlaps the work on the next seed; a path's writes happen in the order given."""
 
     def __init__(self, threads: int = 4, backlog: int = 64):
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="ingest-write")
@@ -346,6 +346,7 @@ class _Run:
             text = dump(article)
         same = self.stories.find(article.id, sketch)
         if same is not None:
+            assert article.source is not None, "an ingested article names its seed"
             self.merge(same, article.source)
             return
         self.stories.add(article.id, sketch)
@@ -380,14 +381,16 @@ class _Run:
         full = self.content_dir / entry["path"]
         if entry.get("offered") == fresh.id or not full.is_file():   # told already, or deleted
             return
-        where = f"{fresh.source.file}, lines {fresh.source.lines[0]}–{fresh.source.lines[1]}"
+        source = fresh.source
+        assert source is not None, "an ingested article names its seed"
+        where = f"{source.file}, lines {source.lines[0]}–{source.lines[1]}"
         try:
             raw = read_bytes(full, self.within)
         except (OSError, BuilderError):   # refused (a link outside the project): untouched() said so
             return
         try:
             data = decode(raw, full)
-            if fresh.source.sha256 in data:   # its `source:` (or `other_sources:`) hash: the same page
+            if source.sha256 in data:   # its `source:` (or `other_sources:`) hash: the same page
                 return
             review = [r for r in parse_article(data, full, entry["path"]).review if not r.startswith(OFFER)]
             text = set_keys(data, {"review": [*review, OFFER + where]}, full)

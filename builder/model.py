@@ -6,8 +6,8 @@ from __future__ import annotations
 import functools
 import json
 import math
-from operator import mul
 from dataclasses import dataclass
+from operator import mul
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data") / "extract-model.json"

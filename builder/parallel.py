@@ -20,6 +20,7 @@ def _start(func: Callable, shared: Any) -> None:
 
 
 def _run(item: Any) -> Any:
+    assert _job is not None, "set by _start in each worker"
     func, shared = _job
     return func(shared, item)
 

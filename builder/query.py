@@ -222,7 +222,8 @@ class _Parser:
         return QuerySyntaxError(reason, offset, guess)
 
     def expr(self) -> Node:
-        items, ops = [self.clause()], []
+        items = [self.clause()]
+        ops: list[str] = []
         while True:
             tok = self.peek
             if tok.kind in ("AND", "OR"):
@@ -270,7 +271,9 @@ class _Parser:
                 if culprit:
                     raise QuerySyntaxError(f"{tok.text} needs a positive term on each side",
                                            self.not_at[id(culprit)])
-            ordered, distance = _NEAR_OK.fullmatch(tok.text).groups()
+            near = _NEAR_OK.fullmatch(tok.text)
+            assert near is not None, "the lexer makes a NEAR token only of text that matches"
+            ordered, distance = near.groups()
             left = Near(left, right, int(distance), bool(ordered))
             chained = True
         return left
@@ -519,9 +522,10 @@ class _Leaf:
             subject = p.cased_words if self.case else p.words
             end = len(subject)
             seen = p.seen[self.case]
-            at = seen.get(self.needle)
-            if at is None:
-                at = seen[self.needle] = subject.find(self.needle)
+            known = seen.get(self.needle)
+            if known is None:
+                known = seen[self.needle] = subject.find(self.needle)
+            at = known
             if at < 0:
                 return []
             if self.needle != first:
@@ -529,7 +533,7 @@ class _Leaf:
         found = []
         find, tail, step = subject.find, self.tail, len(first)
         # Words are searched bare and their bounds checked after: with the spaces around them str.find
-        # is a third slower or worse, as spaces are everywhere in the text.
+        # is slower, as spaces are everywhere in the text.
         while at >= 0:
             if subject[at - 1] == " ":
                 if tail is None:
@@ -673,7 +677,7 @@ class _Near:
     def pairs(self, p: Prepared, window: Span) -> list[tuple[Hit, Hit]]:
         left = self.left.hits(p, window)
         right = self.right.hits(p, window) if left else None
-        if not right:
+        if not left or not right:
             return []
         found = list(_in_order(p.words, left, right, self.distance))
         if not self.ordered:
@@ -751,6 +755,7 @@ class Query:
         mark = "[x]" if matcher.match(p) else "[ ]"
         pad = "  " * depth
         if isinstance(node, Term):
+            assert isinstance(matcher, _Leaf)  # the matchers' tree has the query's shape
             counts = []
             for window in p.scopes[matcher.scope]:
                 n = len(matcher.spans(p, window))
@@ -762,13 +767,16 @@ class Query:
             lines.append(f"{pad}{mark} {node.name}:")
             self._explain(p, node.item, matcher, depth + 1, lines)
         elif isinstance(node, Not):
+            assert isinstance(matcher, _Not)
             lines.append(f"{pad}{mark} NOT")
             self._explain(p, node.item, matcher.item, depth + 1, lines)
         elif isinstance(node, Near):
+            assert isinstance(matcher, _Near)
             lines.append(f"{pad}{mark} {'ONEAR' if node.ordered else 'NEAR'}/{node.distance}")
             self._explain(p, node.left, matcher.left, depth + 1, lines)
             self._explain(p, node.right, matcher.right, depth + 1, lines)
         else:
+            assert isinstance(matcher, _And)  # or its subclass _Or
             lines.append(f"{pad}{mark} {'AND' if isinstance(node, And) else 'OR'}")
             for item, sub in zip(node.items, matcher.items):
                 self._explain(p, item, sub, depth + 1, lines)

@@ -21,9 +21,10 @@ import operator
 import os
 import re
 import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import cast
 from urllib.parse import urlsplit
 
 import jinja2
@@ -35,9 +36,9 @@ from builder import feeds
 from builder.cache import Cache
 from builder.errors import BuilderError
 from builder.parallel import ordered
-from builder.text import slugify
 from builder.site import DossierView, Entry, Person, Site, Year, last_updated
 from builder.stamp import code
+from builder.text import slugify
 
 
 def _anchor_headings(md: MarkdownIt) -> None:
@@ -58,7 +59,8 @@ def _anchor_headings(md: MarkdownIt) -> None:
 def markdown_renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     # Untrusted text must not smuggle script URLs through Markdown links.
-    md.validateLink = lambda url: not re.match(r"^\s*(javascript|vbscript|data|file):", url, re.I)
+    # markdown-it-py's documented way to replace its link check is to assign the method.
+    md.validateLink = lambda url: not re.match(r"^\s*(javascript|vbscript|data|file):", url, re.I)  # type: ignore[method-assign]
     _anchor_headings(md)
     return md
 
@@ -83,7 +85,7 @@ def absolute_root(base_url: str) -> str:
 def environment(templates_dir: Path, base_url: str, cache: Cache | None = None,
                 compiled: Path | None = None) -> jinja2.Environment:
     """The Jinja environment; `compiled` is a folder keeping compiled templates between builds
-    (compiling them anew took a tenth of a second of each build)."""
+    (so a rebuild does not compile them anew)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         # Jinja keys compiled templates by their source only: the options below, and the filters,
@@ -160,8 +162,8 @@ SITEMAP = "sitemap.xml"
 
 
 def _sitemap(site: Site, pages: list[Output], root: str) -> tuple[str, Callable[[], str]]:
-    """The sitemap's fingerprint, and the function that writes it: with 100,000 pages writing it
-    takes seconds, and an edit seldom changes it."""
+    """The sitemap's fingerprint, and the function that writes it: on a large site writing it is
+    slow, and an edit seldom changes it."""
     paths = [_page_path(o) for o in pages if o.template != "404.html"]
     dates = {e.url: e.article.date for e in site.entries if e.article.date}
     return _digest(root, paths, dates), lambda: feeds.sitemap(root, paths, dates)
@@ -224,13 +226,14 @@ def template_prints(templates_dir: Path) -> dict[str, str]:
     uses = {name: _references(source) for name, source in sources.items()}
 
     def closure(name: str) -> set[str]:
-        seen, todo = set(), [name]
+        seen: set[str] = set()
+        todo = [name]
         while todo:
             current = todo.pop()
             if current not in seen:
                 seen.add(current)
-                found = uses.get(current, set())
-                todo.extend(sources if None in found else found)
+                found = uses.get(current, frozenset())
+                todo.extend(sources if None in found else (n for n in found if n is not None))
         return seen
     return {name: _digest(sorted((n, sources.get(n)) for n in closure(name))) for name in sources}
 
@@ -283,17 +286,21 @@ def fingerprints(site: Site, pages: list[Output], entry: dict[str, str], link: d
                        [(y.label, len(y.entries)) for y in site.years])
 
     def shown(o: Output) -> object:
-        page = o.page
+        page = o.page   # its kind is the template's (outputs())
         if o.template == "article.html":
-            return (entry[page.url], [(n.dossier.slug, n.older and link[n.older.url],
-                                       n.newer and link[n.newer.url]) for n in site.neighbours.get(page.url, ())],
-                    listed(site.related.get(page.url, ())))
+            url = cast(Entry, page).url
+            return (entry[url], [(n.dossier.slug, n.older and link[n.older.url],
+                                  n.newer and link[n.newer.url]) for n in site.neighbours.get(url, ())],
+                    listed(site.related.get(url, ())))
         if o.template == "dossier.html":
-            return (page.dossier, page.intro, len(page.entries), listed(page.recent), years(page))
+            view = cast(DossierView, page)
+            return (view.dossier, view.intro, len(view.entries), listed(view.recent), years(view))
         if o.template == "person.html":
-            return (page.name, page.slug, len(page.entries), listed(page.recent), years(page))
+            person = cast(Person, page)
+            return (person.name, person.slug, len(person.entries), listed(person.recent), years(person))
         if o.template == "year.html":
-            return (page.label, page.parent, page.owner, page.siblings, listed(page.entries))
+            year = cast(Year, page)
+            return (year.label, year.parent, year.owner, year.siblings, listed(year.entries))
         return whole()
 
     return {o.path: _digest(shared, o.template, templates.get(o.template), shown(o)) for o in pages}
@@ -323,7 +330,7 @@ class _Pages:
         known = len(self.cache.fresh) if self.cache else 0
         for i in batch:
             out = self.todo[i]
-            entry = out.page if out.template == "article.html" else None
+            entry = cast(Entry, out.page) if out.template == "article.html" else None
             title = _title(out.page)
             head = {
                 "page_path": _page_path(out),
@@ -379,7 +386,7 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
     rendered again: it is hard-linked from `previous` (the last site), or, without `previous`, left
     out, the page in the site being current. `cache` remembers Markdown rendered to HTML;
     `compiled` is where compiled templates are kept. With `live`, the site to be updated in place,
-    pages are staged flat (folders cost a millisecond each to make and remove on a busy disk) and
+    pages are staged flat (a folder per page is slow to make and remove on a busy disk) and
     only those differing from the live site's: `Rendered.staged` says where each goes."""
     root = absolute_root(site.config.base_url)
     pages = outputs(site)
@@ -396,7 +403,7 @@ def render_site(site: Site, out_dir: Path, previous: Path | None = None,
             continue
         target = out_dir / out.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if unchanged and (previous / out.path).is_file():
+        if unchanged and previous is not None and (previous / out.path).is_file():
             os.link(previous / out.path, target)
         else:
             todo.append(out)

@@ -11,7 +11,7 @@ Files (all JSON):
 - `terms/<key>.json`: {term: "id:weight,id:weight,..."} (ids sorted) for the terms starting
   with <key> (the first KEY_LENGTH characters; weight = occurrences in the body + TITLE_WEIGHT x
   in the title). Postings are a string, not an object: an edit re-encodes only the terms that
-  hold the article, and JSON of long strings is read and written many times faster;
+  hold the article, and JSON of long strings is read and written much faster;
 - `docs/<id[5:7]>.json`: {doc id: {url, title, date, dossiers, summary}};
 - `dossiers/<slug>.json`: the ids of the dossier's articles, for the search page's filter.
 """
@@ -26,8 +26,9 @@ import os
 import re
 import shutil
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
@@ -36,8 +37,11 @@ from builder.errors import BuilderError
 from builder.parallel import ordered
 from builder.text import words
 
+if TYPE_CHECKING:
+    from builder.site import Entry
+
 DATA = "search/data"
-KEY_LENGTH = 3          # a term's shard: its first three characters (a few kB each at 10,000 articles)
+KEY_LENGTH = 3          # a term's shard: its first three characters (small shards: an edit rewrites little)
 MIN_LENGTH = 2          # single letters ("s" of "Korea's") find nothing useful
 TITLE_WEIGHT = 3
 # Function words every article has: indexing them would make the largest shards for no answer.
@@ -57,7 +61,7 @@ _B32_PAIRS = [a + b for a in _B32 for b in _B32]   # 10 bits at a time
 
 def _hash(url: str) -> str:
     """Lower-case base32 of an 80-bit hash of `url`, as base64.b32encode spells it; that function
-    is Python, three times slower than this, and ran for every article of every build."""
+    is Python, slower than this, and ran for every article of every build."""
     n = int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=10).digest(), "big")
     pairs = _B32_PAIRS
     return "".join([pairs[n >> 70], pairs[(n >> 60) & 1023], pairs[(n >> 50) & 1023], pairs[(n >> 40) & 1023],
@@ -176,7 +180,7 @@ def _write(entries: list, dossiers: Mapping[str, Iterable], prints: Mapping[str,
         if path.startswith((f"{DATA}/terms/", f"{DATA}/docs/")) and path not in index.done:
             index.out[path] = digest
             if link:
-                _link(previous / path, out_dir / path)
+                index.relink(path)
     return index.out
 
 
@@ -187,10 +191,10 @@ def patch_index(entries: Iterable, prints: Mapping[str, str], out_dir: Path, liv
     `live` site. Returns the manifest entries that changed and the files to remove, or None when
     the last build's index cannot be patched (write_index then writes it). `known` holds index
     files already read or written, by digest, and gets those of this patch: an editor in `serve`
-    saves the same article again and again, and its 150 files took a sixth of each rebuild to read."""
+    saves the same article again and again, and reading its files anew was much of each rebuild."""
     if manifest.get(RULES_KEY) != _RULES:
         return None
-    docs: dict[str, object] = {}
+    docs: dict[str, Entry] = {}
     for e in entries:
         i = next((i for i in _id_forms(e) if SEARCH_KEY + i in manifest), None)
         if i is None:
@@ -208,7 +212,7 @@ def patch_index(entries: Iterable, prints: Mapping[str, str], out_dir: Path, liv
     return index.out, sorted(index.done - index.out.keys())
 
 
-KNOWN_FILES = 4096   # parsed index files patch_index keeps (a few MB at 10,000 articles)
+KNOWN_FILES = 4096   # parsed index files patch_index keeps (a bound, so serve's memory stays flat)
 
 
 class _Index:
@@ -237,6 +241,11 @@ class _Index:
             self.known[digest] = dict(value)
         return value
 
+    def relink(self, path: str) -> None:
+        """The last build's file at `path`, unchanged, into the new site."""
+        assert self.previous is not None, "a file in the manifest is in the last site"
+        _link(self.previous / path, self.out_dir / path)
+
     def emit(self, path: str, content: object) -> None:
         """Write a file of the index unless it is as the last build left it (then link it)."""
         self.done.add(path)
@@ -248,12 +257,12 @@ class _Index:
             self.known[self.out[path]] = content
         if self.manifest.get(path) == self.out[path]:
             if self.link:
-                _link(self.previous / path, self.out_dir / path)
+                self.relink(path)
             return
         (self.out_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (self.out_dir / path).write_text(text, encoding="utf-8")
 
-    def articles(self, docs: Mapping[str, object], changed: list[str], gone: list[str], prints: Mapping[str, str],
+    def articles(self, docs: Mapping[str, Entry], changed: list[str], gone: list[str], prints: Mapping[str, str],
                  old: Mapping[str, str]) -> None:
         """The `changed` articles' postings and records in, the `gone` ones' (and the old
         postings of the changed) out, in the term shards and record buckets holding them."""
@@ -268,14 +277,14 @@ class _Index:
             for term, weight in weights.items():
                 key = term[:KEY_LENGTH]
                 keys.add(key)
-                shard = added.get(key)
-                if shard is None:
-                    shard = added[key] = {}
-                postings = shard.get(term)
-                if postings is None:
-                    shard[term] = bytearray(f"{i}:{weight}".encode())
+                grown = added.get(key)
+                if grown is None:
+                    grown = added[key] = {}
+                appended = grown.get(term)
+                if appended is None:
+                    grown[term] = bytearray(f"{i}:{weight}".encode())
                 else:
-                    postings += f",{i}:{weight}".encode()
+                    appended += f",{i}:{weight}".encode()
             out[SEARCH_KEY + i] = " ".join([prints[docs[i].url][:32], *sorted(keys)])
         stale = set(changed) | set(gone)
         holding: dict[str, list[str]] = {}   # shard key -> the stale articles the last build put in it
@@ -303,12 +312,12 @@ class _Index:
                 else:
                     shard.pop(term, None)
             if same and path in manifest:
-                # An edited article's words here weigh as before (most of its ~150 shards for an edit
-                # of a sentence): the file stands, not encoded again (up to 7 MB at 100,000 articles).
+                # An edited article's words here weigh as before (most of its shards, for an edit of
+                # a sentence): the file stands, not encoded again (a common word's shard is large).
                 self.done.add(path)
                 out[path] = manifest[path]
                 if self.link:
-                    _link(self.previous / path, self.out_dir / path)
+                    self.relink(path)
                 continue
             self.emit(path, shard or None)
         by_bucket: dict[str, list[str]] = {}

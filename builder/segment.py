@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from itertools import accumulate
+
 from builder.boilerplate import prose
 from builder.headline import ECHO_WINDOW, echo, has_separator, headline_like, positions_of, site_part, title_parts
 from builder.lines import Line, copyright
@@ -51,7 +52,7 @@ def candidate(line: Line) -> bool:
     return headline_like(line) or (line.words <= 40 and has_separator(line.text))
 
 
-def boundary_features(lines: list[Line], k: int, context: "_Context") -> list[float]:
+def boundary_features(lines: list[Line], k: int, context: _Context) -> list[float]:
     line = lines[k]
     n = len(lines)
     parts = title_parts(line.text)

@@ -11,8 +11,8 @@ How it works (one tornado event loop; watchdog's thread only collects the paths 
 - Changes: watchdog's observer watches content/, seeds/, templates/ and config.yaml (never site/)
   with the system's file events (inotify, FSEvents, ...); `--poll` looks at file times instead,
   for file systems without events. Every change restarts a short timer, so a burst of saves makes
-  one rebuild. (livereload's own watcher polls, looking at every file four times a second: at
-  10,000 articles, half a core while nothing happens.)
+  one rebuild. (livereload's own watcher polls, looking at every file several times a second: on
+  a large archive, a steady load while nothing happens.)
 - A rebuild is a `build(config, run_ingest=True)` with config.yaml re-read, the parse cache and the
   last build kept in memory, told which files changed: after an edit to article bodies alone it
   patches the last build (see builder.build). On success the
@@ -134,10 +134,10 @@ class Watcher(FileSystemEventHandler):
         if event.event_type in ("opened", "closed", "closed_no_write") or \
                 (event.is_directory and event.event_type == "modified"):   # a file in it changed: that says it
             return
-        paths = {self.given(os.fsdecode(p)) for p in (event.src_path, getattr(event, "dest_path", "")) if p}
+        paths = {path for p in (event.src_path, getattr(event, "dest_path", "")) if p
+                 if (path := self.given(os.fsdecode(p))) is not None}
         if event.is_directory and event.event_type in ("created", "moved"):
             self.adopt(os.fsdecode(getattr(event, "dest_path", "") or event.src_path))
-        paths.discard(None)
         if paths:
             with self.lock:
                 self.found |= paths
@@ -284,7 +284,7 @@ class Preview:
 
     def save_later(self) -> None:
         """Save the last build's page fingerprints once serve has been idle a moment: writing them
-        (60 MB at 100,000 articles) need not delay the page's reload."""
+        (one per page) need not delay the page's reload."""
         loop = ioloop.IOLoop.current()
         if self.saving is not None:
             loop.remove_timeout(self.saving)

@@ -13,8 +13,7 @@ from pathlib import Path
 from builder.cache import Cache, trusted
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
-from builder.content import (DOSSIERS, Article, Page, article_files, line_of, read_article, read_page, read_text,
-                             shared)
+from builder.content import DOSSIERS, Article, Page, article_files, line_of, read_article, read_page, read_text, shared
 from builder.errors import BuilderError, BuilderErrors
 from builder.parallel import ordered
 from builder.stamp import Signature
@@ -28,8 +27,8 @@ class Entry:
     slug: str
     url: str                    # site-relative, e.g. "articles/2024/kishida-yoon/"
     draft: bool                 # unfiled, shown only with --drafts
-    # "2024" or "undated": a field, not worked out from the date at each of the half a million
-    # times timelines are grouped by it at 100,000 articles (a second of every build).
+    # "2024" or "undated": a field, not worked out from the date at each of the many times
+    # timelines are grouped by it (several per article, at every build).
     year: str
 
     @property
@@ -171,7 +170,7 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
     _repeated_ids(config, articles, errors)
     known = {d.slug for d in config.dossiers}
     entries: list[Entry] = []
-    urls: dict[str, Path] = {}
+    urls: dict[str, str] = {}
     counts = {"unfiled": 0, "rejected": 0, "review": 0}
     for a in articles:
         if a.status == "rejected":
@@ -215,9 +214,10 @@ def _repeated_ids(config: Config, articles: list[Article], errors: list[BuilderE
     for a in articles:
         if a.id and first.setdefault(a.id, a.path) != a.path:
             path = config.content_dir / a.path
+            line = line_of(read_text(config.content_dir, a.path, config.root), "id")
             errors.append(BuilderError(f"has the same id {a.id} as {config.content_dir / first[a.id]}; an id names "
                                        "one article (its feed entry, ingest's ledger): give one another id or "
-                                       "delete it", path, line_of(read_text(config.content_dir, a.path, config.root), "id")))
+                                       "delete it", path, line))
 
 
 def _entry(a: Article) -> Entry:
@@ -241,9 +241,10 @@ def edited(site: Site, cache: Cache, files: Mapping[str, Signature | None], draf
     for rel, sig in files.items():
         article = cache.article(rel, sig)
         if article is None:
-            article = _read(site.config, rel)
-            if isinstance(article, BuilderError):
+            read = _read(site.config, rel)
+            if isinstance(read, BuilderError):
                 return None
+            article = read
             cache.keep(rel, sig, shared(article))
         articles.append(article)
     return with_bodies(site, articles, drafts)
@@ -436,17 +437,17 @@ def _related(entries: list[Entry], people: tuple[Person, ...], only: set[str] | 
         for url in only:
             entry = entries[rank[url]]
             for slug in {_slug(name) for name in entry.article.people}:
-                timeline = timelines[slug]
-                at = bisect.bisect_left(timeline, _entry_order(entry), key=_entry_order)
+                theirs = timelines[slug]
+                at = bisect.bisect_left(theirs, _entry_order(entry), key=_entry_order)
                 start = max(0, at - NEARBY)
-                spots.setdefault(rank[url], []).append(([rank[e.url] for e in timeline[start:at + NEARBY + 1]],
+                spots.setdefault(rank[url], []).append(([rank[e.url] for e in theirs[start:at + NEARBY + 1]],
                                                         at - start))
     looked = range(len(entries)) if only is None else {r for found in spots.values() for t, _ in found for r in t}
     dossiers = {r: frozenset(entries[r].article.dossiers or ()) for r in looked}
-    days = {r: entries[r].article.date.toordinal() if entries[r].article.date else None for r in looked}
+    days = {r: date.toordinal() if (date := entries[r].article.date) else None for r in looked}
     out: dict[str, tuple[Entry, ...]] = {}
     for here in range(len(entries)) if only is None else sorted(rank[url] for url in only):
-        mine, day = dossiers.get(here), days.get(here)
+        mine, day = dossiers.get(here, frozenset()), days.get(here)
         in_common: dict[int, int] = {}   # other article -> people shared
         for timeline, at in spots.get(here, ()):
             for other in timeline[max(0, at - NEARBY):at + NEARBY + 1]:
@@ -470,5 +471,5 @@ def last_updated(site: Site) -> dt.date | None:
     the clock, so two builds of the same input are byte-identical."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return site.newest

@@ -11,9 +11,10 @@ import os
 import pickle
 import stat
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from builder.errors import BuilderError
 from builder.inputs import read_bytes
@@ -153,7 +154,7 @@ def stamp(paths: list[Path], *values: Any) -> Stamp:
 
 
 def _stamp(found: list[tuple], racy_files: dict[str, str], values: tuple) -> Stamp:
-    # The files pickled, not repr'd: twice as fast. Pickle shares repeated objects, which would
+    # The files pickled, not repr'd: faster. Pickle shares repeated objects, which would
     # make equal lists differ, but no two signatures share a string, and it does not share numbers.
     files = hashlib.sha256(pickle.dumps(found, protocol=5)).hexdigest()
     return Stamp(hashlib.sha256(repr((files, values, code())).encode("utf-8")).hexdigest(), racy_files, found)

@@ -22,13 +22,13 @@ _PUNCT = str.maketrans({
 WORD = re.compile(r"[^\W_]+")  # a word: letters and digits
 
 # str.translate takes a slow path, a dict lookup per character, on any non-ASCII text; replacing
-# just the characters present is some 40 times faster on news copy.
+# just the characters present is much faster on news copy.
 _REPLACE = tuple((chr(c), v or "") for c, v in _PUNCT.items())
 _INVISIBLE = tuple((c, v) for c, v in _REPLACE if v in ("", " "))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _NON_ASCII_SPACE = re.compile(r"[^\w\x00-\x7f]")    # non-ASCII characters that are not word ones
 # ASCII letters to lower case and everything else to spaces, in one bytes.translate (str.translate
-# is several times slower even on ASCII).
+# is slower even on ASCII).
 _ASCII_WORDS = bytes(ord(chr(c).lower()) if chr(c).isalnum() else 32 for c in range(128)) + bytes(range(128, 256))
 
 

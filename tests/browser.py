@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from tests.conftest import REPO, copy_project
+
 PREFIX = "/briefing/"
 TOOLS = Path(os.environ.get("BRIEFING_TOOLS") or REPO / ".cache" / "tools")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

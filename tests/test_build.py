@@ -15,8 +15,6 @@ from builder.config import load_config
 from builder.errors import BuilderError
 
 
-
-
 def tree(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -240,7 +238,7 @@ def test_failed_build_keeps_the_previous_site_and_the_next_good_one_is_exact(rep
     article = next((repo_copy / "content" / "articles").rglob("*.md"))
     good = article.read_text()
     article.write_text("---\ntitle: [broken\n---\n")
-    with pytest.raises(Exception):
+    with pytest.raises(BuilderError):
         build(config, run_ingest=False)
     assert tree(repo_copy / "site") == before
     article.write_text(good.replace("\n\n", "\n\nA new first paragraph.\n\n", 1))
@@ -337,7 +335,8 @@ BODIES = (
     "Russia's Lavrov said Ukraine talks have a long way to go.\n\n- one\n- two\n",
 )
 FOLDERS = ("articles/2023", "articles/2024", "articles/misc", "articles/misc/deeper", "articles/undated")
-INTROS = (None, "A short intro.\n", "A **longer** intro with a [link](https://example.org/intro).\n\n## Section\n\nMore.\n")
+INTROS = (None, "A short intro.\n",
+          "A **longer** intro with a [link](https://example.org/intro).\n\n## Section\n\nMore.\n")
 TEMPLATE_EDITS = {  # file -> two variants of one line; flipping between them always changes the size
     "base.html": ("Skip to content", "Skip to the content"),
     "article.html": ("<h2>People</h2>", "<h2>People named</h2>"),

@@ -27,7 +27,8 @@ def test_a_broken_link_is_told_once_per_template_link_and_per_article(repo_copy)
     assert len(told) == 4, told
     assert f"{story}:{lines}: links to /%2e%2e/%2e%2e/etc/hostname, which is not in the site" in told
     assert f"{story}:{lines}: links to /articles/2099/no-such-story/, which is not in the site" in told
-    assert any(t.startswith(f"{story}:{lines}: links to #no-such-part, but /articles/2024/japans-kishida") for t in told)
+    anchor = f"{story}:{lines}: links to #no-such-part, but /articles/2024/japans-kishida"
+    assert any(t.startswith(anchor) for t in told)
     (template,) = [t for t in told if "nowhere" in t]
     assert template.startswith(f"{repo_copy / 'templates'}: {report.pages} page(s) link to /nowhere/")
 
@@ -41,7 +42,8 @@ def test_bad_front_matter_and_a_template_syntax_error_are_told_together(repo_cop
     assert result.returncode == 1 and "Traceback" not in result.stderr
     errors = result.stderr.splitlines()
     assert any(e.startswith(f"error: {story.relative_to(repo_copy)}:2: front matter") for e in errors), errors
-    assert any(e.startswith(f"error: {person.relative_to(repo_copy)}:") and "template error" in e for e in errors), errors
+    person_error = f"error: {person.relative_to(repo_copy)}:"
+    assert any(e.startswith(person_error) and "template error" in e for e in errors), errors
 
 
 def test_a_link_outside_the_base_path_is_told(repo_copy):
@@ -62,7 +64,8 @@ def test_two_articles_with_the_same_id_are_reported(repo_copy):
     copy.write_text(story.read_text().replace("title: ", "title: Copy of ", 1))
     report = check(load_config(repo_copy / "config.yaml"))
     assert [p.message.split(" as ")[0] for p in report.problems] == [f"has the same id {_id(story)}"]
-    assert {report.problems[0].file, report.problems[0].message.split(" as ")[1].split(";")[0]} == {str(story), str(copy)}
+    (problem,) = report.problems
+    assert {problem.file, problem.message.split(" as ")[1].split(";")[0]} == {str(story), str(copy)}
 
 
 def _id(path):

@@ -1,12 +1,12 @@
-"""The three dossiers on short hand-written articles for each tricky case, Markdown as the queries see it, and re-filing."""
+"""The three dossiers on short hand-written articles for each tricky case, Markdown as the queries see it,
+and re-filing."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from builder.classify import _MARKUP, document, file_document, markdown_text, refile
 from builder.config import load_config

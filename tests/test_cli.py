@@ -116,7 +116,7 @@ def test_one_rule_for_refused_input_build_and_check(repo_copy):
     """Issue 15 item 7: a refused seed does not stop the build, whose site holds the good seeds'
     articles, but the build exits 1 (as ingest does) while it is refused; check names it too."""
     (repo_copy / "seeds" / "bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    for attempt in range(2):   # the second build has nothing else to do: the seed is still refused
+    for _ in range(2):   # the second build has nothing else to do: the seed is still refused
         result = run(repo_copy, "build")
         assert result.returncode == 1, result.stderr
         assert result.stderr == "error: seeds/bad.txt:3: seed is binary, not text (it contains NUL bytes); skipped\n"

@@ -92,7 +92,8 @@ def test_people_aliases_map_every_spelling_to_the_name(tmp_path):
 
 
 def test_people_problems_name_their_line(tmp_path):
-    text = MINIMAL + "people:\n  Kim Jong Un: Kim Jong-un\n  Volodymyr Zelensky: [Zelenskiy]\n  Vladimir Zelensky: [Zelenskiy]\n"
+    text = (MINIMAL + "people:\n  Kim Jong Un: Kim Jong-un\n  Volodymyr Zelensky: [Zelenskiy]\n"
+            "  Vladimir Zelensky: [Zelenskiy]\n")
     with pytest.raises(BuilderError) as caught:
         load_config(write(tmp_path, text))
     message = str(caught.value)

@@ -46,10 +46,10 @@ def test_set_keys_changes_only_those_keys():
     assert article.dossiers == ("b",) and article.status == "unfiled" and article.body == "Body.\n"
 
 
+import yaml  # noqa: E402
 from hypothesis import given, strategies as st  # noqa: E402
 
 from builder.content import _scalar  # noqa: E402
-import yaml  # noqa: E402
 
 
 @given(st.one_of(st.text(), st.none(), st.booleans(), st.integers(), st.dates()))

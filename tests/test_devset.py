@@ -34,7 +34,7 @@ def scores():
                           "--project", str(REPO), "--cmd", command],
                          capture_output=True, text=True, check=True, timeout=600).stdout
     found: dict[str, dict[str, float]] = {}
-    for kind, name, values in re.findall(r"^(SCORE|META) (\w+) (.*)$", out, re.M):
+    for name, values in re.findall(r"^(?:SCORE|META) (\w+) (.*)$", out, re.M):
         found.setdefault(name, {}).update({k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", values)})
     return found
 

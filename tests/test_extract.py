@@ -31,8 +31,8 @@ MORE = [
     "since many of them were already planning their investments for the coming years.",
 ]
 NAV = ["Skip to content", "Menu", "Home", "World", "Politics", "Business", "Sport", "Opinion", "Search", "Log in"]
-FOOTER = ["Share this article", "Related Articles", "Ministers to meet again in spring", "Trade talks stall over tariffs",
-          "About us", "Contact us", "Privacy policy", "Cookie settings",
+FOOTER = ["Share this article", "Related Articles", "Ministers to meet again in spring",
+          "Trade talks stall over tariffs", "About us", "Contact us", "Privacy policy", "Cookie settings",
           "© 2024 Daily Example Media. All rights reserved."]
 
 
@@ -176,9 +176,9 @@ def test_a_headline_printed_again_below_the_text_is_not_where_the_text_begins():
 def test_text_above_the_headline_printed_again_makes_it_a_subheading_under_the_first_headline():
     # The `<title>` line printed again in full is a subheading of the text; the headline over the
     # story prints only its first part.
-    lines = ["Trade ministers meet again: how the talks went | Daily Example", "", *NAV, "", "Trade ministers meet again",
-             "By Jane Doe", "", BODY[0], "", BODY[1], "", BODY[2], "", "Trade ministers meet again: how the talks went",
-             "", BODY[3], "", *MORE, "", *FOOTER]
+    lines = ["Trade ministers meet again: how the talks went | Daily Example", "", *NAV, "",
+             "Trade ministers meet again", "By Jane Doe", "", BODY[0], "", BODY[1], "", BODY[2], "",
+             "Trade ministers meet again: how the talks went", "", BODY[3], "", *MORE, "", *FOOTER]
     (draft,) = extract("\n".join(lines)).drafts
     assert draft.title == "Trade ministers meet again"
     assert [t for t in texts(draft) if t in BODY + MORE] == BODY + MORE

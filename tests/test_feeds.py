@@ -14,8 +14,8 @@ from hypothesis import given, settings, strategies as st
 from builder import feeds
 from builder.config import load_config
 from builder.content import Article
-from builder.text import slugify
 from builder.site import Entry
+from builder.text import slugify
 
 REPO = Path(__file__).resolve().parent.parent
 ROOT = "https://example.org/briefing/"
@@ -67,7 +67,7 @@ def test_atom_has_rfc4287_required_elements(titles):
     for tag in ("id", "title", "updated", "subtitle", "generator"):
         assert feed.find(A + tag).text
     assert feed.find(f"{A}author/{A}name").text == "Briefing"
-    assert rfc3339(feed.find(f"{A}updated").text) == dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
+    assert rfc3339(feed.find(f"{A}updated").text) == dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
     rels = {link.get("rel"): link.get("href") for link in feed.findall(f"{A}link")}
     assert rels == {"self": ROOT + "feed.xml", "alternate": ROOT}
     items = feed.findall(f"{A}entry")

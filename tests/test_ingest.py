@@ -219,6 +219,7 @@ def test_hand_written_article_is_never_touched(project):
 
 def test_parallel_ingest_writes_what_a_serial_one_does(tmp_path, monkeypatch):
     import sys
+
     from builder import ingest as ingest_module
     from tests.conftest import REPO, Project
     sys.path.insert(0, str(REPO / "bench"))

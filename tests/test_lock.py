@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
-
-from test_build import tree
+from tests.conftest import REPO
+from tests.test_build import tree
 
 ROUNDS = 10  # as the issue asks; each round is four builds from scratch
 
@@ -49,7 +48,7 @@ def test_four_builds_started_together_write_what_one_build_writes(tmp_path):
     for n in range(ROUNDS):
         root = fresh_checkout(tmp_path / f"round{n}")
         runs = [finished(p) for p in [command(root, "build") for _ in range(4)]]
-        for status, out, err in runs:
+        for status, _, err in runs:
             assert status == 0 and "Traceback" not in err, err
         assert tree(root / "content") == tree(alone / "content")
         assert tree(root / "site") == tree(alone / "site")
@@ -81,7 +80,8 @@ def test_a_second_command_waits_for_the_first_and_says_so(tmp_path):
     finally:
         holder.communicate("")   # ends it: the lock is free
     (status, out, err), (checked, _, check_err) = [finished(p) for p in waiting]
-    assert status == 0 and err.splitlines()[0] == f"waiting for another ingest of this project (pid {holder.pid}) to finish ..."
+    waiting_line = f"waiting for another ingest of this project (pid {holder.pid}) to finish ..."
+    assert status == 0 and err.splitlines()[0] == waiting_line
     assert "build:" in out
     assert "waiting for another" in check_err
 
@@ -98,7 +98,7 @@ def test_serve_and_builds_at_once_leave_one_clean_project(tmp_path):
     try:
         runs = [finished(p) for p in [command(root, "build") for _ in range(2)]]
         server.wait_ready()
-        for status, out, err in runs:
+        for status, _, err in runs:
             assert status == 0 and "Traceback" not in err, err
         server.wait_for(lambda: "waiting" not in server.output()[0].splitlines()[-1])
         assert fetch(server.url())[0] == 200

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, copy_project
+
 WORKFLOW = ".github/workflows/pages.yml"
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None and os.environ.get("CI", "").lower() != "true",

@@ -6,13 +6,24 @@ import pickle
 import re
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from builder import query as q
 from builder.errors import BuilderError
-from builder.query import (And, Document, Field, Near, Not, Or, QuerySyntaxError, Term, compile_query, parse,
-                           prepare, unparse)
+from builder.query import (
+    And,
+    Document,
+    Field,
+    Near,
+    Not,
+    Or,
+    QuerySyntaxError,
+    Term,
+    compile_query,
+    parse,
+    prepare,
+    unparse,
+)
 from builder.text import strip_accents, tidy, words
 
 

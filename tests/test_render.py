@@ -21,8 +21,19 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 
 pytest.register_assert_rewrite("tests.browser")
-from tests.browser import (PREFIX, REPO, Server, axe_violations, build_project, copy_project,
-                           describe_violations, java_path, open_page, serve, vnu_jar)  # noqa: E402
+from tests.browser import (  # noqa: E402
+    PREFIX,
+    REPO,
+    Server,
+    axe_violations,
+    build_project,
+    copy_project,
+    describe_violations,
+    java_path,
+    open_page,
+    serve,
+    vnu_jar,
+)
 
 pytest_plugins = ["tests.browser"]
 
@@ -230,8 +241,9 @@ def crawl(server: Server, extra_starts: list[str], public_origin: str | None = N
 
     for url, code in status.items():
         if code != 200:
-            problems.append(f"{url[len(server.origin):]} -> HTTP {code}; linked from "
-                            f"{sorted({r[len(server.origin):] if r.startswith(server.origin) else r for r in referrers.get(url, ['(start)'])})}")
+            origin = len(server.origin)
+            where = {r[origin:] if r.startswith(server.origin) else r for r in referrers.get(url, ["(start)"])}
+            problems.append(f"{url[origin:]} -> HTTP {code}; linked from {sorted(where)}")
     for url, fragment, page in fragments:
         if url in ids and fragment not in ids[url]:
             problems.append(f"{page[len(server.origin):]}: link to #{fragment} on {url[len(server.origin):]}, "

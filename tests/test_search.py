@@ -293,7 +293,8 @@ def test_doc_ids_sort_by_date_and_collisions_take_the_long_hash(monkeypatch):
     assert ids["articles/2024/a/"] > ids["articles/2017/b/"] > ids["articles/undated/c/"]
     assert ids["articles/undated/c/"].startswith("00000") and all(len(i) == 13 for i in ids.values())
     # Two URLs whose short hashes collide on the same day: both take the long one, the rest keep theirs.
-    monkeypatch.setattr(search, "_hash", lambda url: ("same1234" if url.endswith(("x/", "y/")) else url[-9:-1]) + "abcdefgh")
+    monkeypatch.setattr(search, "_hash",
+                        lambda url: ("same1234" if url.endswith(("x/", "y/")) else url[-9:-1]) + "abcdefgh")
     ids = search.doc_ids([_entry("articles/2024/x/", "2024-01-01"), _entry("articles/2024/y/", "2024-01-01"),
                           _entry("articles/2024/z/", "2024-01-01")])
     assert len(ids["articles/2024/x/"]) == len(ids["articles/2024/y/"]) == 21 and len(ids["articles/2024/z/"]) == 13

@@ -17,7 +17,8 @@ from tests.conftest import REPO
 PUBLISHED = {  # (seed prefix, title or None for untitled): (date or None, dossiers)
     ("000", "After Elections Win, Japan's Abe Pledges 'Strong Diplomacy' against North Korea"):
         (dt.date(2017, 10, 22), ["japan-dprk"]),
-    ("000", "Macron Says Wants 'European Approach' in Dialogue with Putin"): (dt.date(2026, 2, 9), ["ukraine-diplomacy"]),
+    ("000", "Macron Says Wants 'European Approach' in Dialogue with Putin"):
+        (dt.date(2026, 2, 9), ["ukraine-diplomacy"]),
     ("000", "Still a Long Way to Go in Talks on Ukraine, Russia's Lavrov Says"):
         (dt.date(2026, 2, 9), ["ukraine-diplomacy"]),
     ("001", None): (None, ["japan-dprk"]),

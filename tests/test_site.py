@@ -149,7 +149,8 @@ def test_related_ranked_again_near_the_changes_alone_as_if_ranked_afresh(stories
     for n, story in changes:   # added, changed, or (None) removed
         stories = {k: v for k, v in stories.items() if k != n} | ({n: story} if story else {})
     entries, people = _timeline(stories)
-    urls = {url: [e.url for e in found] for url, found in site_module._remembered_related(entries, people, cache).items()}
+    remembered = site_module._remembered_related(entries, people, cache)
+    urls = {url: [e.url for e in found] for url, found in remembered.items()}
     assert urls == {url: [e.url for e in found] for url, found in site_module._related(entries, people).items()}
 
 
@@ -176,7 +177,8 @@ def test_a_utf16_article_with_a_byte_order_mark_is_read(project):
     path = write(project, "2024/a.md", "title: Japan and North Korea talk — in Ulaanbaatar")
     path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
     (entry,) = load_site(project.config).entries
-    assert entry.article.title == "Japan and North Korea talk — in Ulaanbaatar" and entry.article.body.startswith("Japan")
+    assert entry.article.title == "Japan and North Korea talk — in Ulaanbaatar"
+    assert entry.article.body.startswith("Japan")
     path.write_bytes(b"---\ntitle: x\n---\n\xff\n")
     assert refusal(project) == f"{path}:4: is not UTF-8 (byte 0xff at offset 17); re-save it as UTF-8"
 
@@ -206,7 +208,8 @@ NO_SLUG = "'slug' must be lower-case letters and digits in words joined by '-', 
 
 
 @pytest.mark.parametrize("slug, why", [
-    ("Year End", NO_SLUG + "'Year End'"), ("year--end", NO_SLUG + "'year--end'"), ("../../etc", NO_SLUG + "'../../etc'"),
+    ("Year End", NO_SLUG + "'Year End'"), ("year--end", NO_SLUG + "'year--end'"),
+    ("../../etc", NO_SLUG + "'../../etc'"),
     ("a" * 256, "'slug' is 256 characters long; a folder name may have 255"),
 ])
 def test_a_slug_that_is_no_slug_is_refused_with_the_reason(project, slug, why):

@@ -9,14 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
-
 import pytest
 
 from builder.build import build
 from builder.config import load_config
-
-from test_build import tree
+from tests.conftest import REPO
+from tests.test_build import tree
 
 # `python -c KILLER ARGS...` runs `python -m builder ARGS...` and dies (os._exit, as a kill -9 would
 # leave things) at the KILL_AT-th rename of any file or folder, or at the first rename out of a

@@ -75,7 +75,7 @@ def load_devset(devsets: Path, name: str, silver: dict[str, list[int]]) -> list[
             if i in at:
                 d.labels[at[i]] = (True, 1.0)
         if name == "en":  # every line of an English page that trafilatura did not keep is furniture
-            for k, line in enumerate(lines):
+            for k in range(len(lines)):
                 d.labels.setdefault(k, (False, 1.0))
         normed = [norm(line.text) for line in lines]
         for page in pages:
