@@ -120,7 +120,9 @@ def _non_negative_int(value: Any) -> int:
     return value
 
 
-def _text(value: str) -> str:
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be text, got {value!r}")
     if not value.strip():
         raise ValueError("must not be empty")
     return value.strip()
@@ -210,7 +212,7 @@ def load_config(path: str | Path, base_url: str | None = None) -> Config:
             slug = r.scalar(d, "slug", _text, _REQUIRED, item)
             if slug is not None and not SLUG.match(slug):
                 r.error(d["slug"], f"dossier slug '{slug}' must be lower-case words joined by '-'")
-            elif slug in seen:
+            elif slug is not None and slug in seen:
                 r.error(d["slug"], f"duplicate dossier slug '{slug}'")
             seen.add(slug)
             query_node = d.get("query")

@@ -98,3 +98,17 @@ def test_people_problems_name_their_line(tmp_path):
     message = str(caught.value)
     assert "config.yaml:7: 'Kim Jong Un': expected a list of other spellings" in message
     assert "config.yaml:9: 'Zelenskiy' is listed for both 'Volodymyr Zelensky' and 'Vladimir Zelensky'" in message
+
+
+def test_a_number_where_text_is_expected_is_an_error_at_its_line(tmp_path):
+    """`title: 5` (or a folder, a slug given as a number) is told at its line, not a traceback."""
+    message = errors_of(tmp_path, "title: 5\n" + MINIMAL.replace("title: T\n", "") + "paths:\n  seeds: 7\n")
+    assert "config.yaml:1: 'title': must be text, got 5" in message
+    assert "config.yaml:7: 'seeds': must be text, got 7" in message
+
+
+def test_dossiers_without_slugs_are_each_an_error(tmp_path):
+    """Two dossiers lacking `slug:` are two missing keys, not a crash comparing their slugs."""
+    message = errors_of(tmp_path, "title: T\ndossiers:\n  - title: A\n    query: a\n  - title: B\n    query: b\n")
+    assert "config.yaml:3: missing required key 'slug'" in message
+    assert "config.yaml:5: missing required key 'slug'" in message
