@@ -103,7 +103,11 @@ def _one_source(name: str, value: Any) -> Source | None:
 
 
 def _sources(name: str, value: Any) -> tuple[Source, ...]:
-    return tuple(_source(s) for s in value or ())
+    if not value:
+        return ()
+    if not isinstance(value, list):
+        raise ValueError(f"'{name}' must be a list of sources")
+    return tuple(_source(s) for s in value)
 
 
 def _filled(value: Any) -> bool:

@@ -78,3 +78,11 @@ def test_an_ampersand_in_front_matter_is_no_anchor():
     """Issue 15 item 6: only aliases are refused; `&` in a text is text."""
     article = parse_article('---\ntitle: Trade & Security\nsummary: "A & B"\n---\nx\n', Path("a.md"), Path("a.md"))
     assert (article.title, article.summary) == ("Trade & Security", "A & B")
+
+
+@pytest.mark.parametrize("value", ["3", "true"])
+def test_other_sources_that_are_no_list_are_an_error_at_their_line(value):
+    """`other_sources: 3` is told at its line, not a traceback."""
+    with pytest.raises(BuilderError) as info:
+        parse_article(f"---\ntitle: A\nother_sources: {value}\n---\nx\n", Path("content/a.md"), Path("a.md"))
+    assert str(info.value) == "content/a.md:3: 'other_sources' must be a list of sources"
