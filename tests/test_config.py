@@ -112,3 +112,26 @@ def test_dossiers_without_slugs_are_each_an_error(tmp_path):
     message = errors_of(tmp_path, "title: T\ndossiers:\n  - title: A\n    query: a\n  - title: B\n    query: b\n")
     assert "config.yaml:3: missing required key 'slug'" in message
     assert "config.yaml:5: missing required key 'slug'" in message
+
+
+def test_a_config_key_is_one_field_of_config(tmp_path):
+    """A key added as one field of `Config` (as README's contributor notes say) is read with its
+    default, refused at its line, and named among the keys its section allows."""
+    from tests.conftest import run_with_line
+    write(tmp_path, MINIMAL + "site:\n  footer: Made in Seoul\n")
+    (tmp_path / "bad.yaml").write_text(MINIMAL + "site:\n  footer: [x]\n  colour: blue\n")
+    (tmp_path / "none.yaml").write_text(MINIMAL)
+    out = run_with_line(
+        tmp_path, "config", '    cname: str | None = setting("site.cname", _text, None)',
+        '    footer: str = setting("site.footer", _text, "")', '''
+        from builder.config import load_config
+        from builder.errors import BuilderError
+        print(repr(load_config("config.yaml").footer), repr(load_config("none.yaml").footer))
+        try:
+            load_config("bad.yaml")
+        except BuilderError as exc:
+            print(exc)
+        ''')
+    assert out == ("'Made in Seoul' ''\n"
+                   "bad.yaml:7: 'footer' must be a single value\n"
+                   "error: bad.yaml:8: unknown key 'colour' in site (expected one of: cname, footer, latest, page_size)\n")
