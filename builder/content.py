@@ -56,10 +56,12 @@ def _title(name: str, value: Any) -> str:
 
 
 def _line(name: str, value: Any) -> str | None:
+    """A short text; None where the key is empty."""
     return str(value).strip() if value not in (None, "") else None
 
 
 def _text(name: str, value: Any) -> str:
+    """A text; "" where the key is empty."""
     return _line(name, value) or ""
 
 
@@ -173,7 +175,7 @@ class Article:
         return None if value in (None, "") else str(value)
 
     def front_matter(self) -> dict[str, Any]:
-        out = {}
+        out: dict[str, Any] = {}
         for name, key in FIELDS.items():
             value = key.write(getattr(self, name))
             if key.written(value):

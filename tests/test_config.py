@@ -134,4 +134,5 @@ def test_a_config_key_is_one_field_of_config(tmp_path):
         ''')
     assert out == ("'Made in Seoul' ''\n"
                    "bad.yaml:7: 'footer' must be a single value\n"
-                   "error: bad.yaml:8: unknown key 'colour' in site (expected one of: cname, footer, latest, page_size)\n")
+                   "error: bad.yaml:8: unknown key 'colour' in site "
+                   "(expected one of: cname, footer, latest, page_size)\n")

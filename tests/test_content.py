@@ -98,7 +98,8 @@ def test_a_front_matter_key_is_one_field_of_article(tmp_path):
         from pathlib import Path
         from builder.content import dump, parse_article
         from builder.errors import BuilderError
-        article = parse_article("---\ntopics: [trade, chips]\ntitle: A\nnote: mine\n---\n\nBody.\n", Path("a.md"), "a.md")
+        text = "---\ntopics: [trade, chips]\ntitle: A\nnote: mine\n---\n\nBody.\n"
+        article = parse_article(text, Path("a.md"), "a.md")
         print(article.topics, article.extra)
         print(dump(article) + dump(parse_article("---\ntitle: B\n---\nx\n", Path("b.md"), "b.md")))
         try:
