@@ -4,8 +4,10 @@ with its line, and dossier queries are compiled while the file loads."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import ChainMap
+from collections.abc import Callable, Mapping
+from copy import copy
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -18,48 +20,46 @@ from builder.text import key
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-
-@dataclass(frozen=True)
-class Dossier:
-    slug: str
-    title: str
-    description: str
-    query: Query
-    min_score: int
+_REQUIRED = object()
+_Read = Callable[["_Reader", yaml.Node, Mapping[str, Any]], Any]
 
 
 @dataclass(frozen=True)
-class Config:
-    path: Path                  # the config file; relative folders below are resolved against its folder
-    title: str
-    description: str
-    base_url: str               # absolute URL or path prefix, always ending in "/"
-    language: str
-    seeds_dir: Path
-    content_dir: Path
-    templates_dir: Path
-    output_dir: Path
-    cache_dir: Path
-    max_seed_bytes: int
-    title_weight: int
-    latest: int                 # headlines per dossier on the home page
-    page_size: int              # headlines on a dossier's or person's page; a longer timeline gets a page per year
-    cname: str | None
-    dossiers: tuple[Dossier, ...]
-    people: dict[str, str]      # an alias's key() -> the person's name as the curator writes it
+class Setting:
+    """Where a field is in config.yaml and how it is read: `parse` checks a single value (a
+    ValueError says what is wrong), or `read` reads any node itself, telling the reader its problems."""
+    name: str                   # its key
+    section: str                # the top-level key it is under, or ""
+    default: Any                # the value when the key is missing; _REQUIRED: an error
+    parse: Callable[[Any], Any] | None = None
+    read: _Read | None = None
 
-    @property
-    def root(self) -> Path:
-        """The project folder (config.yaml's): an input file may be a link to anywhere inside it."""
-        return self.path.parent
 
-    @property
-    def sources(self) -> list[Path]:
-        """Everything a site is built from: what serve watches and publish wants committed."""
-        return [self.content_dir, self.seeds_dir, self.templates_dir, self.path]
+def setting(key: str, parse: Callable[[Any], Any], default: Any = _REQUIRED) -> Any:
+    """A dataclass field read from `key` (`section.key` for one in a section) by `parse`."""
+    section, _, name = key.rpartition(".")
+    return field(metadata={"setting": Setting(name, section, default, parse=parse)})
 
-    def dossier(self, slug: str) -> Dossier | None:
-        return next((d for d in self.dossiers if d.slug == slug), None)
+
+def structure(key: str, read: _Read, default: Any = _REQUIRED) -> Any:
+    """A dataclass field read from the node at `key` by `read`."""
+    return field(metadata={"setting": Setting(key, "", default, read=read)})
+
+
+def settings(kind: type) -> list[tuple[str, Setting]]:
+    """(field name, setting) of each field of `kind` read from config.yaml, in the fields' order."""
+    return [(f.name, f.metadata["setting"]) for f in fields(kind) if "setting" in f.metadata]
+
+
+def sections(kind: type) -> list[str]:
+    """The top-level keys holding some of `kind`'s keys, in the order of its fields."""
+    return list(dict.fromkeys(s.section for _, s in settings(kind) if s.section))
+
+
+def keys(kind: type, section: str = "") -> set[str]:
+    """The keys `kind` reads in `section` ("": at the top level, its sections too)."""
+    found = {s.name for _, s in settings(kind) if s.section == section}
+    return found | set(sections(kind)) if not section else found
 
 
 class _Reader:
@@ -87,26 +87,35 @@ class _Reader:
                 out[key] = value_node
         return out
 
-    def scalar(self, fields: dict[str, yaml.Node], key: str, kind: Callable[[str], Any], default: Any,
-               where: yaml.Node | None = None) -> Any:
-        node = fields.get(key)
-        if node is None:
-            if default is _REQUIRED:
-                self.error(where, f"missing required key '{key}'") if where is not None else None
-                return None
-            return default
+    def record(self, kind: type, sections: dict[str, dict[str, yaml.Node]], where: yaml.Node,
+               outer: Mapping[str, Any]) -> dict[str, Any]:
+        """The values of `kind`'s settings from the nodes of each section ("": the top level), by
+        field name; a missing required key is told at `where`. A `read` is given the values read
+        before it, over `outer`'s."""
+        values: dict[str, Any] = {}
+        for name, s in settings(kind):
+            node = sections.get(s.section, {}).get(s.name)
+            fallback = None if s.default is _REQUIRED else s.default
+            if node is None:
+                if s.default is _REQUIRED:
+                    self.error(where, f"missing required key '{s.name}'")
+                values[name] = copy(fallback)  # a default {} of its own for each config
+            elif s.read is not None:
+                values[name] = s.read(self, node, ChainMap(values, dict(outer)))
+            elif s.parse is not None:
+                values[name] = self.scalar(node, s.name, s.parse, fallback)
+        return values
+
+    def scalar(self, node: yaml.Node, name: str, parse: Callable[[Any], Any], fallback: Any) -> Any:
+        """The single value at `node` of the key `name`, parsed; `fallback` if it is wrong."""
         if not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":null"):
-            self.error(node, f"'{key}' must be a single value")
-            return default if default is not _REQUIRED else None
-        value = yaml.safe_load(yaml.serialize(node)) if kind is not str else node.value
+            self.error(node, f"'{name}' must be a single value")
+            return fallback
         try:
-            return kind(value)
+            return parse(yaml.safe_load(yaml.serialize(node)))
         except (TypeError, ValueError) as exc:
-            self.error(node, f"'{key}': {exc}")
-            return default if default is not _REQUIRED else None
-
-
-_REQUIRED = object()
+            self.error(node, f"'{name}': {exc}")
+            return fallback
 
 
 def _positive_int(value: Any) -> int:
@@ -121,10 +130,21 @@ def _non_negative_int(value: Any) -> int:
     return value
 
 
-def _text(value: str) -> str:
+def _megabytes(value: Any) -> int:
+    return _positive_int(value) * 1024 * 1024
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be text, got {value!r}")
     if not value.strip():
         raise ValueError("must not be empty")
     return value.strip()
+
+
+def _folder(value: Any) -> Path:
+    """A folder, relative to config.yaml's (load_config resolves every Path)."""
+    return Path(_text(value))
 
 
 def normalise_base_url(value: str) -> str:
@@ -143,7 +163,45 @@ def _query_line(node: yaml.ScalarNode, offset: int) -> int:
     return first + 1 + node.value.count("\n", 0, offset) if node.style == "|" else first + 1
 
 
-def _people(r: _Reader, node: yaml.Node) -> dict[str, str]:
+def _query(r: _Reader, node: yaml.Node, values: Mapping[str, Any]) -> Query | None:
+    """A dossier's query, compiled with the config's `title_weight`."""
+    if not isinstance(node, yaml.ScalarNode):
+        r.error(node, "'query' must be text")
+        return None
+    try:
+        return compile_query(node.value, title_weight=values["title_weight"] or 0)
+    except QuerySyntaxError as exc:
+        r.errors.append(BuilderError(f"dossier '{values['slug']}': {exc.display(node.value)}", r.path,
+                                     _query_line(node, exc.offset)))
+        return None
+
+
+def _slug(r: _Reader, node: yaml.Node, values: Mapping[str, Any]) -> str | None:
+    """A dossier's slug, which no dossier before it (`values["taken"]`) has."""
+    slug = r.scalar(node, "slug", _text, None)
+    if slug is not None and not SLUG.match(slug):
+        r.error(node, f"dossier slug '{slug}' must be lower-case words joined by '-'")
+    elif slug is not None and slug in values["taken"]:
+        r.error(node, f"duplicate dossier slug '{slug}'")
+    return slug
+
+
+def _dossiers(r: _Reader, node: yaml.Node, values: Mapping[str, Any]) -> tuple[Dossier, ...]:
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        r.error(node, "'dossiers' must be a non-empty list")
+        return ()
+    dossiers: list[Dossier] = []
+    taken: set[str] = set()
+    for item in node.value:
+        d = r.record(Dossier, {"": r.mapping(item, "dossier", keys(Dossier))}, item,
+                     ChainMap({"taken": taken}, dict(values)))
+        if d["slug"] is not None:
+            taken.add(d["slug"])
+        dossiers.append(Dossier(**d))  # with None where a value was wrong, for a config refused
+    return tuple(dossiers)
+
+
+def _people(r: _Reader, node: yaml.Node, values: Mapping[str, Any]) -> dict[str, str]:
     """`people:` maps a person's name to the other spellings pages use for them."""
     out: dict[str, str] = {}
     if not isinstance(node, yaml.MappingNode):
@@ -163,6 +221,54 @@ def _people(r: _Reader, node: yaml.Node) -> dict[str, str]:
                 r.error(aliases, f"'{alias}' is listed for both '{out[key(alias)]}' and '{name}'")
             out[key(alias)] = name
     return out
+
+
+# The schema: each field with a setting is a key of config.yaml, read (and its errors told) in the
+# fields' order; a key no field names is an error.
+
+@dataclass(frozen=True)
+class Dossier:
+    slug: str = structure("slug", _slug)
+    query: Query = structure("query", _query)
+    title: str = setting("title", _text)
+    description: str = setting("description", _text, "")
+    min_score: int = setting("min_score", _positive_int, 1)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path                  # the config file; relative folders below are resolved against its folder
+    title: str = setting("title", _text, "Briefing")
+    description: str = setting("description", _text, "")
+    base_url: str = setting("base_url", normalise_base_url, "/")  # absolute URL or path prefix, always ending in "/"
+    language: str = setting("language", _text, "en")
+    seeds_dir: Path = setting("paths.seeds", _folder, Path("seeds"))
+    content_dir: Path = setting("paths.content", _folder, Path("content"))
+    templates_dir: Path = setting("paths.templates", _folder, Path("templates"))
+    output_dir: Path = setting("paths.output", _folder, Path("site"))
+    cache_dir: Path = setting("paths.cache", _folder, Path(".cache"))
+    max_seed_bytes: int = setting("ingest.max_seed_mb", _megabytes, 20 * 1024 * 1024)
+    title_weight: int = setting("classify.title_weight", _non_negative_int, 3)
+    latest: int = setting("site.latest", _positive_int, 5)  # headlines per dossier on the home page
+    # headlines on a dossier's or person's page; a longer timeline gets a page per year
+    page_size: int = setting("site.page_size", _positive_int, 50)
+    cname: str | None = setting("site.cname", _text, None)
+    dossiers: tuple[Dossier, ...] = structure("dossiers", _dossiers)
+    # an alias's key() -> the person's name as the curator writes it
+    people: dict[str, str] = structure("people", _people, {})
+
+    @property
+    def root(self) -> Path:
+        """The project folder (config.yaml's): an input file may be a link to anywhere inside it."""
+        return self.path.parent
+
+    @property
+    def sources(self) -> list[Path]:
+        """Everything a site is built from: what serve watches and publish wants committed."""
+        return [self.content_dir, self.seeds_dir, self.templates_dir, self.path]
+
+    def dossier(self, slug: str) -> Dossier | None:
+        return next((d for d in self.dossiers if d.slug == slug), None)
 
 
 def load_config(path: str | Path, base_url: str | None = None) -> Config:
@@ -185,83 +291,23 @@ def load_config(path: str | Path, base_url: str | None = None) -> Config:
         raise BuilderError("config file is empty", path)
 
     r = _Reader(path)
-    top = r.mapping(root, "config", {"title", "description", "base_url", "language", "paths", "ingest",
-                                     "classify", "site", "dossiers", "people"})
-    paths = r.mapping(top["paths"], "paths", {"seeds", "content", "templates", "output", "cache"}) \
-        if "paths" in top else {}
-    ingest = r.mapping(top["ingest"], "ingest", {"max_seed_mb"}) if "ingest" in top else {}
-    classify = r.mapping(top["classify"], "classify", {"title_weight"}) if "classify" in top else {}
-    site = r.mapping(top["site"], "site", {"latest", "page_size", "cname"}) if "site" in top else {}
-
-    folder = path.parent
-    def where(key: str, default: str) -> Path:
-        return folder / r.scalar(paths, key, _text, default)
-
-    dossiers: list[Dossier] = []
-    title_weight = r.scalar(classify, "title_weight", _non_negative_int, 3)
-    node = top.get("dossiers")
-    if node is None:
-        r.error(root, "missing required key 'dossiers'")
-    elif not isinstance(node, yaml.SequenceNode) or not node.value:
-        r.error(node, "'dossiers' must be a non-empty list")
-    else:
-        seen: set[str] = set()
-        for item in node.value:
-            d = r.mapping(item, "dossier", {"slug", "title", "description", "query", "min_score"})
-            slug = r.scalar(d, "slug", _text, _REQUIRED, item)
-            if slug is not None and not SLUG.match(slug):
-                r.error(d["slug"], f"dossier slug '{slug}' must be lower-case words joined by '-'")
-            elif slug in seen:
-                r.error(d["slug"], f"duplicate dossier slug '{slug}'")
-            seen.add(slug)
-            query_node = d.get("query")
-            query = None
-            if query_node is None:
-                r.error(item, "missing required key 'query'")
-            elif not isinstance(query_node, yaml.ScalarNode):
-                r.error(query_node, "'query' must be text")
-            else:
-                try:
-                    query = compile_query(query_node.value, title_weight=title_weight or 0)
-                except QuerySyntaxError as exc:
-                    r.errors.append(BuilderError(
-                        f"dossier '{slug}': {exc.display(query_node.value)}", path,
-                        _query_line(query_node, exc.offset)))
-            dossier = Dossier(
-                slug=slug or "",
-                title=r.scalar(d, "title", _text, _REQUIRED, item) or "",
-                description=r.scalar(d, "description", _text, ""),
-                query=query,  # type: ignore[arg-type]  # None only with an error told, and then no Config is made
-                min_score=r.scalar(d, "min_score", _positive_int, 1),
-            )
-            dossiers.append(dossier)
-
-    people = _people(r, top["people"]) if "people" in top else {}
-
+    top = r.mapping(root, "config", keys(Config))
+    nodes = {"": top} | {name: r.mapping(top[name], name, keys(Config, name)) for name in sections(Config)
+                         if name in top}
     try:
         url = normalise_base_url(base_url) if base_url is not None else None
     except ValueError as exc:
         r.errors.append(BuilderError(f"--base-url: {exc}"))
         url = None
-    config = Config(
-        path=path,
-        title=r.scalar(top, "title", _text, "Briefing"),
-        description=r.scalar(top, "description", _text, ""),
-        base_url=url or r.scalar(top, "base_url", normalise_base_url, "/"),
-        language=r.scalar(top, "language", _text, "en"),
-        seeds_dir=where("seeds", "seeds"),
-        content_dir=where("content", "content"),
-        templates_dir=where("templates", "templates"),
-        output_dir=where("output", "site"),
-        cache_dir=where("cache", ".cache"),
-        max_seed_bytes=r.scalar(ingest, "max_seed_mb", _positive_int, 20) * 1024 * 1024,
-        title_weight=title_weight,
-        latest=r.scalar(site, "latest", _positive_int, 5),
-        page_size=r.scalar(site, "page_size", _positive_int, 50),
-        cname=r.scalar(site, "cname", _text, None),
-        dossiers=tuple(dossiers),
-        people=people,
-    )
+    if url is not None:
+        top.pop("base_url", None)  # the file's is not read
+    values = r.record(Config, nodes, root, {})
+    if url is not None:
+        values["base_url"] = url
+    folder = path.parent
+    resolved: dict[str, Any] = {name: folder / value if isinstance(value, Path) else value
+                                for name, value in values.items()}
+    config = Config(path=path, **resolved)
     if r.errors:
         r.errors.sort(key=lambda e: e.line or 0)
         raise BuilderErrors(r.errors) if len(r.errors) > 1 else r.errors[0]

@@ -9,7 +9,8 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -28,10 +29,6 @@ ARTICLES = "articles"
 DOSSIERS = "dossiers"
 STATUSES = ("published", "unfiled", "rejected")
 
-# Front matter keys in the order ingest writes them; a curator may add others, which are kept.
-FIELDS = ("title", "date", "date_source", "publisher", "wire", "dateline", "summary", "key_points",
-          "people", "dossiers", "classification", "status", "review", "source", "other_sources", "id")
-
 
 @dataclass(frozen=True)
 class Source:
@@ -43,28 +40,128 @@ class Source:
         return {"file": self.file, "lines": list(self.lines), "sha256": self.sha256}
 
 
+def _strings(name: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        raise ValueError(f"'{name}' must be a list of text")
+    return tuple(str(v) for v in value)
+
+
+def _title(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"'{name}' is required and must be text")
+    return value.strip()
+
+
+def _line(name: str, value: Any) -> str | None:
+    """A short text; None where the key is empty."""
+    return str(value).strip() if value not in (None, "") else None
+
+
+def _text(name: str, value: Any) -> str:
+    """A text; "" where the key is empty."""
+    return _line(name, value) or ""
+
+
+def _date(name: str, value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"'{name}' must be YYYY-MM-DD or empty, got {value!r}") from None
+
+
+def _status(name: str, value: Any) -> str | None:
+    if value is not None and value not in STATUSES:
+        raise ValueError(f"'{name}' must be one of {', '.join(STATUSES)}, got {value!r}")
+    return value
+
+
+def _mapping(name: str, value: Any) -> dict[str, Any]:
+    value = value or {}
+    if not isinstance(value, dict):
+        raise ValueError(f"'{name}' must be a mapping")
+    return value
+
+
+def _source(value: Any) -> Source:
+    if not isinstance(value, dict) or not {"file", "lines", "sha256"} <= value.keys():
+        raise ValueError("'source' must have file, lines: [first, last] and sha256")
+    lines = value["lines"]
+    if not (isinstance(lines, list) and len(lines) == 2 and all(isinstance(n, int) for n in lines)):
+        raise ValueError("'source.lines' must be [first, last]")
+    return Source(str(value["file"]), (lines[0], lines[1]), str(value["sha256"]))
+
+
+def _one_source(name: str, value: Any) -> Source | None:
+    return _source(value) if value else None
+
+
+def _sources(name: str, value: Any) -> tuple[Source, ...]:
+    if not value:
+        return ()
+    if not isinstance(value, list):
+        raise ValueError(f"'{name}' must be a list of sources")
+    return tuple(_source(s) for s in value)
+
+
+def _filled(value: Any) -> bool:
+    return value not in (None, [], {}, "")
+
+
+@dataclass(frozen=True)
+class Key:
+    """How an `Article` field is read from its front matter key and written back. `parse` gets the
+    key's name and YAML value (None for a required key the file lacks) and raises ValueError saying
+    what is wrong; `write` gives the YAML value, which is written when `written` says so."""
+    parse: Callable[[str, Any], Any]
+    write: Callable[[Any], Any] = lambda value: value
+    written: Callable[[Any], bool] = _filled
+    shared: bool = False    # a short text many articles repeat (see shared())
+
+
+def _key(parse: Callable[[str, Any], Any], **options: Any) -> dict[str, Key]:
+    """A dataclass field's metadata making it a front matter key."""
+    return {"key": Key(parse, **options)}
+
+
 @dataclass(frozen=True)
 class Article:
+    """An article file's front matter and body. A field with a `_key` is a front matter key, written
+    in this order; its default is the value when the file lacks it (no default: the key is required)."""
     # Relative to the content folder, POSIX. A string: unpickling a Path from the parse cache is
     # slow, and it happens for every article at every build.
     path: str
-    title: str
+    title: str = field(metadata=_key(_title))
     body: str                           # Markdown
-    date: dt.date | None = None
-    date_source: str | None = None
-    publisher: str | None = None
-    wire: str | None = None
-    dateline: str | None = None
-    summary: str = ""
-    key_points: tuple[str, ...] = ()
-    people: tuple[str, ...] = ()
-    dossiers: tuple[str, ...] | None = None   # None: the file does not say, classify at load
-    classification: dict[str, Any] = field(default_factory=dict)
-    status: str | None = None                 # None: derived from dossiers
-    review: tuple[str, ...] = ()
-    source: Source | None = None              # None: written by hand
-    other_sources: tuple[Source, ...] = ()
-    id: str = ""
+    date: dt.date | None = field(default=None, metadata=_key(_date, written=lambda value: True))
+    date_source: str | None = field(default=None, metadata=_key(_line, shared=True))
+    publisher: str | None = field(default=None, metadata=_key(_line, shared=True))
+    wire: str | None = field(default=None, metadata=_key(_line, shared=True))
+    dateline: str | None = field(default=None, metadata=_key(_line, shared=True))
+    summary: str = field(default="", metadata=_key(_text))
+    key_points: tuple[str, ...] = field(default=(), metadata=_key(_strings, write=list))
+    people: tuple[str, ...] = field(default=(), metadata=_key(_strings, write=list, shared=True))
+    # None: the file does not say, classify at load
+    dossiers: tuple[str, ...] | None = field(default=None, metadata=_key(
+        _strings, write=lambda value: None if value is None else list(value),
+        written=lambda value: value is not None, shared=True))
+    classification: dict[str, Any] = field(default_factory=dict, metadata=_key(_mapping, shared=True))
+    status: str | None = field(default=None, metadata=_key(_status, shared=True))  # None: derived from dossiers
+    review: tuple[str, ...] = field(default=(), metadata=_key(_strings, write=list, shared=True))
+    source: Source | None = field(default=None, metadata=_key(  # None: written by hand
+        _one_source, write=lambda value: value.as_yaml() if value else None))
+    other_sources: tuple[Source, ...] = field(default=(), metadata=_key(
+        _sources, write=lambda value: [s.as_yaml() for s in value]))
+    id: str = field(default="", metadata=_key(_text))
     extra: dict[str, Any] = field(default_factory=dict)  # curator keys ingest does not know
     # A hash of the file it was read from (path and text), which decides every field above but
     # the filing: the build fingerprints articles with it instead of hashing each one's repr.
@@ -79,40 +176,35 @@ class Article:
         return None if value in (None, "") else str(value)
 
     def front_matter(self) -> dict[str, Any]:
-        values = {
-            "title": self.title, "date": self.date, "date_source": self.date_source,
-            "publisher": self.publisher, "wire": self.wire, "dateline": self.dateline,
-            "summary": self.summary, "key_points": list(self.key_points), "people": list(self.people),
-            "dossiers": list(self.dossiers) if self.dossiers is not None else None,
-            "classification": self.classification, "status": self.status, "review": list(self.review),
-            "source": self.source.as_yaml() if self.source else None,
-            "other_sources": [s.as_yaml() for s in self.other_sources], "id": self.id,
-        }
-        out = {k: v for k, v in values.items() if v not in (None, [], {}, "") or k in ("date", "dossiers")}
-        if self.dossiers is None:
-            del out["dossiers"]
+        out: dict[str, Any] = {}
+        for name, key in FIELDS.items():
+            value = key.write(getattr(self, name))
+            if key.written(value):
+                out[name] = value
         out.update(self.extra)
         return out
+
+
+# The front matter keys in the order ingest writes them; a curator may add others, which are kept.
+FIELDS: dict[str, Key] = {f.name: f.metadata["key"] for f in fields(Article) if "key" in f.metadata}
+_REQUIRED = frozenset(f.name for f in fields(Article) if f.name in FIELDS
+                      and f.default is MISSING and f.default_factory is MISSING)
 
 
 def shared(article: Article) -> Article:
     """The article with the short texts every article repeats (publisher, status, names, matched
     terms) shared rather than copied: for articles parsed in a worker process,
     whose texts arrive as copies. The parse cache then pickles each text once per shard."""
-    state: dict[str, Any] = {name: sys.intern(value)
-                             for name in ("date_source", "publisher", "wire", "dateline", "status")
-                             if (value := getattr(article, name)) is not None}
-    for name in ("people", "dossiers", "review"):
-        if getattr(article, name):
-            state[name] = tuple(map(sys.intern, getattr(article, name)))
-    if article.classification:
-        state["classification"] = _interned(article.classification)
+    state = {name: _interned(value) for name, key in FIELDS.items()
+             if key.shared and (value := getattr(article, name))}
     return replace(article, **state)
 
 
 def _interned(value: Any) -> Any:
     if isinstance(value, dict):
         return {sys.intern(k) if isinstance(k, str) else k: _interned(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(map(_interned, value))
     return sys.intern(value) if isinstance(value, str) else value
 
 
@@ -241,25 +333,6 @@ def line_of(text: str, key: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def _strings(value: Any, key: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-        raise ValueError(f"'{key}' must be a list of text")
-    return tuple(str(v) for v in value)
-
-
-def _source(value: Any) -> Source:
-    if not isinstance(value, dict) or not {"file", "lines", "sha256"} <= value.keys():
-        raise ValueError("'source' must have file, lines: [first, last] and sha256")
-    lines = value["lines"]
-    if not (isinstance(lines, list) and len(lines) == 2 and all(isinstance(n, int) for n in lines)):
-        raise ValueError("'source.lines' must be [first, last]")
-    return Source(str(value["file"]), (lines[0], lines[1]), str(value["sha256"]))
-
-
 def _check_slug(slug: str) -> None:
     """A curator's `slug:` is the page's folder as written, or refused: never changed to fit."""
     if not SLUG.match(slug):
@@ -269,70 +342,24 @@ def _check_slug(slug: str) -> None:
         raise ValueError(f"'slug' is {len(slug)} characters long; a folder name may have 255")
 
 
-def _date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"'date' must be YYYY-MM-DD or empty, got {value!r}") from None
-
-
 def parse_article(text: str, path: Path, rel: str | PurePath) -> Article:
     """Build an Article from a file's text; `path` is for messages, `rel` is kept in the record."""
     rel = rel if isinstance(rel, str) else rel.as_posix()
     meta, body = split_front_matter(text, path)
     head = hashlib.sha256(f"{rel}\x00{meta!r}".encode()).hexdigest()
-    known = {k: meta.pop(k) for k in list(meta) if k in FIELDS}
-    key = "title"
+    values: dict[str, Any] = {}
+    name = ""
     try:
-        title = known.get("title")
-        if not isinstance(title, str) or not title.strip():
-            raise ValueError("'title' is required and must be text")
-        key = "status"
-        status = known.get("status")
-        if status is not None and status not in STATUSES:
-            raise ValueError(f"'status' must be one of {', '.join(STATUSES)}, got {status!r}")
-        key = "date"
-        date = _date(known.get("date"))
-        key = "dossiers"
-        dossiers = _strings(known["dossiers"], "dossiers") if "dossiers" in known else None
-        key = "source"
-        source = _source(known["source"]) if known.get("source") else None
-        key = "other_sources"
-        others = tuple(_source(s) for s in known.get("other_sources") or ())
-        key = "classification"
-        classification = known.get("classification") or {}
-        if not isinstance(classification, dict):
-            raise ValueError("'classification' must be a mapping")
-        key = "key_points"
-        key_points = _strings(known.get("key_points"), "key_points")
-        key = "people"
-        people = _strings(known.get("people"), "people")
-        key = "review"
-        review = _strings(known.get("review"), "review")
-        key = "slug"
+        for name, key in FIELDS.items():
+            if name in meta or name in _REQUIRED:
+                values[name] = key.parse(name, meta.pop(name, None))
+        name = "slug"
         if meta.get("slug") not in (None, ""):
             _check_slug(str(meta["slug"]))
     except ValueError as exc:
-        raise BuilderError(str(exc), path, line_of(text, key)) from None
-
-    def text_field(name: str) -> str | None:
-        value = known.get(name)
-        return str(value).strip() if value not in (None, "") else None
-
-    return Article(
-        path=rel, title=title.strip(), body=body, date=date, date_source=text_field("date_source"),
-        publisher=text_field("publisher"), wire=text_field("wire"), dateline=text_field("dateline"),
-        summary=text_field("summary") or "", key_points=key_points, people=people, dossiers=dossiers,
-        classification=classification, status=status, review=review, source=source,
-        other_sources=others, id=text_field("id") or "", extra=meta,
-        digest=hashlib.sha256(f"{rel}\x00{text}".encode()).hexdigest(), head=head,
-    )
+        raise BuilderError(str(exc), path, line_of(text, name)) from None
+    return Article(path=rel, body=body, extra=meta, head=head,
+                   digest=hashlib.sha256(f"{rel}\x00{text}".encode()).hexdigest(), **values)
 
 
 def read_file(content_dir: Path, rel: Path | str, project: Path | None = None) -> bytes:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -56,3 +59,19 @@ def project(tmp_path: Path) -> Project:
 def repo_copy(tmp_path: Path) -> Path:
     """A copy of the repository's own project, curated content included."""
     return copy_project(tmp_path)
+
+
+def run_with_line(tmp_path: Path, module: str, after: str, line: str, script: str) -> str:
+    """`script`'s output, run in a new process by a copy of the builder whose `builder/<module>.py`
+    has `line` added below the line `after`: how a contributor's one-line change behaves."""
+    copy = tmp_path / "builder"
+    shutil.copytree(REPO / "builder", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    path = copy / f"{module}.py"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(f"\n{after}\n") == 1, f"{after!r} is not one line of {module}.py"
+    path.write_text(text.replace(f"\n{after}\n", f"\n{after}\n{line}\n"), encoding="utf-8")
+    check = f"import builder, pathlib; assert pathlib.Path(builder.__file__).parent == pathlib.Path({str(copy)!r})\n"
+    done = subprocess.run([sys.executable, "-c", check + textwrap.dedent(script)], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout

@@ -99,3 +99,41 @@ def test_people_problems_name_their_line(tmp_path):
     message = str(caught.value)
     assert "config.yaml:7: 'Kim Jong Un': expected a list of other spellings" in message
     assert "config.yaml:9: 'Zelenskiy' is listed for both 'Volodymyr Zelensky' and 'Vladimir Zelensky'" in message
+
+
+def test_a_number_where_text_is_expected_is_an_error_at_its_line(tmp_path):
+    """`title: 5` (or a folder, a slug given as a number) is told at its line, not a traceback."""
+    message = errors_of(tmp_path, "title: 5\n" + MINIMAL.replace("title: T\n", "") + "paths:\n  seeds: 7\n")
+    assert "config.yaml:1: 'title': must be text, got 5" in message
+    assert "config.yaml:7: 'seeds': must be text, got 7" in message
+
+
+def test_dossiers_without_slugs_are_each_an_error(tmp_path):
+    """Two dossiers lacking `slug:` are two missing keys, not a crash comparing their slugs."""
+    message = errors_of(tmp_path, "title: T\ndossiers:\n  - title: A\n    query: a\n  - title: B\n    query: b\n")
+    assert "config.yaml:3: missing required key 'slug'" in message
+    assert "config.yaml:5: missing required key 'slug'" in message
+
+
+def test_a_config_key_is_one_field_of_config(tmp_path):
+    """A key added as one field of `Config` (as README's contributor notes say) is read with its
+    default, refused at its line, and named among the keys its section allows."""
+    from tests.conftest import run_with_line
+    write(tmp_path, MINIMAL + "site:\n  footer: Made in Seoul\n")
+    (tmp_path / "bad.yaml").write_text(MINIMAL + "site:\n  footer: [x]\n  colour: blue\n")
+    (tmp_path / "none.yaml").write_text(MINIMAL)
+    out = run_with_line(
+        tmp_path, "config", '    cname: str | None = setting("site.cname", _text, None)',
+        '    footer: str = setting("site.footer", _text, "")', '''
+        from builder.config import load_config
+        from builder.errors import BuilderError
+        print(repr(load_config("config.yaml").footer), repr(load_config("none.yaml").footer))
+        try:
+            load_config("bad.yaml")
+        except BuilderError as exc:
+            print(exc)
+        ''')
+    assert out == ("'Made in Seoul' ''\n"
+                   "bad.yaml:7: 'footer' must be a single value\n"
+                   "error: bad.yaml:8: unknown key 'colour' in site "
+                   "(expected one of: cname, footer, latest, page_size)\n")

@@ -78,3 +78,36 @@ def test_an_ampersand_in_front_matter_is_no_anchor():
     """Issue 15 item 6: only aliases are refused; `&` in a text is text."""
     article = parse_article('---\ntitle: Trade & Security\nsummary: "A & B"\n---\nx\n', Path("a.md"), Path("a.md"))
     assert (article.title, article.summary) == ("Trade & Security", "A & B")
+
+
+@pytest.mark.parametrize("value", ["3", "true"])
+def test_other_sources_that_are_no_list_are_an_error_at_their_line(value):
+    """`other_sources: 3` is told at its line, not a traceback."""
+    with pytest.raises(BuilderError) as info:
+        parse_article(f"---\ntitle: A\nother_sources: {value}\n---\nx\n", Path("content/a.md"), Path("a.md"))
+    assert str(info.value) == "content/a.md:3: 'other_sources' must be a list of sources"
+
+
+def test_a_front_matter_key_is_one_field_of_article(tmp_path):
+    """A key added as one field of `Article` (as README's contributor notes say) is read into it,
+    refused at its line, written back in its place and left out where a file lacks it."""
+    from tests.conftest import run_with_line
+    out = run_with_line(
+        tmp_path, "content", '    summary: str = field(default="", metadata=_key(_text))',
+        '    topics: tuple[str, ...] = field(default=(), metadata=_key(_strings, write=list))', r'''
+        from pathlib import Path
+        from builder.content import dump, parse_article
+        from builder.errors import BuilderError
+        text = "---\ntopics: [trade, chips]\ntitle: A\nnote: mine\n---\n\nBody.\n"
+        article = parse_article(text, Path("a.md"), "a.md")
+        print(article.topics, article.extra)
+        print(dump(article) + dump(parse_article("---\ntitle: B\n---\nx\n", Path("b.md"), "b.md")))
+        try:
+            parse_article("---\ntitle: C\ntopics: {x: 1}\n---\nx\n", Path("c.md"), "c.md")
+        except BuilderError as exc:
+            print(exc)
+        ''')
+    assert out == ("('trade', 'chips') {'note': 'mine'}\n"
+                   "---\ntitle: A\ndate: null\ntopics:\n- trade\n- chips\nnote: mine\n---\n\nBody.\n"
+                   "---\ntitle: B\ndate: null\n---\n\nx\n\n"
+                   "c.md:3: 'topics' must be a list of text\n")
