@@ -18,7 +18,7 @@ from builder.inputs import decode, read_bytes
 from builder.query import Query, QuerySyntaxError, compile_query
 from builder.text import key
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")   # whole: fullmatch (a `$` lets a final newline through)
 
 _REQUIRED = object()
 _Read = Callable[["_Reader", yaml.Node, Mapping[str, Any]], Any]
@@ -179,7 +179,7 @@ def _query(r: _Reader, node: yaml.Node, values: Mapping[str, Any]) -> Query | No
 def _slug(r: _Reader, node: yaml.Node, values: Mapping[str, Any]) -> str | None:
     """A dossier's slug, which no dossier before it (`values["taken"]`) has."""
     slug = r.scalar(node, "slug", _text, None)
-    if slug is not None and not SLUG.match(slug):
+    if slug is not None and not SLUG.fullmatch(slug):
         r.error(node, f"dossier slug '{slug}' must be lower-case words joined by '-'")
     elif slug is not None and slug in values["taken"]:
         r.error(node, f"duplicate dossier slug '{slug}'")

@@ -335,7 +335,7 @@ def line_of(text: str, key: str) -> int:
 
 def _check_slug(slug: str) -> None:
     """A curator's `slug:` is the page's folder as written, or refused: never changed to fit."""
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         raise ValueError("'slug' must be lower-case letters and digits in words joined by '-', such as "
                          f"'year-end-2'; got {slug!r}")
     if len(slug) > 255:

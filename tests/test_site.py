@@ -210,6 +210,7 @@ NO_SLUG = "'slug' must be lower-case letters and digits in words joined by '-', 
 @pytest.mark.parametrize("slug, why", [
     ("Year End", NO_SLUG + "'Year End'"), ("year--end", NO_SLUG + "'year--end'"),
     ("../../etc", NO_SLUG + "'../../etc'"),
+    ('"year-end-2\\n"', NO_SLUG + "'year-end-2\\n'"),   # a final newline (found in review)
     ("a" * 256, "'slug' is 256 characters long; a folder name may have 255"),
 ])
 def test_a_slug_that_is_no_slug_is_refused_with_the_reason(project, slug, why):
