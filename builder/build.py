@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from builder import versions
 from builder.config import Config
+from builder.errors import BuilderError, BuilderErrors
 from builder.ledger import LEDGER, write_atomic
 from builder.stamp import Signature, Stamp, last, refreshed, save, stamp, unchanged
 
@@ -122,6 +123,19 @@ def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: 
     them, one per page, would be most of serve's rebuild on a large site."""
     started = time.perf_counter()
     report = _ingest(config) if run_ingest else None
+    try:
+        return _site(config, report, drafts, cache, memory, changed, save_fingerprints, started)
+    except BuilderError as exc:
+        if report is None or not report.problems:
+            raise
+        # The seeds ingest refused are told with what stops the build after it, not lost.
+        told = exc.errors if isinstance(exc, BuilderErrors) else [exc]
+        raise BuilderErrors([*report.problems, *told]) from None
+
+
+def _site(config: Config, report: Report | None, drafts: bool, cache: Cache | None, memory: Memory | None,
+          changed: Collection[str] | None, save_fingerprints: bool, started: float) -> Result:
+    """The build after ingest: load, render, swap in (see build)."""
     out = config.output_dir
     stamp_path = config.cache_dir / BUILD_STAMP
     values = (config, drafts, os.environ.get("SOURCE_DATE_EPOCH"))

@@ -152,3 +152,16 @@ def test_a_project_without_a_seeds_folder_builds_and_exits_0(repo_copy):
     for named in (str(repo_copy / "clippings"), "seeds"):   # a folder named, even the default one
         result = run(repo_copy, "ingest", "--seeds", named)
         assert result.returncode == 1 and "no seeds folder" in result.stderr, named
+
+
+def test_a_refused_seed_is_told_when_a_broken_article_stops_the_build(repo_copy):
+    """Issue 15 item 7's rule: a seed ingest refused is told even when a broken article then stops
+    the build (its message was lost, and came only once the article was mended)."""
+    (repo_copy / "seeds" / "bad.txt").write_bytes(b"\x00binary")
+    broken = repo_copy / "content" / "articles" / "2024" / "broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+    result = run(repo_copy, "build")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    errors = result.stderr.splitlines()
+    assert any(e.startswith("error: seeds/bad.txt:1: seed is binary") for e in errors), result.stderr
+    assert any(e.startswith("error: content/articles/2024/broken.md:2:") for e in errors), result.stderr
