@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 from builder import versions
 from builder.config import Config
 from builder.errors import BuilderError, BuilderErrors
-from builder.ledger import LEDGER, write_atomic
+from builder.files import write_atomic
+from builder.ledger import LEDGER
 from builder.stamp import Signature, Stamp, last, refreshed, save, stamp, unchanged
 
 if TYPE_CHECKING:

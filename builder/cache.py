@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from builder.config import Config
 from builder.content import Article
-from builder.ledger import write_atomic
+from builder.files import write_atomic
 from builder.stamp import Signature, code, racy, signature
 
 FOLDER = "parsed"   # SHARDS pickles: an edit rewrites the one holding the article, not all

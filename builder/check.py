@@ -15,7 +15,7 @@ import jinja2
 
 from builder.config import Config
 from builder.errors import BuilderError, BuilderErrors
-from builder.inputs import decode, read_bytes
+from builder.files import decode, read_bytes
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from typing import Any
 from builder.config import Config, Dossier
 from builder.content import Article, article_files, dump, parse_article, read_file, set_keys, sha256
 from builder.errors import BuilderError
-from builder.inputs import decode
-from builder.ledger import load_ledger, save_ledger, write_atomic
+from builder.files import decode, write_atomic
+from builder.ledger import load_ledger, save_ledger
 from builder.query import Document, Prepared, Result, prepare
 
 

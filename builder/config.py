@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from builder.errors import BuilderError, BuilderErrors
-from builder.inputs import decode, read_bytes
+from builder.files import decode, read_bytes
 from builder.query import Query, QuerySyntaxError, compile_query
 from builder.text import key
 

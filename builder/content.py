@@ -18,7 +18,7 @@ import yaml
 
 from builder.config import SLUG
 from builder.errors import BuilderError
-from builder.inputs import decode, read_bytes
+from builder.files import decode, read_bytes
 
 try:  # libyaml is much faster; fall back to the pure-Python classes where it is missing
     from yaml import CSafeDumper as _Dumper, CSafeLoader as _Loader

@@ -11,8 +11,8 @@ from builder.config import Config
 from builder.content import Article, parse_article
 from builder.errors import BuilderError
 from builder.extract import Extraction, Verdict, extract
+from builder.files import decode, read_bytes
 from builder.ingest import read_seed
-from builder.inputs import decode, read_bytes
 from builder.query import Document, prepare
 
 

@@ -21,8 +21,8 @@ from builder.config import Config
 from builder.content import ARTICLES, Article, Source, dump, parse_article, read_article, set_keys, sha256
 from builder.errors import BuilderError
 from builder.extract import Draft, extract
-from builder.inputs import decode, read_bytes
-from builder.ledger import load_ledger, save_ledger, write_atomic
+from builder.files import decode, read_bytes, write_atomic
+from builder.ledger import load_ledger, save_ledger
 from builder.parallel import ordered
 from builder.people import find_people
 from builder.text import key, slugify

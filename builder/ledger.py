@@ -5,31 +5,12 @@ a missing one was deleted. Both are the curator's decisions and are never undone
 from __future__ import annotations
 
 import json
-import os
-import threading
 from pathlib import Path
 
 from builder.errors import BuilderError
-from builder.inputs import read_bytes
+from builder.files import read_bytes, write_atomic
 
 LEDGER = ".ingest-ledger.json"
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file beside it and rename, so a crash never leaves half a file. The
-    temporary name is this thread's own: two writers of one file must not share it."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_native_id()}.tmp")
-    data = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        tmp.write_bytes(data)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def load_ledger(content_dir: Path) -> dict[str, dict]:

@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.errors import BuilderError
-from builder.inputs import read_bytes
-from builder.ledger import write_atomic
+from builder.files import read_bytes, write_atomic
 
 CODE = Path(__file__).resolve().parent
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from builder.config import Config
 from builder.errors import BuilderError
-from builder.ledger import write_atomic
+from builder.files import write_atomic
 
 FOLDER = "site"            # under the cache folder
 STATE = "versions.json"    # in it: {"pair": [live or standby, the other], "differs": [paths] or null}

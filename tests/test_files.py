@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from builder.errors import BuilderError
-from builder.inputs import decode
+from builder.files import decode
 
 
 @pytest.mark.parametrize("data", ["Zürich\r\nline 2".encode("utf-8-sig"), "Zürich\r\nline 2".encode("utf-16"),

@@ -1,6 +1,6 @@
 """Reading the project's input files (seeds, content): what a regular file holds, as text in UTF-8
 or in the UTF-16/32 its byte order mark names, and the refusal of anything else (a FIFO, a folder,
-a link leading outside the project) without waiting on it."""
+a link leading outside the project) without waiting on it; and writing a file whole or not at all."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import codecs
 import errno
 import os
 import stat
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -83,3 +84,20 @@ def _text(text: str, path: Path | str) -> str:
         raise BuilderError("is binary, not text (it contains NUL bytes)", path,
                            text.count("\n", 0, text.index("\0")) + 1)
     return text
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write via a temporary file beside it and rename, so a crash never leaves half a file. The
+    temporary name is this thread's own: two writers of one file must not share it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_native_id()}.tmp")
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        tmp.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
