@@ -17,9 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from builder.classify import article_document, file_document, judge, markdown_text  # noqa: E402
+from builder.classify import article_document, file_document, judge  # noqa: E402
 from builder.config import load_config  # noqa: E402
 from builder.content import article_files, read_article  # noqa: E402
+from builder.markdown import markdown_text  # noqa: E402
 from builder.query import And, Document, Field, Near, Node, Not, Or, Term, compile_query, prepare  # noqa: E402
 
 QUERIES = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -12,6 +11,7 @@ from builder.content import Article, article_files, dump, parse_article, read_fi
 from builder.errors import BuilderError
 from builder.files import decode, write_atomic
 from builder.ledger import load_ledger, save_ledger
+from builder.markdown import markdown_text
 from builder.query import Document, Prepared, Result, prepare
 
 
@@ -42,27 +42,6 @@ def file_document(doc: Document, dossiers: Iterable[Dossier]) -> Filing:
                 "terms": dict(sorted(result.terms.items(), key=lambda kv: (-kv[1], kv[0]))),
             }
     return Filing(tuple(filed), evidence)
-
-
-PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_MARKUP = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])|^#{1,6}\s+|^\s*(?:[*+-]|\d+[.)])\s+", re.M)
-BLOCK_MARKUP = re.compile(r"^#{1,6}\s+|^\s*(?:[*+-]|\d+[.)])\s+", re.M)  # _MARKUP without the escapes
-_BLOCK_START = re.compile(r"[#*+\-\d\s]")  # what a line that BLOCK_MARKUP matches starts with
-
-
-def _plain(paragraph: str) -> str:
-    # The regexes try every position, which costs far more than these tests: most paragraphs are
-    # one line of prose, without a backslash, that no block marker could start.
-    if "\\" in paragraph:
-        return _MARKUP.sub(r"\1", paragraph)  # an unmatched group is replaced by ""
-    if "\n" in paragraph or _BLOCK_START.match(paragraph):
-        return BLOCK_MARKUP.sub("", paragraph)
-    return paragraph
-
-
-def markdown_text(body: str) -> list[str]:
-    """Paragraph texts of a Markdown body, with escapes and block markers removed, for matching."""
-    return [_plain(p).strip() for p in PARAGRAPH_BREAK.split(body) if p.strip()]
 
 
 def document(title: str, paragraphs: list[str]) -> Document:

@@ -23,6 +23,7 @@ from builder.errors import BuilderError
 from builder.extract import Draft, extract
 from builder.files import decode, read_bytes, write_atomic
 from builder.ledger import load_ledger, save_ledger
+from builder.markdown import escape_markdown
 from builder.parallel import ordered
 from builder.people import find_people
 from builder.text import key, slugify
@@ -76,17 +77,6 @@ def read_seed(path: Path, max_bytes: int, project: Path) -> tuple[str, str]:
 
 
 # --- from draft to article ---------------------------------------------------------------------
-
-_MD_INLINE = re.compile(r"[\\`*_\[\]<>|~]|&(?=#?\w+;)")
-_MD_LINE_START = re.compile(r"#|[-+=>]|\d+[.)](?=\s|$)")
-
-
-def escape_markdown(text: str) -> str:
-    """Seed text as literal Markdown: no emphasis, links, HTML or block markers sneak in."""
-    text = _MD_INLINE.sub(r"\\\g<0>", text)
-    start = _MD_LINE_START.match(text)   # a block marker: escape its last character
-    return text if start is None else f"{text[:start.end() - 1]}\\{text[start.end() - 1:]}"
-
 
 def markdown_body(draft: Draft) -> str:
     parts: list[str] = []

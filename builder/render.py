@@ -19,7 +19,6 @@ import hashlib
 import itertools
 import operator
 import os
-import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -29,40 +28,16 @@ from urllib.parse import urlsplit
 
 import jinja2
 import jinja2.meta
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from builder import feeds
 from builder.cache import Cache
 from builder.errors import BuilderError
+from builder.markdown import markdown_renderer
 from builder.parallel import ordered
 from builder.site import DossierView, Entry, Person, Site, Year, last_updated
 from builder.stamp import code
 from builder.text import slugify
-
-
-def _anchor_headings(md: MarkdownIt) -> None:
-    """Give every heading an id from its text, unique within the page."""
-    def rule(state) -> None:
-        seen: dict[str, int] = {}
-        tokens = state.tokens
-        for i, token in enumerate(tokens):
-            if token.type == "heading_open":
-                text = tokens[i + 1].content
-                base = slugify(text) or "section"
-                n = seen.get(base, 0)
-                seen[base] = n + 1
-                token.attrSet("id", base if n == 0 else f"{base}-{n + 1}")
-    md.core.ruler.push("heading_anchors", rule)
-
-
-def markdown_renderer() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    # Untrusted text must not smuggle script URLs through Markdown links.
-    # markdown-it-py's documented way to replace its link check is to assign the method.
-    md.validateLink = lambda url: not re.match(r"^\s*(javascript|vbscript|data|file):", url, re.I)  # type: ignore[method-assign]
-    _anchor_headings(md)
-    return md
 
 
 @dataclass(frozen=True)

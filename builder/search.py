@@ -30,10 +30,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-
-from builder.classify import BLOCK_MARKUP, PARAGRAPH_BREAK
 from builder.errors import BuilderError
+from builder.markdown import first_paragraph_text
 from builder.parallel import ordered
 from builder.text import words
 
@@ -384,20 +382,9 @@ def _record(entry) -> dict[str, object]:
             "dossiers": list(a.dossiers or ()), "summary": a.summary or _lede(a.body)}
 
 
-_INLINE = MarkdownIt("commonmark", {"html": False})   # as pages render it: raw HTML stays text
-
-
 def _lede(body: str) -> str:
-    """The body's first paragraph as plain text, for a result's summary: block markers, emphasis,
-    code marks, links' targets and escapes gone, as a reader sees it on the page."""
-    paragraph = next((p for p in PARAGRAPH_BREAK.split(body) if p.strip()), "")
-    parts = []
-    for token in _INLINE.parseInline(BLOCK_MARKUP.sub("", paragraph.strip()))[0].children or ():
-        if token.type in ("text", "code_inline", "image"):   # an image's content is its alt text
-            parts.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    lede = " ".join("".join(parts).split())
+    """The body's first paragraph as plain text, for a result's summary, at most SUMMARY long."""
+    lede = first_paragraph_text(body)
     return lede if len(lede) <= SUMMARY else lede[:SUMMARY].rsplit(" ", 1)[0] + "…"
 
 

@@ -3,12 +3,9 @@ and re-filing."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from hypothesis import given, settings, strategies as st
 
-from builder.classify import _MARKUP, document, file_document, markdown_text, refile
+from builder.classify import document, file_document, refile
 from builder.config import load_config
 from builder.ingest import ingest
 from tests.conftest import REPO
@@ -67,38 +64,6 @@ def test_passing_mention_does_not_file():
         "The club beat rivals from Seoul, with two Japanese players scoring in the final."]), CONFIG.dossiers)
     assert result.dossiers == ()
     assert result.classification["japan-rok"]["score"] < CONFIG.dossier("japan-rok").min_score
-
-
-@pytest.mark.parametrize("body, expected", [
-    ("Lead.\n\n## A heading\n\nText with \\*stars\\* and a\nsecond line.",
-     ["Lead.", "A heading", "Text with *stars* and a\nsecond line."]),
-    ("* one\n* two\n\n1. first\n2) second", ["one\ntwo", "first\nsecond"]),
-    ("Intro:\n- one\n  - nested", ["Intro:\none\nnested"]),
-    ("  \n\n\n  indented\n \n\n", ["indented"]),
-    ("-", ["-"]),
-    ("* ", [""]),  # a paragraph of only a marker stays, empty
-    ("2017 was a year.", ["2017 was a year."]),
-])
-def test_markdown_text(body, expected):
-    assert markdown_text(body) == expected
-
-
-# Lines of Markdown: indentation, a block marker or an escape, text; joined by line or paragraph breaks.
-# Odd whitespace and digits are there because \s and \d take them too.
-_LINE = st.tuples(st.sampled_from(["", "", " ", "\t", "\u00a0"]),
-                  st.sampled_from(["", "", "", "# ", "#", "* ", "*", "- ", "+\t", "1. ", "12) ", "\u0663. ", "1.",
-                                   "\\* "]),
-                  st.sampled_from(["", "word", "two words ", "\\*x\\*", "a\\\\b", "x. y", "- z"]),
-                  st.sampled_from(["\n", "\n", "\n\n", "\n \n", " \n\t\n", "\u2028", "\x0b"]))
-_MARKDOWN = st.lists(_LINE, max_size=8).map(lambda lines: "".join("".join(line) for line in lines))
-
-
-@given(_MARKDOWN)
-@settings(max_examples=500, deadline=None)
-def test_markdown_text_agrees_with_one_regex_over_each_paragraph(body):
-    # markdown_text skips the regex where it cannot match, and leaves escapes out of it where there are none.
-    expected = [_MARKUP.sub(lambda m: m.group(1) or "", p).strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
-    assert markdown_text(body) == expected
 
 
 def ingested_story(project, *items):

@@ -18,7 +18,7 @@ import yaml
 from builder.build import build
 from builder.config import load_config
 from builder.content import article_files, read_article, set_keys
-from builder.ingest import escape_markdown, headline_from_lede, ingest
+from builder.ingest import headline_from_lede, ingest
 from builder.ledger import load_ledger
 from tests.conftest import REPO
 
@@ -188,13 +188,6 @@ def test_seed_html_is_escaped_in_markdown(project):
     (text,) = project.articles().values()
     assert "<script>" not in text and r"\<script\>" in text
     assert r"\[a link\]" in text
-
-
-def test_escape_markdown_neutralises_block_markers():
-    assert escape_markdown("# not a heading") == r"\# not a heading"
-    assert escape_markdown("1998. A year") == r"1998\. A year"
-    assert escape_markdown("- not a list") == r"\- not a list"
-    assert escape_markdown("AT&T &amp; co") == r"AT&T \&amp; co"
 
 
 def test_written_files_parse_back_identically(project):

@@ -465,20 +465,7 @@ def test_xss_search_shows_the_text_and_runs_nothing(browser, xss_site):
     assert not scripts, scripts
 
 
-# ---------------------------------------------------------------- Markdown and URLs, without a browser
-
-def test_markdown_keeps_raw_html_and_script_links_inert():
-    from builder.render import markdown_renderer
-    out = markdown_renderer().render("<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y](https://ok.example/)")
-    assert "<script>" not in out and "&lt;script&gt;" in out
-    assert 'href="javascript' not in out and 'href="https://ok.example/"' in out
-
-
-def test_headings_get_unique_anchors():
-    from builder.render import markdown_renderer
-    out = markdown_renderer().render("## Looming election\n\ntext\n\n## Looming election")
-    assert '<h2 id="looming-election">' in out and '<h2 id="looming-election-2">' in out
-
+# ---------------------------------------------------------------- pages and URLs, without a browser
 
 def test_an_article_alone_in_its_dossier_shows_no_bare_dossier_name(project):
     """Issue 15 item 17: the timeline navigation names a dossier only with a neighbour to show
