@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import functools
 import re
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from builder.text import slugify
+
+if TYPE_CHECKING:   # imported where HTML is made: ingest and filing read text alone, without markdown-it
+    from markdown_it import MarkdownIt
 
 # --- text into Markdown -------------------------------------------------------------------------
 
@@ -48,6 +50,7 @@ def markdown_text(body: str) -> list[str]:
 
 @functools.cache
 def _inline() -> MarkdownIt:
+    from markdown_it import MarkdownIt
     return MarkdownIt("commonmark", {"html": False})   # as pages render it: raw HTML stays text
 
 
@@ -82,6 +85,7 @@ def _anchor_headings(md: MarkdownIt) -> None:
 
 
 def markdown_renderer() -> MarkdownIt:
+    from markdown_it import MarkdownIt
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     # Untrusted text must not smuggle script URLs through Markdown links.
     # markdown-it-py's documented way to replace its link check is to assign the method.

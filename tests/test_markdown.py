@@ -58,3 +58,12 @@ def test_markdown_keeps_raw_html_and_script_links_inert():
 def test_headings_get_unique_anchors():
     out = markdown_renderer().render("## Looming election\n\ntext\n\n## Looming election")
     assert '<h2 id="looming-election">' in out and '<h2 id="looming-election-2">' in out
+
+
+def test_ingest_and_filing_read_markdown_without_markdown_it():
+    """Ingest and filing use the text half alone: markdown-it is imported where HTML is made (the
+    dev-set hook's interpreter has no markdown-it, and ingest wrote nothing there)."""
+    import subprocess
+    import sys
+    code = "import sys, builder.ingest, builder.classify; assert 'markdown_it' not in sys.modules"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).returncode == 0
