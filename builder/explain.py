@@ -8,12 +8,12 @@ from pathlib import Path
 
 from builder.classify import article_document, document, judge
 from builder.config import Config
-from builder.content import Article, parse_article
+from builder.content import Article, parse_article, sha256
 from builder.errors import BuilderError
-from builder.extract import Extraction, Verdict, extract
+from builder.extract import Extraction, Verdict
 from builder.files import decode, read_bytes
-from builder.ingest import read_seed
 from builder.query import Document, prepare
+from builder.readers import extraction, read_seed
 
 
 def _dossiers(config: Config, doc: Document, recorded: tuple[str, ...] | None = None) -> list[str]:
@@ -52,10 +52,12 @@ def _verdict(v: Verdict) -> str:
     return f"  {v.line:>5} {v.kind:<9} {v.probability:4.2f}  {text:<60}  {v.evidence}"
 
 
-def _read_seed(config: Config, seed: Path) -> tuple[str, str] | str:
-    """The seed's text and digest, or why it cannot be read."""
+def _read_seed(config: Config, seed: Path) -> tuple[Extraction, str] | str:
+    """What ingest makes of the seed, every line's verdict with it, and the digest of its bytes;
+    or why it cannot be read."""
     try:
-        return read_seed(seed, config.max_seed_bytes, config.root)
+        data = read_seed(seed, config.max_seed_bytes, config.root)
+        return extraction(seed, data, explain=True), sha256(data)
     except BuilderError as exc:
         return f"(seed not readable now: {exc})"
 
@@ -82,14 +84,14 @@ def explain_seed(config: Config, seed: Path) -> str:
     read = _read_seed(config, seed)
     if isinstance(read, str):
         raise BuilderError(read.strip("()"), seed)
-    extraction = extract(read[0], explain=True)
-    out = [f"explain: {seed}: {len(extraction.drafts)} article(s)"]
-    for d in extraction.drafts:
+    found = read[0]
+    out = [f"explain: {seed}: {len(found.drafts)} article(s)"]
+    for d in found.drafts:
         title = d.title or "(no headline on the page)"
         out.append(f"  article from line {d.lines[0]}: {title!r}; date {d.date or 'none'}"
                    + (f" ({d.date_source})" if d.date_source else ""))
     out.append(f"  {'line':>5} {'class':<9} {'P(text)'}  {'':<58}  evidence (pull on the score)")
-    return "\n".join(out + _pages(extraction))
+    return "\n".join(out + _pages(found))
 
 
 def _ingest_decisions(config: Config, article: Article) -> list[str]:
@@ -103,11 +105,10 @@ def _ingest_decisions(config: Config, article: Article) -> list[str]:
     read = _read_seed(config, seed)
     if isinstance(read, str):
         return out + ["  " + read]
-    text, digest = read
+    found, digest = read
     if digest != article.source.sha256:
         out.append("  note: the seed has changed since this article was ingested")
-    extraction = extract(text, explain=True)
-    draft = next((d for d in extraction.drafts if d.lines[0] == first), None)
+    draft = next((d for d in found.drafts if d.lines[0] == first), None)
     if draft is None:
         return out + ["  (the seed no longer yields an article at these lines)"]
     out.append(f"  split: article starts at line {first}" +
@@ -115,7 +116,7 @@ def _ingest_decisions(config: Config, article: Article) -> list[str]:
     out.extend(f"  line {d.first}{'' if d.last == d.first else f'-{d.last}'}: {d.what}: {d.why}"
                for d in draft.decisions)
     out.append("  each line:")
-    return out + _pages(extraction, first, last)
+    return out + _pages(found, first, last)
 
 
 def explain_file(config: Config, path: Path) -> str:

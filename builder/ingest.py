@@ -1,4 +1,4 @@
-"""Ingest: `seeds/*.txt` -> `content/articles/<year>/<slug>.md`, one seed at a time, never
+"""Ingest: `seeds/*` (each format read by `readers`) -> `content/articles/<year>/<slug>.md`, one seed at a time, never
 overwriting or resurrecting what a curator edited, rejected or deleted.
 
 The ledger (`ledger.py`) tells an article a person edited (left alone) or deleted (not re-created).
@@ -20,12 +20,13 @@ from builder.classify import document, file_document
 from builder.config import Config
 from builder.content import ARTICLES, Article, Source, dump, parse_article, read_article, set_keys, sha256
 from builder.errors import BuilderError
-from builder.extract import Draft, extract
+from builder.extract import Draft
 from builder.files import decode, read_bytes, write_atomic
 from builder.ledger import load_ledger, save_ledger
 from builder.markdown import escape_markdown
 from builder.parallel import ordered
 from builder.people import find_people
+from builder.readers import extraction as read, read_seed, seed_files
 from builder.text import key, slugify
 
 SKETCH = 32            # shingle hashes kept per article for near-duplicate detection
@@ -55,25 +56,6 @@ class Report:
         verb = "would write" if dry_run else "wrote"
         return f"ingest: {verb} {len(self.written)} article(s), {self.unchanged} unchanged, " \
                f"{len(self.problems)} seed problem(s)"
-
-
-def read_seed(path: Path, max_bytes: int, project: Path) -> tuple[str, str]:
-    """A seed's text with `\\n` line ends and the sha256 of its bytes, or a BuilderError naming
-    what is wrong with it (such as a link leading outside its folder and the `project` folder)."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise BuilderError(f"is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
-                               "(ingest.max_seed_mb in config.yaml)", path)
-        data = read_bytes(path, (path.parent, project))
-        text = decode(data, path)
-    except OSError as exc:
-        raise BuilderError(f"cannot read seed: {exc.strerror}; skipped", path) from None
-    except BuilderError as exc:
-        raise BuilderError(f"seed {exc.message}; skipped", exc.file, exc.line) from None
-    if not text.strip():
-        raise BuilderError("seed is empty; skipped", path)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), sha256(data)
 
 
 # --- from draft to article ---------------------------------------------------------------------
@@ -467,10 +449,11 @@ def _remembered(job: tuple[Config, PerFile], seed: Path) -> _Seed:
 def _process(config: Config, seed: Path) -> _Seed:
     """Read, split, clean, file, sketch and format one seed; only this dump's text is held meanwhile."""
     try:
-        text, digest = read_seed(seed, config.max_seed_bytes, config.root)
+        data = read_seed(seed, config.max_seed_bytes, config.root)
+        extraction = read(seed, data)
     except BuilderError as exc:
         return _Seed(seed.name, problem=exc)
-    extraction = extract(text)
+    digest = sha256(data)
     articles = []
     for draft in extraction.drafts:
         folded = key(" ".join(draft.paragraphs))  # the story's words: its identity and sketch
@@ -484,13 +467,15 @@ def _process(config: Config, seed: Path) -> _Seed:
 
 def refused_seeds(config: Config) -> list[BuilderError]:
     """Why ingest would skip each seed it skips, found by reading them as it does (for check)."""
-    refused = []
-    for seed in sorted(config.seeds_dir.glob("*.txt")):
-        try:
-            read_seed(seed, config.max_seed_bytes, config.root)
-        except BuilderError as exc:
-            refused.append(exc)
-    return refused
+    if not config.seeds_dir.is_dir():
+        return []
+    results = PerFile(config.cache_dir / SEEDS, _results_key(config))
+    return [found.problem for seed in seed_files(config.seeds_dir)
+            if (found := _remembered((config, results), seed)).problem is not None]
+
+
+def _results_key(config: Config) -> str:
+    return f"{cache_key(config)} {config.max_seed_bytes}"
 
 
 PARALLEL_FROM = 16  # seeds; below this a process pool costs more than it saves
@@ -499,7 +484,7 @@ SEEDS = "seeds"     # the folder under the cache folder with each seed's results
 
 def ingest(config: Config, seeds_dir: Path | None = None, content_dir: Path | None = None,
            dry_run: bool = False) -> Report:
-    """Ingest every `*.txt` seed; problems with one seed are reported and the others go on.
+    """Ingest every seed; problems with one seed are reported and the others go on.
 
     Seeds are processed on all cores; their results are applied here one seed at a time, in a fixed
     order, so the files written do not depend on which worker finished first.
@@ -518,9 +503,9 @@ def ingest(config: Config, seeds_dir: Path | None = None, content_dir: Path | No
     run = _Run(config, content_dir, dry_run, report)
     # Seeds ingested before go first, so a story they hold keeps its file when a new dump repeats it.
     known = {entry.get("seed") for entry in run.ledger.values()}
-    seeds = sorted(seeds_dir.glob("*.txt"), key=lambda p: (p.name not in known, p.name))
+    seeds = sorted(seed_files(seeds_dir), key=lambda p: (p.name not in known, p.name))
     # Seeds ingested before and unchanged since come from the cache: only their results are replayed.
-    results = PerFile(config.cache_dir / SEEDS, f"{cache_key(config)} {config.max_seed_bytes}")
+    results = PerFile(config.cache_dir / SEEDS, _results_key(config))
     _apply(run, ordered(_remembered, (config, results), seeds, at_least=PARALLEL_FROM))
     run.finish()
     if seeds_dir == config.seeds_dir:

@@ -1,0 +1,61 @@
+"""Seed formats as a table, as Pelican's readers are: each file extension maps to a reader that makes
+a seed's bytes into one Extraction (drafts with their evidence), so that ingest, its cache, the
+ledger and `explain` take one path whatever the format. A new format is one reader and one entry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from builder.errors import BuilderError
+from builder.extract import Extraction, extract
+from builder.files import decode, read_bytes
+
+# A reader gets the seed's bytes and its path (for messages) and whether `explain` asks for every
+# line's verdict; it raises a BuilderError naming the file (and line) when the seed is no use.
+Reader = Callable[[bytes, Path, bool], Extraction]
+
+
+def read_text(data: bytes, path: Path, explain: bool = False) -> Extraction:
+    """A `.txt` seed: the visible text of one or more pages, pasted."""
+    text = decode(data, path).replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise BuilderError("is empty", path)
+    return extract(text, explain)
+
+
+READERS: dict[str, Reader] = {
+    ".txt": read_text,
+}
+
+
+def seed_files(folder: Path) -> list[Path]:
+    """The seeds in `folder` (any name whose extension has a reader), by name."""
+    return sorted(path for path in folder.iterdir() if path.suffix.lower() in READERS)
+
+
+def read_seed(path: Path, max_bytes: int, project: Path) -> bytes:
+    """A seed's bytes, or a BuilderError naming what is wrong with it (too large, not a regular
+    file, a link leading outside its folder and the `project` folder)."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise BuilderError(f"is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
+                               "(ingest.max_seed_mb in config.yaml)", path)
+        return read_bytes(path, (path.parent, project))
+    except OSError as exc:
+        raise BuilderError(f"cannot read seed: {exc.strerror}; skipped", path) from None
+    except BuilderError as exc:
+        raise _skipped(exc) from None
+
+
+def extraction(path: Path, data: bytes, explain: bool = False) -> Extraction:
+    """What the reader for the seed's extension makes of its bytes."""
+    try:
+        return READERS[path.suffix.lower()](data, path, explain)
+    except BuilderError as exc:
+        raise _skipped(exc) from None
+
+
+def _skipped(exc: BuilderError) -> BuilderError:
+    return BuilderError(f"seed {exc.message}; skipped", exc.file, exc.line)
