@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path, PurePath
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -77,6 +78,17 @@ def _date(name: str, value: Any) -> dt.date | None:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise ValueError(f"'{name}' must be YYYY-MM-DD or empty, got {value!r}") from None
+
+
+def _url(name: str, value: Any) -> str | None:
+    """An address of the original on the web: http(s) only, as pages link it (never `javascript:`)."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+        raise ValueError(f"'{name}' must be an http:// or https:// address, got {value!r}")
+    return text
 
 
 def _status(name: str, value: Any) -> str | None:
@@ -145,6 +157,8 @@ class Article:
     date: dt.date | None = field(default=None, metadata=_key(_date, written=lambda value: True))
     date_source: str | None = field(default=None, metadata=_key(_line, shared=True))
     publisher: str | None = field(default=None, metadata=_key(_line, shared=True))
+    url: str | None = field(default=None, metadata=_key(_url))             # the original on the web
+    url_source: str | None = field(default=None, metadata=_key(_line, shared=True))   # where url came from
     wire: str | None = field(default=None, metadata=_key(_line, shared=True))
     dateline: str | None = field(default=None, metadata=_key(_line, shared=True))
     summary: str = field(default="", metadata=_key(_text))

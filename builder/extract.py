@@ -84,6 +84,8 @@ class Draft:
     publisher: str | None
     lines: tuple[int, int]
     decisions: tuple[Decision, ...]
+    url: str | None = None          # the original's address, when the seed holds it
+    url_source: str | None = None   # where in the seed it was found
 
     @property
     def paragraphs(self) -> list[str]:

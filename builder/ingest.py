@@ -105,7 +105,8 @@ def article_from_draft(draft: Draft, source: Source, config: Config, ident: str)
     filing = file_document(document(title, paragraphs), config.dossiers)
     return Article(
         path="", title=title, body=markdown_body(draft), date=draft.date,
-        date_source=draft.date_source, publisher=draft.publisher, wire=draft.wire,
+        date_source=draft.date_source, publisher=draft.publisher, url=draft.url, url_source=draft.url_source,
+        wire=draft.wire,
         dateline=draft.dateline, summary=summary_of(draft.lead), key_points=draft.key_points,
         people=tuple(find_people(title + "\n\n" + "\n\n".join(paragraphs), config.people)), dossiers=filing.dossiers,
         classification=filing.classification, status="published" if filing.dossiers else "unfiled",

@@ -111,3 +111,18 @@ def test_a_front_matter_key_is_one_field_of_article(tmp_path):
                    "---\ntitle: A\ndate: null\ntopics:\n- trade\n- chips\nnote: mine\n---\n\nBody.\n"
                    "---\ntitle: B\ndate: null\n---\n\nx\n\n"
                    "c.md:3: 'topics' must be a list of text\n")
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "ftp://example.com/a", "example.com/a", "https://"])
+def test_a_url_that_is_no_web_address_is_refused_at_its_line(value):
+    """`url:` is linked from the article's page: only an http(s) address may be."""
+    with pytest.raises(BuilderError) as info:
+        parse_article(f"---\ntitle: A\nurl: '{value}'\n---\nx\n", Path("content/a.md"), Path("a.md"))
+    assert str(info.value) == f"content/a.md:3: 'url' must be an http:// or https:// address, got {value!r}"
+
+
+def test_a_url_is_kept_and_written_back_after_the_publisher():
+    text = "---\ntitle: A\npublisher: Arab News\nurl: https://www.arabnews.com/node/1\n---\n\nBody.\n"
+    article = parse_article(text, Path("a.md"), Path("a.md"))
+    assert article.url == "https://www.arabnews.com/node/1"
+    assert "publisher: Arab News\nurl: \"https://www.arabnews.com/node/1\"\n" in dump(article)
