@@ -210,8 +210,9 @@ def _bodies_edited(config: Config, memory: Memory, inputs: Stamp, values: str, c
     """memory.site after an edit that changed only article files, and those in their bodies only
     (site.edited), and the entries whose bodies changed; None after any other change."""
     from builder.content import ARTICLES
+    from builder.pages import KINDS
     from builder.site import edited
-    if memory.values != values:
+    if memory.values != values or any(kind.shows_bodies for kind in KINDS):
         return None
     changed = inputs.changed(memory.inputs)
     articles = os.path.join(str(config.content_dir), ARTICLES, "")

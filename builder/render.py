@@ -3,7 +3,8 @@
 
 Template context (everything a template may use):
 - `site`: the Site model; `config`: its Config; `dossiers`: the DossierViews
-- `page`: what this page shows (an Entry, a DossierView, a Person, a Year or None for home/404)
+- `page`: the model its kind (`builder.pages`) gives it: an Entry, a DossierView, a Person, a Year, or
+  None for home and the indexes
 - `url(path)`: a site-relative path made correct under `base_url`
 - filters: `markdown` (Markdown to safe HTML), `isodate`, `longdate`, `slug`, and `runs(attr)`
   (groupby that keeps the order, for timelines)
@@ -23,7 +24,6 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 from urllib.parse import urlsplit
 
 import jinja2
@@ -34,17 +34,11 @@ from builder import feeds
 from builder.cache import Cache
 from builder.errors import BuilderError
 from builder.markdown import markdown_renderer
+from builder.pages import ARTICLE, Output, Shown, outputs
 from builder.parallel import ordered
-from builder.site import DossierView, Entry, Person, Site, Year, last_updated
+from builder.site import Entry, Site, last_updated
 from builder.stamp import code
 from builder.text import slugify
-
-
-@dataclass(frozen=True)
-class Output:
-    path: str           # relative to the output folder
-    template: str
-    page: object
 
 
 def base_path(base_url: str) -> str:
@@ -101,19 +95,6 @@ def _forget_compiled(compiled: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def outputs(site: Site) -> list[Output]:
-    """Every HTML page of the site: where it goes, its template, what it shows."""
-    pages = [Output("index.html", "home.html", None), Output("404.html", "404.html", None),
-             Output("search/index.html", "search.html", None), Output("people/index.html", "people.html", None),
-             Output("archive/index.html", "archive.html", None)]
-    pages += [Output(f"{v.url}index.html", "dossier.html", v) for v in site.dossiers]
-    pages += [Output(f"{e.url}index.html", "article.html", e) for e in site.entries]
-    pages += [Output(f"{p.url}index.html", "person.html", p) for p in site.people]
-    years = [*site.years, *(y for v in site.dossiers for y in v.years), *(y for p in site.people for y in p.years)]
-    pages += [Output(f"{y.url}index.html", "year.html", y) for y in years]
-    return pages
-
-
 def _machine_files(site: Site, root: str) -> dict[str, str]:
     """Feeds and robots.txt: path -> text."""
     config, updated = site.config, last_updated(site)
@@ -139,13 +120,9 @@ SITEMAP = "sitemap.xml"
 def _sitemap(site: Site, pages: list[Output], root: str) -> tuple[str, Callable[[], str]]:
     """The sitemap's fingerprint, and the function that writes it: on a large site writing it is
     slow, and an edit seldom changes it."""
-    paths = [_page_path(o) for o in pages if o.template != "404.html"]
+    paths = [o.url_path for o in pages if o.kind.in_sitemap]
     dates = {e.url: e.article.date for e in site.entries if e.article.date}
     return _digest(root, paths, dates), lambda: feeds.sitemap(root, paths, dates)
-
-
-def _page_path(out: Output) -> str:
-    return out.path.removesuffix("index.html")
 
 
 @dataclass(frozen=True)
@@ -240,45 +217,23 @@ def link_prints(entries: Iterable[Entry]) -> dict[str, str]:
     return _entry_prints(entries, "head")
 
 
-def fingerprints(site: Site, pages: list[Output], entry: dict[str, str], link: dict[str, str]) -> dict[str, str]:
-    """Per page, a hash of everything it shows: its own data, its templates, and what every page
-    shows (config, navigation, last updated). Same fingerprint, same bytes: the page need not be rendered.
-    Each article is hashed once as its page shows it (`entry`, from article_prints) and once as
-    others show it (`link`, from link_prints); those need hold only the articles `pages` show."""
-    shared = _digest(site.config, last_updated(site), code())
+def fingerprints(site: Site, pages: list[Output], file: dict[str, str], link: dict[str, str]) -> dict[str, str]:
+    """Per page, a hash of everything it shows: its template, what every page shows (config,
+    navigation, last updated) and what its kind says it shows. Same fingerprint, same bytes: the
+    page need not be rendered. Each article is hashed once as its page shows it (`file`, from
+    article_prints) and once as others show it (`link`, from link_prints); those need hold only
+    the articles `pages` show."""
+    every = _digest(site.config, last_updated(site), code())
     templates = template_prints(site.config.templates_dir)
 
-    def listed(entries) -> list[str]:
-        return [link[e.url] for e in entries]
-
-    def years(timeline) -> list[tuple[str, int]]:
-        return [(y.label, len(y.entries)) for y in timeline.years]
-
-    @functools.cache
-    def whole() -> str:                         # home and the indexes show the whole site
-        return _digest(site.home, [(v.dossier, v.intro, listed(v.entries)) for v in site.dossiers],
-                       listed(site.entries), [(p.name, p.slug, len(p.entries)) for p in site.people],
+    def whole() -> str:     # home and the indexes show the whole site
+        return _digest(site.home, [(v.dossier, v.intro, shown.listed(v.entries)) for v in site.dossiers],
+                       shown.listed(site.entries), [(p.name, p.slug, len(p.entries)) for p in site.people],
                        [(y.label, len(y.entries)) for y in site.years])
 
-    def shown(o: Output) -> object:
-        page = o.page   # its kind is the template's (outputs())
-        if o.template == "article.html":
-            url = cast(Entry, page).url
-            return (entry[url], [(n.dossier.slug, n.older and link[n.older.url],
-                                  n.newer and link[n.newer.url]) for n in site.neighbours.get(url, ())],
-                    listed(site.related.get(url, ())))
-        if o.template == "dossier.html":
-            view = cast(DossierView, page)
-            return (view.dossier, view.intro, len(view.entries), listed(view.recent), years(view))
-        if o.template == "person.html":
-            person = cast(Person, page)
-            return (person.name, person.slug, len(person.entries), listed(person.recent), years(person))
-        if o.template == "year.html":
-            year = cast(Year, page)
-            return (year.label, year.parent, year.owner, year.siblings, listed(year.entries))
-        return whole()
-
-    return {o.path: _digest(shared, o.template, templates.get(o.template), shown(o)) for o in pages}
+    shown = Shown(site, file, link, whole)
+    return {o.path: _digest(every, o.kind.template, templates.get(o.kind.template), o.kind.shown(o.page, shown))
+            for o in pages}
 
 
 class _Pages:
@@ -305,22 +260,21 @@ class _Pages:
         known = len(self.cache.fresh) if self.cache else 0
         for i in batch:
             out = self.todo[i]
-            entry = cast(Entry, out.page) if out.template == "article.html" else None
-            title = _title(out.page)
+            entry, title = out.kind.article(out.page), out.kind.title(out.page)
             head = {
-                "page_path": _page_path(out),
-                "open_graph": feeds.open_graph(entry, self.root, _page_path(out), config.title,
+                "page_path": out.url_path,
+                "open_graph": feeds.open_graph(entry, self.root, out.url_path, config.title,
                                                config.description, title=title),
                 "json_ld": Markup(feeds.json_ld(entry, self.root, config.title, dossier_titles=self.titles))
                 if entry else None,
             }
             try:
-                html = self.env.get_template(out.template).render(page=out.page, **head, **self.common)
+                html = self.env.get_template(out.kind.template).render(page=out.page, **head, **self.common)
             except jinja2.TemplateSyntaxError as exc:
                 raise BuilderError(f"template error: {exc.message}", exc.filename or exc.name, exc.lineno) from None
             except jinja2.UndefinedError as exc:
                 raise BuilderError(f"template error while rendering {out.path}: {exc.message}",
-                                   config.templates_dir / out.template) from None
+                                   config.templates_dir / out.kind.template) from None
             if self.live is None:
                 (self.out_dir / out.path).write_text(html, encoding="utf-8")
             elif not _holds(self.live / out.path, html):
@@ -336,17 +290,6 @@ def _holds(path: Path, html: str) -> bool:
         return path.read_bytes() == html.encode("utf-8")
     except OSError:
         return False
-
-
-def _title(page: object) -> str | None:
-    """A listing page's own title, for its Open Graph tags; None for the others."""
-    if isinstance(page, DossierView):
-        return page.dossier.title
-    if isinstance(page, Person):
-        return page.name
-    if isinstance(page, Year):
-        return f"{page.owner}: {'Undated' if page.label == 'undated' else page.label}"
-    return None
 
 
 BATCH = 50  # pages a worker renders per task
@@ -426,7 +369,7 @@ def render_articles(site: Site, entries: list[Entry], out_dir: Path, cache: Cach
     """The pages of `entries` alone, staged in `out_dir` for the `live` site as render_site does:
     after an edit to their bodies (site.with_bodies), which changes no other page. The manifest
     holds their fingerprints only."""
-    todo = [Output(f"{e.url}index.html", "article.html", e) for e in entries]
+    todo = [Output(path, ARTICLE, entry) for path, entry in ARTICLE.of(entries)]
     around = [*entries, *(n for e in entries for n in _linked(site, e.url))]
     articles = article_prints(entries)
     prints = fingerprints(site, todo, articles, link_prints(around))

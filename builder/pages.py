@@ -1,0 +1,197 @@
+"""The kinds of page the site has, one class each: its pages (where each goes, what it shows), its
+template, its title, and what of the site it depends on. A new kind is one class in KINDS and a template."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any, ClassVar
+
+from builder.config import Config, Dossier
+from builder.site import DossierView, Entry, Person, Site, Year
+
+
+@dataclass(frozen=True)
+class Output:
+    """One page to write: its path under the site folder, its kind, and the model it shows."""
+    path: str
+    kind: PageKind
+    page: Any
+
+    @property
+    def url_path(self) -> str:
+        return self.path.removesuffix("index.html")
+
+
+class Shown:
+    """What a kind's `shown` hashes the site's parts with: an article as its own page shows it (by
+    its whole file, `file`) and as others show it (by its front matter, `link`), and the whole
+    site, for the pages listing all of it."""
+
+    def __init__(self, site: Site, file: dict[str, str], link: dict[str, str], whole: Callable[[], object]):
+        self.site, self.file, self.link = site, file, link
+        self.whole = functools.cache(whole)
+        self.everything = functools.cache(self._everything)
+
+    def _everything(self) -> object:
+        """The whole site with every article's body: what a page may show of it at most."""
+        return self.whole(), [self.file[e.url] for e in self.site.entries]
+
+    def listed(self, entries: Iterable[Entry]) -> list[str]:
+        return [self.link[e.url] for e in entries]
+
+    def years(self, timeline: DossierView | Person) -> list[tuple[str, int]]:
+        """A timeline's years as its page links them: label and size."""
+        return [(y.label, len(y.entries)) for y in timeline.years]
+
+    def of(self, value: Any) -> Any:
+        """`value` as far as a template can see it: every field of every model in it, an article by
+        its whole file, the site with its bodies. What a kind that says no more depends on."""
+        if isinstance(value, Entry):
+            return self.file[value.url]
+        if isinstance(value, Site):
+            return self.everything()
+        if isinstance(value, (tuple, list)):
+            return [self.of(v) for v in value]
+        if isinstance(value, dict):
+            return sorted((k, self.of(v)) for k, v in value.items())
+        if is_dataclass(value) and not isinstance(value, (type, Config, Dossier)):
+            return type(value).__name__, [self.of(getattr(value, f.name)) for f in fields(value)]
+        return value
+
+
+class PageKind:
+    """A kind of page. `shown` is what the page's fingerprint hashes besides its template and what
+    every page shows (config, navigation, last updated): a page is rendered again only when that
+    changes. Its default, the page's model and the whole site with every body, cannot be stale; a
+    kind narrows it to what its template shows, as the incremental-build tests check."""
+    template: ClassVar[str]
+    in_sitemap: ClassVar[bool] = True
+    # Whether its pages may show articles' bodies. After an edit to bodies alone, serve renders only
+    # the edited articles' own pages, and only while every other kind says False here.
+    shows_bodies: ClassVar[bool] = True
+
+    def pages(self, site: Site) -> Iterable[tuple[str, Any]]:
+        """Each page of this kind: its path under the site folder and its model."""
+        raise NotImplementedError
+
+    def title(self, page: Any) -> str | None:
+        """The page's own title for its Open Graph tags; None: the site's."""
+        return None
+
+    def article(self, page: Any) -> Entry | None:
+        """The article the page is (for its JSON-LD and Open Graph), if it is one."""
+        return None
+
+    def shown(self, page: Any, shown: Shown) -> object:
+        return shown.of(page), shown.everything()
+
+
+class _SitePage(PageKind):
+    """A page of its own (no model) showing the whole site without bodies: home, the indexes."""
+    path: ClassVar[str]
+    shows_bodies = False
+
+    def pages(self, site: Site) -> Iterable[tuple[str, Any]]:
+        return [(self.path, None)]
+
+    def shown(self, page: None, shown: Shown) -> object:
+        return shown.whole()
+
+
+class Home(_SitePage):
+    template, path = "home.html", "index.html"
+
+
+class NotFound(_SitePage):
+    template, path, in_sitemap = "404.html", "404.html", False
+
+
+class Search(_SitePage):
+    template, path = "search.html", "search/index.html"
+
+
+class PeopleIndex(_SitePage):
+    template, path = "people.html", "people/index.html"
+
+
+class Archive(_SitePage):
+    template, path = "archive.html", "archive/index.html"
+
+
+class DossierPage(PageKind):
+    template = "dossier.html"
+    shows_bodies = False
+
+    def pages(self, site: Site) -> Iterable[tuple[str, DossierView]]:
+        return [(f"{v.url}index.html", v) for v in site.dossiers]
+
+    def title(self, page: DossierView) -> str:
+        return page.dossier.title
+
+    def shown(self, page: DossierView, shown: Shown) -> object:
+        return page.dossier, page.intro, len(page.entries), shown.listed(page.recent), shown.years(page)
+
+
+class ArticlePage(PageKind):
+    """An article's own page: the only one showing its body (its fingerprint holds its whole
+    file); the articles it links, by their front matter."""
+    template = "article.html"
+    shows_bodies = False   # of other articles (serve's patch renders the edited articles' own pages)
+
+    def pages(self, site: Site) -> Iterable[tuple[str, Entry]]:
+        return self.of(site.entries)
+
+    def of(self, entries: Iterable[Entry]) -> list[tuple[str, Entry]]:
+        return [(f"{e.url}index.html", e) for e in entries]
+
+    def article(self, page: Entry) -> Entry:
+        return page
+
+    def shown(self, page: Entry, shown: Shown) -> object:
+        site, link = shown.site, shown.link
+        return (shown.file[page.url],
+                [(n.dossier.slug, n.older and link[n.older.url], n.newer and link[n.newer.url])
+                 for n in site.neighbours.get(page.url, ())],
+                shown.listed(site.related.get(page.url, ())))
+
+
+class PersonPage(PageKind):
+    template = "person.html"
+    shows_bodies = False
+
+    def pages(self, site: Site) -> Iterable[tuple[str, Person]]:
+        return [(f"{p.url}index.html", p) for p in site.people]
+
+    def title(self, page: Person) -> str:
+        return page.name
+
+    def shown(self, page: Person, shown: Shown) -> object:
+        return page.name, page.slug, len(page.entries), shown.listed(page.recent), shown.years(page)
+
+
+class YearPage(PageKind):
+    """A year of a timeline: of the archive, of a dossier, of a person."""
+    template = "year.html"
+    shows_bodies = False
+
+    def pages(self, site: Site) -> Iterable[tuple[str, Year]]:
+        years = [*site.years, *(y for v in site.dossiers for y in v.years), *(y for p in site.people for y in p.years)]
+        return [(f"{y.url}index.html", y) for y in years]
+
+    def title(self, page: Year) -> str:
+        return f"{page.owner}: {'Undated' if page.label == 'undated' else page.label}"
+
+    def shown(self, page: Year, shown: Shown) -> object:
+        return page.label, page.parent, page.owner, page.siblings, shown.listed(page.entries)
+
+
+ARTICLE = ArticlePage()
+KINDS: tuple[PageKind, ...] = (Home(), NotFound(), Search(), PeopleIndex(), Archive(), DossierPage(), ARTICLE,
+                               PersonPage(), YearPage())
+
+
+def outputs(site: Site, kinds: Iterable[PageKind] = KINDS) -> list[Output]:
+    """Every HTML page of the site (of `kinds`): where it goes, its kind, what it shows."""
+    return [Output(path, kind, page) for kind in kinds for path, page in kind.pages(site)]
