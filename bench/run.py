@@ -31,7 +31,7 @@ from corpus import ROOT, make_article, write_article, write_project  # noqa: E40
 from builder.classify import article_document, file_document  # noqa: E402
 from builder.config import load_config  # noqa: E402
 from builder.content import article_files, read_article  # noqa: E402
-from builder.stamp import RACY  # noqa: E402
+from builder.incremental.stamp import RACY  # noqa: E402
 
 # Inert edits: a comment in the base template re-renders every page and changes none of its text.
 TEMPLATE_CHANGE = {"templates/base.html": "{# bench: template change #}\n",

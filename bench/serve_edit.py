@@ -23,9 +23,9 @@ from corpus import make_article, write_article  # noqa: E402
 from run import edit_body  # noqa: E402
 
 from builder.build import build, save_manifest  # noqa: E402
-from builder.cache import open_cache  # noqa: E402
 from builder.config import load_config  # noqa: E402
 from builder.content import article_files  # noqa: E402
+from builder.incremental.cache import open_cache  # noqa: E402
 
 
 def main() -> None:

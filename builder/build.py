@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from builder import versions
 from builder.config import Config
 from builder.errors import BuilderError, BuilderErrors
 from builder.files import write_atomic
+from builder.incremental import versions
+from builder.incremental.stamp import Signature, Stamp, last, refreshed, save, stamp, unchanged
 from builder.ledger import LEDGER
-from builder.stamp import Signature, Stamp, last, refreshed, save, stamp, unchanged
 
 if TYPE_CHECKING:
-    from builder.cache import Cache
+    from builder.incremental.cache import Cache
     from builder.ingest import Report
     from builder.render import Rendered
     from builder.site import Entry, Site
@@ -186,7 +186,7 @@ def _full(config: Config, drafts: bool, cache: Cache | None, signatures: dict[st
           manifest: dict[str, str], forget: Callable[[], None]) -> tuple[Site, dict[str, str], int, int]:
     """Load the site and update `out` (or replace it) from the last build's `manifest`; returns
     the site, the new manifest, and the numbers of pages in the site and rendered."""
-    from builder.cache import open_cache, save_cache
+    from builder.incremental.cache import open_cache, save_cache
     from builder.site import load_site
     own_cache = cache is None
     with _long_lived():
@@ -232,7 +232,7 @@ def _patch(site: Site, entries: list[Entry], out: Path, manifest: dict[str, str]
     """Update `out` after an edit to the bodies of `entries` alone: their pages and the search
     files holding them, nothing else. Returns the new manifest and the pages rendered; None when
     the search index cannot be patched (the build then goes the whole way)."""
-    from builder.cache import save_html
+    from builder.incremental.cache import save_html
     from builder.render import render_articles
     from builder.search import patch_index
     with versions.staging(site.config) as staging:
@@ -291,7 +291,7 @@ def _compiled(site: Site) -> Path:
 def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forget: Callable[[], None]) -> tuple:
     """A new site beside the old one, unchanged pages hard-linked from it, swapped in whole: for a
     first build, or when config or assets change what the site is made of."""
-    from builder.cache import save_html
+    from builder.incremental.cache import save_html
     from builder.render import render_site
     previous = out if manifest else None
     with versions.staging(site.config) as staging:
@@ -305,8 +305,8 @@ def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forg
 
 def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forget: Callable[[], None]) -> tuple:
     """The changed pages and files only (search shards included), moved into the standby version
-    of the site once all are written, which then becomes the live one (see builder.versions)."""
-    from builder.cache import save_html
+    of the site once all are written, which then becomes the live one (see builder.incremental.versions)."""
+    from builder.incremental.cache import save_html
     from builder.render import render_site
     with versions.staging(site.config) as staging:
         rendered = render_site(site, staging, None, manifest, cache, assets=False, compiled=_compiled(site),

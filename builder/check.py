@@ -125,7 +125,7 @@ def check(config: Config, drafts: bool = False) -> Report:
 def _check_site(config: Config, drafts: bool) -> Report:
     """Load and render the whole site into a temporary folder, as a build would, and follow
     every link into the site. The parse cache is read, never written."""
-    from builder.cache import open_cache
+    from builder.incremental.cache import open_cache
     from builder.render import base_path, render_site
     from builder.site import load_site
     problems = list(_templates(config))

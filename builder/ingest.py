@@ -15,13 +15,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder.cache import PerFile, cache_key
 from builder.classify import document, file_document
 from builder.config import Config
 from builder.content import ARTICLES, Article, Source, dump, parse_article, read_article, set_keys, sha256
 from builder.errors import BuilderError
 from builder.extract import Draft
 from builder.files import decode, read_bytes, write_atomic
+from builder.incremental.cache import PerFile, cache_key
 from builder.ledger import load_ledger, save_ledger
 from builder.markdown import escape_markdown
 from builder.parallel import ordered

@@ -31,13 +31,13 @@ import jinja2.meta
 from markupsafe import Markup
 
 from builder import feeds
-from builder.cache import Cache
 from builder.errors import BuilderError
+from builder.incremental.cache import Cache
+from builder.incremental.stamp import code
 from builder.markdown import markdown_renderer
 from builder.pages import ARTICLE, Output, Shown, outputs
 from builder.parallel import ordered
 from builder.site import Entry, Site, last_updated
-from builder.stamp import code
 from builder.text import slugify
 
 

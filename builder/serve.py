@@ -44,9 +44,9 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from builder.build import Memory, build, save_manifest
-from builder.cache import Cache, cache_key, open_cache, save_cache
 from builder.config import Config, load_config
 from builder.errors import BuilderError
+from builder.incremental.cache import Cache, cache_key, open_cache, save_cache
 from builder.lock import ProjectLock
 from builder.render import base_path
 

@@ -10,13 +10,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from builder.cache import Cache, trusted
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
 from builder.content import DOSSIERS, Article, Page, article_files, line_of, read_article, read_page, read_text, shared
 from builder.errors import BuilderError, BuilderErrors
+from builder.incremental.cache import Cache, trusted
+from builder.incremental.stamp import Signature
 from builder.parallel import ordered
-from builder.stamp import Signature
 from builder.text import slugify
 
 

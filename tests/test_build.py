@@ -10,9 +10,9 @@ import shutil
 import pytest
 
 from builder.build import BUILD_STAMP, build, save_manifest
-from builder.cache import open_cache
 from builder.config import load_config
 from builder.errors import BuilderError
+from builder.incremental.cache import open_cache
 
 
 def tree(folder):
@@ -317,7 +317,7 @@ from pathlib import Path  # noqa: E402
 from hypothesis import HealthCheck, settings, strategies as st  # noqa: E402
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule  # noqa: E402
 
-from builder import stamp as stamp_module  # noqa: E402
+from builder.incremental import stamp as stamp_module  # noqa: E402
 from tests.conftest import Project  # noqa: E402
 
 DOSSIER_SLUGS = ("japan-dprk", "japan-rok", "ukraine-diplomacy")

@@ -7,10 +7,10 @@ import hashlib
 
 import pytest
 
-from builder import stamp as stamp_module
 from builder.build import build
-from builder.cache import FOLDER, HTML, SHARDS, Cache, open_cache, save_cache, trusted
 from builder.config import load_config
+from builder.incremental import stamp as stamp_module
+from builder.incremental.cache import FOLDER, HTML, SHARDS, Cache, open_cache, save_cache, trusted
 from builder.site import load_site
 
 
@@ -100,7 +100,7 @@ def test_html_no_article_renders_to_any_more_is_dropped_once_it_piles_up(repo_co
 
 
 def test_a_build_reads_only_the_html_its_pages_need(repo_copy, trust_times, monkeypatch):
-    from builder import cache as cache_module
+    from builder.incremental import cache as cache_module
     config = load_config(repo_copy / "config.yaml")
     build(config, run_ingest=False)
     assert len(list((config.cache_dir / HTML).iterdir())) > 4

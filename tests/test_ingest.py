@@ -245,7 +245,7 @@ def test_changed_extraction_of_the_same_place_keeps_the_file(project):
 
 
 def test_unchanged_seeds_are_replayed_from_the_cache_with_the_same_result(tmp_path, monkeypatch):
-    from builder import stamp as stamp_module
+    from builder.incremental import stamp as stamp_module
     from builder.ingest import SEEDS
     from tests.conftest import Project
     monkeypatch.setattr(stamp_module, "RACY", 0)   # trust the times of files written a moment ago

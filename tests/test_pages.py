@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 from tests.conftest import copy_project, run_with_line
@@ -37,7 +36,7 @@ def test_a_page_kind_is_one_class_and_a_template_and_rebuilds_when_what_it_shows
     out = run_with_line(tmp_path, "pages", LAST_KIND, BRIEFS, f'''
         from pathlib import Path
         from builder.build import build
-        from builder.cache import open_cache
+        from builder.incremental.cache import open_cache
         from builder.config import load_config
         config = load_config(Path({str(project / "config.yaml")!r}))
         page, article = Path({str(project / "site" / "briefs" / "index.html")!r}), Path({str(article)!r})

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from builder import site as site_module
-from builder.cache import Cache
 from builder.content import Article
 from builder.errors import BuilderError
+from builder.incremental.cache import Cache
 from builder.site import load_site
 
 BODY = "Japan and North Korea held talks on the abduction issue in Ulaanbaatar, officials in Tokyo said."

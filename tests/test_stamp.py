@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from builder.stamp import refreshed, stamp
+from builder.incremental.stamp import refreshed, stamp
 
 NAMES = st.sampled_from(["a.md", "b.md", "2024/c.md", "2024/d.md", "2025/e.md", "2025/old/f.md"])
 # (what, path): write a file (new or not), remove one, or remove a folder with its files.

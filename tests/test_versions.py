@@ -37,7 +37,7 @@ atexit.register(lambda: print(f"renames: {count}", file=sys.stderr))
 if armed:
     sys.exit(main(sys.argv[1:]))
 from builder.build import build
-from builder.cache import open_cache
+from builder.incremental.cache import open_cache
 from builder.config import load_config
 config, cache = load_config(Path("config.yaml")), None
 cache = open_cache(config)

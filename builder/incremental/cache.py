@@ -16,7 +16,7 @@ from typing import TypeVar
 from builder.config import Config
 from builder.content import Article
 from builder.files import write_atomic
-from builder.stamp import Signature, code, racy, signature
+from builder.incremental.stamp import Signature, code, racy, signature
 
 FOLDER = "parsed"   # SHARDS pickles: an edit rewrites the one holding the article, not all
 SHARDS = 16

@@ -19,7 +19,7 @@ from typing import Any
 from builder.errors import BuilderError
 from builder.files import read_bytes, write_atomic
 
-CODE = Path(__file__).resolve().parent
+CODE = Path(__file__).resolve().parent.parent   # the builder package
 
 
 RACY = 3 * 10**9  # ns: file times tick only every few milliseconds (seconds on some disks)
