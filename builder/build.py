@@ -187,11 +187,12 @@ def _full(config: Config, drafts: bool, cache: Cache | None, signatures: dict[st
     """Load the site and update `out` (or replace it) from the last build's `manifest`; returns
     the site, the new manifest, and the numbers of pages in the site and rendered."""
     from builder.incremental.cache import open_cache, save_cache
+    from builder.incremental.reading import Cached
     from builder.site import load_site
     own_cache = cache is None
     with _long_lived():
         cache = cache or open_cache(config)
-        site = load_site(config, drafts=drafts, cache=cache, signatures=signatures)
+        site = load_site(config, drafts=drafts, reading=Cached(cache, signatures))
     out.parent.mkdir(parents=True, exist_ok=True)
     # What decides the files besides pages; a Jinja template change is a page change (its pages'
     # fingerprints hold it), so it updates the site in place too.
@@ -208,10 +209,10 @@ def _full(config: Config, drafts: bool, cache: Cache | None, signatures: dict[st
 def _bodies_edited(config: Config, memory: Memory, inputs: Stamp, values: str, cache: Cache, drafts: bool
                    ) -> tuple[Site, list[Entry]] | None:
     """memory.site after an edit that changed only article files, and those in their bodies only
-    (site.edited), and the entries whose bodies changed; None after any other change."""
+    (incremental.patch.edited), and the entries whose bodies changed; None after any other change."""
     from builder.content import ARTICLES
+    from builder.incremental.patch import edited
     from builder.pages import KINDS
-    from builder.site import edited
     if memory.values != values or any(kind.shows_bodies for kind in KINDS):
         return None
     changed = inputs.changed(memory.inputs)

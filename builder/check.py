@@ -126,12 +126,13 @@ def _check_site(config: Config, drafts: bool) -> Report:
     """Load and render the whole site into a temporary folder, as a build would, and follow
     every link into the site. The parse cache is read, never written."""
     from builder.incremental.cache import open_cache
+    from builder.incremental.reading import Cached
     from builder.render import base_path, render_site
     from builder.site import load_site
     problems = list(_templates(config))
     cache = open_cache(config)
     try:
-        site = load_site(config, drafts=drafts, cache=cache)
+        site = load_site(config, drafts=drafts, reading=Cached(cache))
     except BuilderErrors as exc:
         return Report(problems + exc.errors, 0, 0)
     except BuilderError as exc:

@@ -6,16 +6,15 @@ import bisect
 import datetime as dt
 import functools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
-from builder.content import DOSSIERS, Article, Page, article_files, line_of, read_article, read_page, read_text, shared
+from builder.content import DOSSIERS, Article, Page, article_files, line_of, read_article, read_page, read_text
 from builder.errors import BuilderError, BuilderErrors
-from builder.incremental.cache import Cache, trusted
-from builder.incremental.stamp import Signature
 from builder.parallel import ordered
 from builder.text import slugify
 
@@ -101,13 +100,13 @@ class Site:
     newest: dt.date | None      # the newest article's date
 
 
-def _newest_first(a: Article) -> tuple:
+def newest_first(a: Article) -> tuple:
     """The order of timelines: newest first, undated last; by title, then file, within a day."""
     return (a.date is None, -(a.date.toordinal()) if a.date else 0, a.title.casefold(), a.path)
 
 
-def _entry_order(entry: Entry) -> tuple:
-    return _newest_first(entry.article)
+def entry_order(entry: Entry) -> tuple:
+    return newest_first(entry.article)
 
 
 def filed(article: Article, config: Config) -> Article:
@@ -120,52 +119,48 @@ def filed(article: Article, config: Config) -> Article:
     return article
 
 
-def _read(config: Config, rel: str) -> Article | BuilderError:
+def read_article_file(config: Config, rel: str) -> Article | BuilderError:
+    """An article file read and filed, or what is wrong with it."""
     try:
         return filed(read_article(config.content_dir, rel, config.root), config)
     except BuilderError as exc:
         return exc
 
 
+class Reading(Protocol):
+    """How load_site gets the articles and their related ones: `Plain`, or what an earlier build
+    kept (builder.incremental.reading)."""
+    def articles(self, config: Config, errors: list[BuilderError]) -> list[Article]:
+        """Every article file read and filed, in article_files' order; what is wrong, in `errors`."""
+    def related(self, entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tuple[Entry, ...]]:
+        """rank_related's answer for every article."""
+
+
 PARALLEL_FROM = 200  # files to parse; below this a process pool costs more than it saves
 
 
-def _articles(config: Config, cache: Cache, errors: list[BuilderError],
-              signatures: Mapping[str, Signature | None]) -> list[Article]:
-    """Every article file, from the cache where unchanged, the rest parsed on all cores."""
-    articles: dict[str, Article] = {}
-    todo: list[tuple[str, Signature | None]] = []
-    files = article_files(config.content_dir)
-    root = str(config.content_dir)
-    for rel in files:
-        path = os.path.join(root, rel)
-        try:
-            sig = signatures[path] if path in signatures else trusted(path)
-        except OSError:
-            sig = None   # reading it says what is wrong
-        found = cache.article(rel, sig)
-        if found is None:
-            todo.append((rel, sig))
-        else:
-            articles[rel] = found
-    for (rel, sig), result in zip(todo, ordered(_read, config, [rel for rel, _ in todo], PARALLEL_FROM, 32)):
-        if isinstance(result, BuilderError):
-            errors.append(result)
-        else:
-            articles[rel] = result = shared(result)
-            cache.keep(rel, sig, result)
-    cache.forget_unseen()
-    return [articles[rel] for rel in files if rel in articles]
+class Plain:
+    """Every file read, on all cores, and every article's related ones ranked."""
+
+    def articles(self, config: Config, errors: list[BuilderError]) -> list[Article]:
+        found = []
+        files = article_files(config.content_dir)
+        for result in ordered(read_article_file, config, files, PARALLEL_FROM, 32):
+            if isinstance(result, BuilderError):
+                errors.append(result)
+            else:
+                found.append(result)
+        return found
+
+    def related(self, entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tuple[Entry, ...]]:
+        return rank_related(entries, people)
 
 
-def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
-              signatures: Mapping[str, Signature | None] | None = None) -> Site:
-    """Read every article and page; all bad files are reported together. `cache` holds what
-    earlier builds parsed (and gets what this one parses); `signatures`, the files' signatures
-    (by path) as the build's stamp found them, spare looking at each file again."""
+def load_site(config: Config, drafts: bool = False, reading: Reading | None = None) -> Site:
+    """Read every article and page (as `reading` says); all bad files are reported together."""
     errors: list[BuilderError] = []
-    cache = cache or Cache("")
-    articles = _articles(config, cache, errors, signatures or {})
+    reading = reading or Plain()
+    articles = reading.articles(config, errors)
 
     _repeated_ids(config, articles, errors)
     known = {d.slug for d in config.dossiers}
@@ -177,7 +172,7 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
             counts["rejected"] += 1
         elif a.status == "unfiled" or not a.dossiers:
             counts["unfiled"] += 1
-        if not _shown(a, drafts):
+        if not is_shown(a, drafts):
             continue
         if a.review:
             counts["review"] += 1
@@ -197,13 +192,13 @@ def load_site(config: Config, drafts: bool = False, cache: Cache | None = None,
     if errors:
         raise BuilderErrors(errors) if len(errors) > 1 else errors[0]
 
-    entries.sort(key=_entry_order)
+    entries.sort(key=entry_order)
     views = tuple(_view(config, d, entries) for d in config.dossiers)
     people = _people(entries, config.page_size)
     return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title, config.root),
                 dossiers=views, entries=tuple(entries), people=people,
                 years=_years(entries, "archive/", "Archive"),
-                neighbours=_neighbours(views), related=_remembered_related(entries, people, cache),
+                neighbours=_neighbours(views), related=reading.related(entries, people),
                 newest=max((e.article.date for e in entries if e.article.date), default=None), **counts)
 
 
@@ -221,101 +216,14 @@ def _repeated_ids(config: Config, articles: list[Article], errors: list[BuilderE
 
 
 def _entry(a: Article) -> Entry:
-    slug = a.own_slug or _slug(a.title)
+    slug = a.own_slug or slug_of(a.title)
     year = str(a.date.year) if a.date else "undated"
     return Entry(a, slug, f"articles/{year}/{slug}/", a.status != "published", year)
 
 
-def _shown(a: Article, drafts: bool) -> bool:
+def is_shown(a: Article, drafts: bool) -> bool:
     """Whether the site shows the article: rejected never, unfiled only with drafts."""
     return a.status != "rejected" and (drafts or (a.status != "unfiled" and bool(a.dossiers)))
-
-
-def edited(site: Site, cache: Cache, files: Mapping[str, Signature | None], drafts: bool
-           ) -> tuple[Site, list[Entry]] | None:
-    """`site` (loaded with `drafts`) after its article `files` (by content path, with their
-    signatures) changed, and the entries whose bodies changed: when their bodies alone did. None
-    when anything else did (a file cannot be read, a front matter was edited, the dossiers' queries
-    file a new body elsewhere): then the site is loaded afresh, which also reports what is wrong."""
-    articles = []
-    for rel, sig in files.items():
-        article = cache.article(rel, sig)
-        if article is None:
-            read = _read(site.config, rel)
-            if isinstance(read, BuilderError):
-                return None
-            article = read
-            cache.keep(rel, sig, shared(article))
-        articles.append(article)
-    return with_bodies(site, articles, drafts)
-
-
-def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[Site, list[Entry]] | None:
-    """`site` with `articles` in place of the versions of them it was loaded with, and the entries
-    that changed, when they differ from those in their bodies alone; else None. A body is shown on
-    its article's page alone, so every listing stays as it was; the site's entries are replaced
-    all the same, so the site is what a fresh load would make."""
-    new: dict[str, Entry] = {}
-    olds: set[int] = set()
-    for a in articles:
-        # The same front matter sorts the same: the entry it had is where it would go.
-        at = bisect.bisect_left(site.entries, _newest_first(a), key=_entry_order)
-        old = site.entries[at] if at < len(site.entries) and site.entries[at].article.path == a.path else None
-        if old is None:
-            # Not where its front matter sorts it: hidden before, or shown under another title or
-            # date (which the queries may file elsewhere, or nowhere).
-            if _shown(a, drafts) or any(e.article.path == a.path for e in site.entries):
-                return None
-            continue          # hidden, and stays so: nothing shows it
-        if a.digest == old.article.digest:
-            continue          # the same text (a file rewritten as it was)
-        if (a.head, a.dossiers, a.status) != (old.article.head, old.article.dossiers, old.article.status):
-            return None
-        new[old.url] = replace(old, article=a)
-        olds.add(id(old))
-    if not new:
-        return site, []
-
-    # Only the timelines holding a changed entry are made anew, the others kept as they are.
-    labels = {e.year for e in new.values()}
-    slugs = {d for e in new.values() for d in e.article.dossiers or ()}
-    names = {_slug(name) for e in new.values() for name in e.article.people}
-
-    def swap(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
-        """A timeline (newest first) with the new entries in place of the old, found by bisection."""
-        for entry in new.values():
-            at = bisect.bisect_left(entries, _newest_first(entry.article), key=_entry_order)
-            if at < len(entries) and entries[at].url == entry.url:
-                entries = entries[:at] + (entry,) + entries[at + 1:]
-        return entries
-
-    def listed(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
-        """A list of entries in any order with the new ones in place of the old."""
-        return tuple([new.get(e.url, e) for e in entries]) if not olds.isdisjoint(map(id, entries)) else entries
-
-    # Related articles share a person (_related ranks no others): only the changed articles' people's
-    # articles may list them.
-    relating = {e.url for p in site.people if p.slug in names for e in p.entries}
-
-    def years(timeline: tuple[Year, ...]) -> tuple[Year, ...]:
-        return tuple(replace(y, entries=swap(y.entries)) if y.label in labels else y for y in timeline)
-
-    def neighbours(found: tuple[Neighbours, ...]) -> tuple[Neighbours, ...]:
-        return tuple(replace(n, older=n.older and new.get(n.older.url, n.older),
-                             newer=n.newer and new.get(n.newer.url, n.newer)) for n in found)
-
-    # A changed entry is named by its own neighbours and its neighbours' neighbours.
-    touched = {url for changed in new for n in site.neighbours.get(changed, ())
-               for url in (changed, n.older and n.older.url, n.newer and n.newer.url) if url}
-    return replace(
-        site, entries=swap(site.entries), years=years(site.years),
-        dossiers=tuple(replace(v, entries=swap(v.entries), recent=swap(v.recent), years=years(v.years))
-                       if v.dossier.slug in slugs else v for v in site.dossiers),
-        people=tuple(replace(p, entries=swap(p.entries), recent=swap(p.recent), years=years(p.years))
-                     if p.slug in names else p for p in site.people),
-        neighbours=site.neighbours | {url: neighbours(site.neighbours[url]) for url in touched},
-        related=site.related | {url: listed(site.related[url]) for url in relating if url in site.related}
-    ), list(new.values())
 
 
 def _view(config: Config, dossier: Dossier, entries: list[Entry]) -> DossierView:
@@ -328,7 +236,7 @@ def _view(config: Config, dossier: Dossier, entries: list[Entry]) -> DossierView
 
 # The same few hundred names recur in thousands of articles, and serve loads the same titles build
 # after build: slug each once.
-_slug = functools.lru_cache(maxsize=1 << 17)(slugify)
+slug_of = functools.lru_cache(maxsize=1 << 17)(slugify)
 
 
 def _people(entries: list[Entry], size: int) -> tuple[Person, ...]:
@@ -336,7 +244,7 @@ def _people(entries: list[Entry], size: int) -> tuple[Person, ...]:
     for entry in entries:
         named: dict[str, str] = {}   # "Kim Jong Un" and "Kim Jong-un" in one article: one person, listing it once
         for name in entry.article.people:
-            named.setdefault(_slug(name), name)
+            named.setdefault(slug_of(name), name)
         for slug, name in named.items():
             by_slug.setdefault(slug, (name, []))[1].append(entry)
     people = []
@@ -378,47 +286,7 @@ NEARBY = 10     # candidates per shared person: the articles this close to it in
 FAR = 1 << 30   # days between a dated article and an undated one: further than any two dates
 
 
-def _remembered_related(entries: list[Entry], people: tuple[Person, ...], cache: Cache) -> dict[str, tuple[Entry, ...]]:
-    """_related, ranked again only for the articles whose candidates changed since the last build:
-    those near an added, removed or re-filed article in its people's timelines (an edit to a text
-    changes no ranking; an added article, a few dozen)."""
-    inputs = {e.url: (_entry_order(e), e.article.people, e.article.dossiers) for e in entries}
-    known, before = cache.related
-    if not isinstance(known, dict):
-        known = {}
-    changed = (inputs.keys() ^ known.keys()) | {url for url, key in inputs.items() if known.get(url, key) != key}
-    if not changed:
-        by_url = {entry.url: entry for entry in entries}
-        return {url: tuple(by_url[u] for u in found) for url, found in before.items()}
-    if len(changed) * 8 >= len(entries):
-        related = _related(entries, people)
-        cache.remember_related(inputs, {url: tuple(e.url for e in found) for url, found in related.items()})
-        return related
-    again = _near(changed, inputs, known, people)
-    fresh = {url: tuple(e.url for e in found) for url, found in _related(entries, people, again).items()}
-    urls = {url: fresh[url] if url in again else before[url] for url in inputs}
-    cache.remember_related(inputs, urls)
-    by_url = {entry.url: entry for entry in entries}
-    return {url: tuple(by_url[u] for u in found) for url, found in urls.items()}
-
-
-def _near(changed: set[str], inputs: dict[str, tuple], known: dict[str, tuple], people: tuple[Person, ...]) -> set[str]:
-    """The articles whose related ones may differ from the last build's after the `changed` ones
-    came, went or changed their date, people or dossiers (`known` and `inputs`: what each had then
-    and has now): those within NEARBY of where a changed one was or is, in the timelines of the
-    people it had or has. An article's candidates are only ever that close to it."""
-    timelines = {p.slug: p.entries for p in people}
-    near = changed & inputs.keys()
-    for url in changed:
-        for order, names, _ in filter(None, (known.get(url), inputs.get(url))):
-            for name in names:
-                timeline = timelines.get(_slug(name), ())
-                at = bisect.bisect_left(timeline, order, key=_entry_order)
-                near.update(e.url for e in timeline[max(0, at - NEARBY - 1):at + NEARBY + 2])
-    return near
-
-
-def _related(entries: list[Entry], people: tuple[Person, ...], only: set[str] | None = None
+def rank_related(entries: list[Entry], people: tuple[Person, ...], only: set[str] | None = None
              ) -> dict[str, tuple[Entry, ...]]:
     """Per article (or per article in `only`), others sharing a dossier, ranked by people in
     common, then closeness in time (days apart), then timeline order. Only each person's NEARBY
@@ -436,9 +304,9 @@ def _related(entries: list[Entry], people: tuple[Person, ...], only: set[str] | 
         timelines = {p.slug: p.entries for p in people}
         for url in only:
             entry = entries[rank[url]]
-            for slug in {_slug(name) for name in entry.article.people}:
+            for slug in {slug_of(name) for name in entry.article.people}:
                 theirs = timelines[slug]
-                at = bisect.bisect_left(theirs, _entry_order(entry), key=_entry_order)
+                at = bisect.bisect_left(theirs, entry_order(entry), key=entry_order)
                 start = max(0, at - NEARBY)
                 spots.setdefault(rank[url], []).append(([rank[e.url] for e in theirs[start:at + NEARBY + 1]],
                                                         at - start))

@@ -13,6 +13,7 @@ from builder.build import BUILD_STAMP, build, save_manifest
 from builder.config import load_config
 from builder.errors import BuilderError
 from builder.incremental.cache import open_cache
+from builder.incremental.reading import Cached
 
 
 def tree(folder):
@@ -158,7 +159,7 @@ def test_serve_patches_its_last_build_after_a_body_edit(repo_copy, serving, load
     assert len(loads) == 1 and result.rendered == 1       # patched: the model was not loaded again
     from builder.site import load_site
     config = result.site.config
-    assert result.site == load_site(config, cache=open_cache(config))   # what a fresh load makes
+    assert result.site == load_site(config, reading=Cached(open_cache(config)))   # what a fresh load makes
     assert tree(repo_copy / "site") == clean_build(repo_copy)
     data = repo_copy / "site" / "search" / "data" / "terms"
     kishida.write_text(kishida.read_text().replace("whirlwind zygote", "whirlwind trip"))

@@ -11,6 +11,7 @@ from builder.build import build
 from builder.config import load_config
 from builder.incremental import stamp as stamp_module
 from builder.incremental.cache import FOLDER, HTML, SHARDS, Cache, open_cache, save_cache, trusted
+from builder.incremental.reading import Cached
 from builder.site import load_site
 
 
@@ -24,10 +25,10 @@ def trust_times(monkeypatch):
 def test_unchanged_articles_come_from_the_cache_and_an_edit_is_parsed_again(repo_copy, trust_times):
     config = load_config(repo_copy / "config.yaml")
     cache = Cache("test")
-    first = {e.url: e.article for e in load_site(config, cache=cache).entries}
+    first = {e.url: e.article for e in load_site(config, reading=Cached(cache)).entries}
     story = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
     story.write_text(story.read_text().replace("whirlwind trip", "whirlwind visit"))
-    second = {e.url: e.article for e in load_site(config, cache=cache).entries}
+    second = {e.url: e.article for e in load_site(config, reading=Cached(cache)).entries}
     edited = [url for url in first if second[url] is not first[url]]
     assert len(edited) == 1 and "whirlwind visit" in second[edited[0]].body
 
@@ -114,20 +115,20 @@ def test_a_build_reads_only_the_html_its_pages_need(repo_copy, trust_times, monk
 
 
 def test_related_articles_are_ranked_again_only_when_what_they_rank_by_changes(repo_copy, trust_times, monkeypatch):
-    from builder import site as site_module
+    from builder.incremental import reading
     config = load_config(repo_copy / "config.yaml")
     cache = Cache("test")
-    first = load_site(config, cache=cache)
+    first = load_site(config, reading=Cached(cache))
     ranked = []
-    real = site_module._related
-    monkeypatch.setattr(site_module, "_related", lambda *args: ranked.append(1) or real(*args))
+    real = reading.rank_related
+    monkeypatch.setattr(reading, "rank_related", lambda *args: ranked.append(1) or real(*args))
     story = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
     story.write_text(story.read_text().replace("whirlwind trip", "whirlwind visit"))   # the text only
-    second = load_site(config, cache=cache)
+    second = load_site(config, reading=Cached(cache))
     assert not ranked and {u: [e.url for e in r] for u, r in second.related.items()} == \
         {u: [e.url for e in r] for u, r in first.related.items()}
     assert all(e is second.entries[[x.url for x in second.entries].index(e.url)]
                for found in second.related.values() for e in found)   # today's entries, not last build's
     story.write_text(story.read_text().replace("people:\n", "people:\n- Ada Newname\n", 1))
-    load_site(config, cache=cache)
+    load_site(config, reading=Cached(cache))
     assert ranked == [1]

@@ -11,6 +11,7 @@ from builder import site as site_module
 from builder.content import Article
 from builder.errors import BuilderError
 from builder.incremental.cache import Cache
+from builder.incremental.reading import Cached
 from builder.site import load_site
 
 BODY = "Japan and North Korea held talks on the abduction issue in Ulaanbaatar, officials in Tokyo said."
@@ -136,7 +137,7 @@ def _timeline(stories: dict[int, tuple]) -> tuple[list, tuple]:
     entries = sorted((site_module._entry(Article(f"x/{n}.md", f"Story {n}", "", date=date,
                                                  people=tuple(f"Person {p}" for p in people),
                                                  dossiers=tuple(dossiers), status="published"))
-                      for n, (date, people, dossiers) in stories.items()), key=site_module._entry_order)
+                      for n, (date, people, dossiers) in stories.items()), key=site_module.entry_order)
     return entries, site_module._people(entries, 50)
 
 
@@ -144,14 +145,14 @@ def _timeline(stories: dict[int, tuple]) -> tuple[list, tuple]:
 @given(st.dictionaries(st.integers(0, 60), _STORY, min_size=30, max_size=60),
        st.lists(st.tuples(st.integers(0, 70), st.one_of(st.none(), _STORY)), min_size=1, max_size=3))
 def test_related_ranked_again_near_the_changes_alone_as_if_ranked_afresh(stories, changes):
-    cache = Cache("test")
-    site_module._remembered_related(*_timeline(stories), cache)
+    reading = Cached(Cache("test"))
+    reading.related(*_timeline(stories))
     for n, story in changes:   # added, changed, or (None) removed
         stories = {k: v for k, v in stories.items() if k != n} | ({n: story} if story else {})
     entries, people = _timeline(stories)
-    remembered = site_module._remembered_related(entries, people, cache)
+    remembered = reading.related(entries, people)
     urls = {url: [e.url for e in found] for url, found in remembered.items()}
-    assert urls == {url: [e.url for e in found] for url, found in site_module._related(entries, people).items()}
+    assert urls == {url: [e.url for e in found] for url, found in site_module.rank_related(entries, people).items()}
 
 
 def test_a_content_file_linked_outside_the_project_is_refused(project, tmp_path_factory):
