@@ -27,8 +27,8 @@ from builder.ledger import LEDGER
 
 if TYPE_CHECKING:
     from builder.incremental.cache import Cache
+    from builder.incremental.rendering import Rendered
     from builder.ingest import Report
-    from builder.render import Rendered
     from builder.site import Entry, Site
 
 
@@ -234,7 +234,7 @@ def _patch(site: Site, entries: list[Entry], out: Path, manifest: dict[str, str]
     files holding them, nothing else. Returns the new manifest and the pages rendered; None when
     the search index cannot be patched (the build then goes the whole way)."""
     from builder.incremental.cache import save_html
-    from builder.render import render_articles
+    from builder.incremental.rendering import render_articles
     from builder.search import patch_index
     with versions.staging(site.config) as staging:
         rendered = render_articles(site, entries, staging, cache, _compiled(site), out)
@@ -293,10 +293,10 @@ def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forg
     """A new site beside the old one, unchanged pages hard-linked from it, swapped in whole: for a
     first build, or when config or assets change what the site is made of."""
     from builder.incremental.cache import save_html
-    from builder.render import render_site
+    from builder.incremental.rendering import render_changed
     previous = out if manifest else None
     with versions.staging(site.config) as staging:
-        rendered = render_site(site, staging, previous, manifest, cache, compiled=_compiled(site))
+        rendered = render_changed(site, staging, previous, manifest, cache, compiled=_compiled(site))
         save_html(site.config, cache)
         search = _index(site, rendered, staging, out, manifest, link=True)
         forget()
@@ -308,9 +308,9 @@ def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forge
     """The changed pages and files only (search shards included), moved into the standby version
     of the site once all are written, which then becomes the live one (see builder.incremental.versions)."""
     from builder.incremental.cache import save_html
-    from builder.render import render_site
+    from builder.incremental.rendering import render_changed
     with versions.staging(site.config) as staging:
-        rendered = render_site(site, staging, None, manifest, cache, assets=False, compiled=_compiled(site),
+        rendered = render_changed(site, staging, None, manifest, cache, assets=False, compiled=_compiled(site),
                                live=out)
         save_html(site.config, cache)
         search = _index(site, rendered, staging, out, manifest, link=False)

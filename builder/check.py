@@ -141,7 +141,7 @@ def _check_site(config: Config, drafts: bool) -> Report:
         return Report(problems, 0, 0)
     with tempfile.TemporaryDirectory(prefix="briefing-check-") as tmp:
         try:
-            render_site(site, Path(tmp), cache=cache)
+            render_site(site, Path(tmp), memo=cache)
         except BuilderError as exc:
             return Report([exc], 0, 0)
         broken, pages, links = _broken_links(Path(tmp), base_path(config.base_url), _sources(config, site),

@@ -155,6 +155,13 @@ def write_index(entries: Iterable, dossiers: Mapping[str, Iterable], prints: Map
         return _write(entries, dossiers, prints, out_dir, previous, {}, False)
 
 
+def write_whole_index(entries: Iterable, dossiers: Mapping[str, Iterable], out_dir: Path) -> None:
+    """The whole index into `out_dir`, with nothing of a last build to compare with (every article
+    counts as changed)."""
+    entries = list(entries)
+    _write(entries, dossiers, {e.url: "new" for e in entries}, out_dir, None, {}, False)
+
+
 def _write(entries: list, dossiers: Mapping[str, Iterable], prints: Mapping[str, str], out_dir: Path,
            previous: Path | None, manifest: Mapping[str, str], link: bool) -> dict[str, str]:
     ids = doc_ids(entries)

@@ -693,10 +693,10 @@ def test_a_failed_build_keeps_the_fingerprints_so_the_next_renders_only_what_cha
 
 
 def test_a_change_to_the_builder_renders_and_indexes_everything_again(repo_copy, monkeypatch):
-    from builder import render
+    from builder.incremental import fingerprints
     config = load_config(repo_copy / "config.yaml")
     first = build(config, run_ingest=False)
-    monkeypatch.setattr(render, "code", lambda: "another version of the builder")
+    monkeypatch.setattr(fingerprints, "code", lambda: "another version of the builder")
     (repo_copy / ".cache" / "build-stamp.json").unlink()   # the stamp holds the real code
     again = build(config, run_ingest=False)
     assert again.rendered == first.pages

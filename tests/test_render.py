@@ -500,3 +500,17 @@ def test_an_article_alone_in_its_dossier_shows_no_bare_dossier_name(project):
 def test_internal_urls_follow_the_base_path(tmp_path, base_url, path, expected):
     from builder.render import environment
     assert environment(tmp_path, base_url).globals["url"](path) == expected
+
+
+def test_the_plain_core_renders_the_site_the_build_makes(repo_copy, tmp_path):
+    """Issue 16: load_site then render_site, with no cache, stamp or last build, write the same
+    files, byte for byte, as `build` does with all its machinery."""
+    from builder.build import build
+    from builder.config import load_config
+    from builder.render import render_site
+    from builder.site import load_site
+    from tests.test_build import tree
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    render_site(load_site(config), tmp_path / "plain")
+    assert tree(tmp_path / "plain") == tree(repo_copy / "site")

@@ -5,6 +5,7 @@ and `serve` sessions."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import pickle
 import zlib
@@ -83,6 +84,13 @@ class Cache:
             n = _html_shard(digest)
             self._html_part(n)[digest] = self.fresh[digest] = html
             self.dirty_html.add(n)
+
+    def mark(self) -> int:
+        return len(self.fresh)
+
+    def since(self, mark: int) -> dict[str, str]:
+        """The HTML rendered after `mark` (dicts keep insertion order: it comes last)."""
+        return dict(itertools.islice(self.fresh.items(), mark, None))
 
     def all_html(self) -> dict[str, str]:
         """Every saved shard of HTML read in (before forking workers to render many pages, so that
