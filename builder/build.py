@@ -1,321 +1,90 @@
-"""The build: ingest the seeds, load `content/` into the Site model, render what changed, and put
-it in `site/` only when everything succeeded. `serve` keeps its last build in memory: after an edit
-to article bodies alone, the next build patches that site instead of loading the whole one again.
+"""The build: ingest the seeds, load `content/` into the Site model, render it, and put it in
+`site/` only when everything succeeded.
+
+A clean build is three steps (`clean`): `site.load_site`, `render.render_site` into a staging
+folder, and `versions.install`, one rename. A command's build takes the same steps through
+`builder.incremental.update`, which does each only for what changed since the last build; serve's
+(`serve_build`) keeps its last build in memory and, after an edit to article bodies alone,
+patches it instead (`builder.incremental.patch`).
 
 The stages are imported when a build needs them: a build with nothing to do must not pay for
 loading Jinja, markdown-it and the extractor."""
 
 from __future__ import annotations
 
-import gc
-import hashlib
-import os
-import pickle
 import time
 from collections.abc import Callable, Collection
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from builder.config import Config
 from builder.errors import BuilderError, BuilderErrors
-from builder.files import write_atomic
 from builder.incremental import versions
-from builder.incremental.stamp import Signature, Stamp, last, refreshed, save, stamp, unchanged
-from builder.ledger import LEDGER
+from builder.incremental.update import Memory, Updated, forget, ingest_if_changed, update
 
 if TYPE_CHECKING:
     from builder.incremental.cache import Cache
-    from builder.incremental.rendering import Rendered
     from builder.ingest import Report
-    from builder.site import Entry, Site
-
-
-@dataclass(frozen=True)
-class Memory:
-    """What a long-running `serve` keeps of its last build, so that the next one, when only
-    article bodies changed, patches that build's site instead of loading every article again and
-    fingerprinting every page."""
-    site: Site
-    inputs: Stamp                             # the stamp of its files, which it saved
-    values: str                               # a hash of its other inputs (config, drafts, ...)
-    manifest: dict[str, str]                  # its pages' fingerprints (saved, or for save_manifest)
-    pages: int                                # in the site
-    search: dict[str, dict]                   # search index files read or written, by digest
+    from builder.site import Counts, Site
 
 
 @dataclass(frozen=True)
 class Result:
     site: Site | None           # None: no input changed since the last build, which stands
     ingest: Report | None
-    articles: str               # "9 article(s) (japan-dprk 4, ...); 3 unfiled, 0 needing review"
+    counts: Counts
     pages: int
     rendered: int
     seconds: float
-    memory: Memory | None = None   # for the next build of a long-running process
+    memory: Memory | None = None   # for serve's next build
 
     def summary(self) -> str:
         if self.site is None:
-            return (f"build: {self.articles}; nothing changed since the last build, its {self.pages} "
+            return (f"build: {self.counts}; nothing changed since the last build, its {self.pages} "
                     f"pages stand ({self.seconds:.2f} s)")
-        return (f"build: {self.articles}; {self.pages} pages written ({self.rendered} rendered, "
+        return (f"build: {self.counts}; {self.pages} pages written ({self.rendered} rendered, "
                 f"{self.pages - self.rendered} unchanged) in {self.seconds:.2f} s")
 
 
-def _articles(site: Site) -> str:
-    per = ", ".join(f"{v.dossier.slug} {len(v.entries)}" for v in site.dossiers)
-    return f"{len(site.entries)} article(s) ({per}); {site.unfiled} unfiled, {site.review} needing review"
+def build(config: Config, run_ingest: bool = True, drafts: bool = False, clean: bool = False) -> Result:
+    """`python -m builder build` (and publish's): ingest the seeds that changed, then bring
+    `site/` up to date, or, with `clean`, make it afresh."""
+    return _run(config, run_ingest, lambda ingested: clean_build(config, drafts) if clean
+                else update(config, drafts, ingested=ingested))
 
 
-# A pickle, not JSON: written after every build and large (a fingerprint per page), and pickle
-# writes and reads it faster.
-MANIFEST = "render-manifest.pickle"
+def serve_build(config: Config, cache: Cache, memory: Memory | None, changed: Collection[str] | None) -> Result:
+    """serve's build, with the parse cache and the last build it keeps in memory, told the files its
+    watcher saw change (None: not known). The pages' fingerprints are saved later (save_manifest)."""
+    return _run(config, True, lambda ingested: update(config, False, cache, memory, changed, ingested,
+                                                      save_fingerprints=False))
 
 
-def _save_manifest(config: Config, manifest: dict[str, str]) -> None:
-    write_atomic(config.cache_dir / MANIFEST, pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+def clean_build(config: Config, drafts: bool = False) -> Updated:
+    """The whole site made afresh from `content/`, with no cache, stamp or fingerprint of an
+    earlier build: what every build must equal."""
+    from builder.render import render_site
+    from builder.site import Counts, load_site
+    site = load_site(config, drafts)
+    versions.prepare(config)
+    with versions.staging(config) as staging:
+        pages = render_site(site, staging)
+        forget(config)   # what the machinery knew of the last build no longer describes site/
+        versions.install(config, staging)
+    return Updated(site, Counts.of(site), pages, pages, None)
 
 
-def save_manifest(config: Config, memory: Memory) -> None:
-    """Save the fingerprints of the build in `memory` (one made without `save_fingerprints`),
-    unless another build changed the site since."""
-    if _as_left(config, memory):
-        _save_manifest(config, memory.manifest)
-
-
-def _manifest(config: Config) -> dict[str, str]:
-    """The last build's page fingerprints; nothing (render everything) if there is no site or cache."""
-    try:
-        data = pickle.loads((config.cache_dir / MANIFEST).read_bytes())
-    except Exception:  # missing, damaged, or from another Python: a shortcut only
-        return {}
-    return data if isinstance(data, dict) and config.output_dir.is_dir() else {}
-
-
-INGEST_STAMP = "ingest-stamp.json"
-BUILD_STAMP = "build-stamp.json"
-
-
-def _ingest(config: Config) -> Report | None:
-    """Ingest, unless the seeds, the ledger, config and code are as the last clean run left them:
-    then it would write nothing (curators' edits and deletions stay theirs either way)."""
-    def inputs() -> Stamp:
-        return stamp([config.seeds_dir, config.content_dir / LEDGER, config.path], config)
-    path = config.cache_dir / INGEST_STAMP
-    if unchanged(path, inputs()) is not None:
-        return None
-    path.unlink(missing_ok=True)
-    from builder.ingest import ingest  # only now: the extractor is slow to import, and most builds have no seed
-    report = ingest(config)
-    if not report.problems:  # a bad seed is reported on every build until it is fixed
-        save(path, inputs())  # after the run: it rewrote the ledger
-    return report
-
-
-def build(config: Config, run_ingest: bool = True, drafts: bool = False, cache: Cache | None = None,
-          memory: Memory | None = None, changed: Collection[str] | None = None,
-          save_fingerprints: bool = True) -> Result:
-    """Ingest, load, render, swap in. `cache` is what earlier builds parsed: `serve` keeps one in
-    memory (and saves it); without, it is read from the cache folder and saved back. `memory` is
-    what serve kept of its last build (its Result.memory), and `changed` the files its watcher
-    saw change since that build began: then only those are looked at for changes. Without
-    `save_fingerprints`, the pages' fingerprints are left to the caller (save_manifest): writing
-    them, one per page, would be most of serve's rebuild on a large site."""
+def _run(config: Config, run_ingest: bool, then: Callable[[bool], Updated]) -> Result:
+    """Ingest (if asked), then `then(whether ingest ran)`; the seeds ingest refused are told with
+    what stops the build after it, not lost."""
     started = time.perf_counter()
-    report = _ingest(config) if run_ingest else None
+    report = ingest_if_changed(config) if run_ingest else None
     try:
-        return _site(config, report, drafts, cache, memory, changed, save_fingerprints, started)
+        done = then(report is not None)
     except BuilderError as exc:
         if report is None or not report.problems:
             raise
-        # The seeds ingest refused are told with what stops the build after it, not lost.
         told = exc.errors if isinstance(exc, BuilderErrors) else [exc]
         raise BuilderErrors([*report.problems, *told]) from None
-
-
-def _site(config: Config, report: Report | None, drafts: bool, cache: Cache | None, memory: Memory | None,
-          changed: Collection[str] | None, save_fingerprints: bool, started: float) -> Result:
-    """The build after ingest: load, render, swap in (see build)."""
-    out = config.output_dir
-    stamp_path = config.cache_dir / BUILD_STAMP
-    values = (config, drafts, os.environ.get("SOURCE_DATE_EPOCH"))
-    inputs = None
-    # serve's last build, if the site is as it left it: no other build ran since (nor failed).
-    memory = memory if memory is not None and _as_left(config, memory) else None
-    sources = [config.content_dir, config.templates_dir, config.path]
-    if memory is not None and changed is not None and report is None:
-        inputs = refreshed(memory.inputs, changed, sources, *values)   # None: a folder added or removed
-    if inputs is None:
-        inputs = stamp(sources, *values)
-    # A long-running caller with no build in memory (serve starting, or after a failed build)
-    # loads the site even when nothing changed: the edits that follow then patch it.
-    starting = cache is not None and memory is None
-    previous_build = unchanged(stamp_path, inputs) if out.is_dir() and not starting else None
-    if previous_build is not None:
-        return Result(None, report, previous_build.get("articles", ""), previous_build.get("pages", 0), 0,
-                      time.perf_counter() - started, memory)
-    values_hash = hashlib.sha256(repr(values).encode("utf-8")).hexdigest()
-    edit = _bodies_edited(config, memory, inputs, values_hash, cache, drafts) if cache and memory else None
-    stamp_path.unlink(missing_ok=True)
-    versions.prepare(config)
-
-    def forget() -> None:
-        """Called just before the site changes: a crash from then on must not trust the old
-        fingerprints (a failed render before it changes nothing, and keeps them)."""
-        (config.cache_dir / MANIFEST).unlink(missing_ok=True)
-    known = memory.search if memory else {}
-    patched = _patch(*edit, out, memory.manifest, cache, known, forget) if edit and memory and cache else None
-    if edit and memory and patched is not None:   # (edit is None without memory and cache)
-        site, pages, (manifest, rendered) = edit[0], memory.pages, patched
-    else:
-        # serve's last build holds the fingerprints, which it may not have saved yet.
-        last_manifest = memory.manifest if memory else _manifest(config)
-        site, manifest, pages, rendered = _full(config, drafts, cache, inputs.signatures(), out, last_manifest,
-                                                forget)
-    config.cache_dir.mkdir(parents=True, exist_ok=True)
-    if save_fingerprints:
-        _save_manifest(config, manifest)
-    articles = _articles(site)
-    save(stamp_path, inputs, articles=articles, pages=pages)
-    return Result(site, report, articles, pages, rendered, time.perf_counter() - started,
-                  Memory(site, inputs, values_hash, manifest, pages, known))
-
-
-def _full(config: Config, drafts: bool, cache: Cache | None, signatures: dict[str, Signature | None], out: Path,
-          manifest: dict[str, str], forget: Callable[[], None]) -> tuple[Site, dict[str, str], int, int]:
-    """Load the site and update `out` (or replace it) from the last build's `manifest`; returns
-    the site, the new manifest, and the numbers of pages in the site and rendered."""
-    from builder.incremental.cache import open_cache, save_cache
-    from builder.incremental.reading import Cached
-    from builder.site import load_site
-    own_cache = cache is None
-    with _long_lived():
-        cache = cache or open_cache(config)
-        site = load_site(config, drafts=drafts, reading=Cached(cache, signatures))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # What decides the files besides pages; a Jinja template change is a page change (its pages'
-    # fingerprints hold it), so it updates the site in place too.
-    layout = stamp([config.templates_dir / "assets"], config, drafts).exact
-    if manifest.get(LAYOUT) == layout and versions.live(config):
-        rendered, search = _update(site, out, manifest, cache, forget)
-    else:
-        rendered, search = _replace(site, out, manifest, cache, forget)
-    if own_cache:
-        save_cache(config, cache)
-    return site, rendered.manifest | search | {LAYOUT: layout}, rendered.pages, rendered.rendered
-
-
-def _bodies_edited(config: Config, memory: Memory, inputs: Stamp, values: str, cache: Cache, drafts: bool
-                   ) -> tuple[Site, list[Entry]] | None:
-    """memory.site after an edit that changed only article files, and those in their bodies only
-    (incremental.patch.edited), and the entries whose bodies changed; None after any other change."""
-    from builder.content import ARTICLES
-    from builder.incremental.patch import edited
-    from builder.pages import KINDS
-    if memory.values != values or any(kind.shows_bodies for kind in KINDS):
-        return None
-    changed = inputs.changed(memory.inputs)
-    articles = os.path.join(str(config.content_dir), ARTICLES, "")
-    if changed is None or not all(path.startswith(articles) and path.endswith(".md") for path in changed):
-        return None
-    return edited(memory.site, cache, {Path(p).relative_to(config.content_dir).as_posix(): inputs.signature_of(p)
-                                       for p in changed}, drafts)
-
-
-def _as_left(config: Config, memory: Memory) -> bool:
-    """Whether the site is as memory's build left it: no other build ran since (nor failed)."""
-    return config.output_dir.is_dir() and last(config.cache_dir / BUILD_STAMP).get("stamp") == memory.inputs.digest
-
-
-def _patch(site: Site, entries: list[Entry], out: Path, manifest: dict[str, str], cache: Cache,
-           known: dict[str, dict], forget: Callable[[], None]) -> tuple[dict[str, str], int] | None:
-    """Update `out` after an edit to the bodies of `entries` alone: their pages and the search
-    files holding them, nothing else. Returns the new manifest and the pages rendered; None when
-    the search index cannot be patched (the build then goes the whole way)."""
-    from builder.incremental.cache import save_html
-    from builder.incremental.rendering import render_articles
-    from builder.search import patch_index
-    with versions.staging(site.config) as staging:
-        rendered = render_articles(site, entries, staging, cache, _compiled(site), out)
-        search = patch_index(entries, rendered.articles, staging, out, manifest, known)
-        if search is None:
-            return None
-        save_html(site.config, cache)
-        changes, removed = search
-        forget()
-        versions.update(site.config, staging, rendered.staged, removed)
-    manifest = manifest | rendered.manifest | changes
-    for path in removed:
-        del manifest[path]
-    return manifest, rendered.rendered
-
-
-LAYOUT = "#layout"
-
-
-@contextmanager
-def _long_lived():
-    """For loading what lives as long as the build: the cache and the site model. Python's cycle
-    collector would walk all those objects again and again, for nothing (they hold no cycles);
-    frozen, it leaves them alone, and forked
-    render workers share their pages instead of copying them. When an earlier build froze its own
-    (serve builds again and again), the garbage made since, such as its Jinja environment (which
-    holds cycles), is collected first: frozen, it would stay for good."""
-    enabled = gc.isenabled()
-    if gc.get_freeze_count():
-        gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
-def _index(site: Site, rendered: Rendered, staging: Path, out: Path, manifest: dict[str, str],
-           link: bool) -> dict[str, str]:
-    """The search index's changed files into `staging`; returns its manifest entries."""
-    from builder.search import write_index
-    return write_index(site.entries, {v.dossier.slug: v.entries for v in site.dossiers}, rendered.articles,
-                       staging, out if manifest else None, manifest, link)
-
-
-def _compiled(site: Site) -> Path:
-    """Where Jinja keeps compiled templates between builds."""
-    folder = site.config.cache_dir / "templates"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _replace(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forget: Callable[[], None]) -> tuple:
-    """A new site beside the old one, unchanged pages hard-linked from it, swapped in whole: for a
-    first build, or when config or assets change what the site is made of."""
-    from builder.incremental.cache import save_html
-    from builder.incremental.rendering import render_changed
-    previous = out if manifest else None
-    with versions.staging(site.config) as staging:
-        rendered = render_changed(site, staging, previous, manifest, cache, compiled=_compiled(site))
-        save_html(site.config, cache)
-        search = _index(site, rendered, staging, out, manifest, link=True)
-        forget()
-        versions.install(site.config, staging)
-    return rendered, search
-
-
-def _update(site: Site, out: Path, manifest: dict[str, str], cache: Cache, forget: Callable[[], None]) -> tuple:
-    """The changed pages and files only (search shards included), moved into the standby version
-    of the site once all are written, which then becomes the live one (see builder.incremental.versions)."""
-    from builder.incremental.cache import save_html
-    from builder.incremental.rendering import render_changed
-    with versions.staging(site.config) as staging:
-        rendered = render_changed(site, staging, None, manifest, cache, assets=False, compiled=_compiled(site),
-                               live=out)
-        save_html(site.config, cache)
-        search = _index(site, rendered, staging, out, manifest, link=False)
-        removed = [path for path in manifest
-                   if not path.startswith("#") and path not in rendered.manifest and path not in search]
-        forget()
-        versions.update(site.config, staging, rendered.staged, removed)
-    return rendered, search
+    return Result(done.site, report, done.counts, done.pages, done.rendered, time.perf_counter() - started,
+                  done.memory)

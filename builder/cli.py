@@ -23,7 +23,7 @@ def _ingest(args, config) -> int:
 def _build(args, config) -> int:
     from builder.build import build
     with ProjectLock(config, "build"):
-        result = build(config, run_ingest=not args.no_ingest, drafts=args.drafts)
+        result = build(config, run_ingest=not args.no_ingest, drafts=args.drafts, clean=args.clean)
     if result.ingest:
         result.ingest.print()
     print(result.summary())
@@ -84,6 +84,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--base-url", help="override base_url (e.g. https://example.org/briefing/)")
     s.add_argument("--drafts", action="store_true", help="also show unfiled articles, marked as drafts")
     s.add_argument("--no-ingest", action="store_true", help="render content/ as it is")
+    s.add_argument("--clean", action="store_true",
+                   help="make every page afresh, trusting nothing an earlier build kept (what any build must equal)")
     s.set_defaults(run=_build)
 
     s = sub.add_parser("check", help="report what a build would refuse and links that lead nowhere; writes nothing")

@@ -13,7 +13,7 @@ How it works (one tornado event loop; watchdog's thread only collects the paths 
   for file systems without events. Every change restarts a short timer, so a burst of saves makes
   one rebuild. (livereload's own watcher polls, looking at every file several times a second: on
   a large archive, a steady load while nothing happens.)
-- A rebuild is a `build(config, run_ingest=True)` with config.yaml re-read, the parse cache and the
+- A rebuild is a `serve_build` (ingest included) with config.yaml re-read, the parse cache and the
   last build kept in memory, told which files changed: after an edit to article bodies alone it
   patches the last build (see builder.build). On success the
   browser reloads; when only stylesheets under templates/assets changed, the reload names the
@@ -43,10 +43,11 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from builder.build import Memory, build, save_manifest
+from builder.build import serve_build
 from builder.config import Config, load_config
 from builder.errors import BuilderError
 from builder.incremental.cache import Cache, cache_key, open_cache, save_cache
+from builder.incremental.update import Memory, save_manifest
 from builder.lock import ProjectLock
 from builder.render import base_path
 
@@ -260,8 +261,7 @@ class Preview:
             config = self.local(load_config(self.config.path, base_url=self.base_url))
             if self.cache is None or self.cache.key != cache_key(config):
                 self.cache, self.memory = open_cache(config), None
-            result = build(config, run_ingest=True, cache=self.cache, memory=self.memory, changed=changed,
-                           save_fingerprints=False)
+            result = serve_build(config, self.cache, self.memory, changed)
             self.memory = result.memory
             self.save_later()
         except BuilderError as exc:

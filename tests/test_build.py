@@ -9,11 +9,12 @@ import shutil
 
 import pytest
 
-from builder.build import BUILD_STAMP, build, save_manifest
+from builder.build import build
 from builder.config import load_config
 from builder.errors import BuilderError
 from builder.incremental.cache import open_cache
 from builder.incremental.reading import Cached
+from builder.incremental.update import BUILD_STAMP, save_manifest, update
 
 
 def tree(folder):
@@ -145,7 +146,7 @@ def serving(repo_copy, loads):
 
     def rebuild():
         nonlocal memory
-        result = build(config, run_ingest=False, cache=cache, memory=memory)
+        result = update(config, cache=cache, memory=memory)
         memory = result.memory
         return result
     rebuild()
@@ -190,14 +191,14 @@ def test_serve_does_not_patch_a_site_another_build_changed_since(repo_copy, serv
 
 
 def test_serve_renders_what_changed_by_fingerprints_it_has_not_saved_yet(repo_copy):
-    from builder.build import MANIFEST
+    from builder.incremental.update import MANIFEST
     config = load_config(repo_copy / "config.yaml")
     cache = open_cache(config)
-    first = build(config, run_ingest=False, cache=cache, save_fingerprints=False)
+    first = update(config, cache=cache, save_fingerprints=False)
     assert not (repo_copy / ".cache" / MANIFEST).exists()
     kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
     kishida.write_text(kishida.read_text().replace("summary: ", "summary: Edited. ", 1))
-    second = build(config, run_ingest=False, cache=cache, memory=first.memory, save_fingerprints=False)
+    second = update(config, cache=cache, memory=first.memory, save_fingerprints=False)
     assert 1 < second.rendered < second.pages // 2      # from the fingerprints in memory
     save_manifest(config, second.memory)                 # serve, once idle
     kishida.write_text(kishida.read_text().replace("summary: Edited. ", "summary: ", 1))
@@ -502,8 +503,8 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
     @rule(in_memory=st.booleans())
     def rebuild(self, in_memory):
         if in_memory or self.serve:
-            self.memory = build(self.config, run_ingest=False, cache=self.cache, memory=self.memory,
-                                changed=self.touched, save_fingerprints=False).memory
+            self.memory = update(self.config, cache=self.cache, memory=self.memory, changed=self.touched,
+                                 save_fingerprints=False).memory
             if in_memory and self.memory is not None:   # serve saves them once idle; else the next build has them
                 save_manifest(self.config, self.memory)
         else:
@@ -588,7 +589,6 @@ def test_a_retitled_article_the_queries_no_longer_file_leaves_serves_site():
 
 def test_a_failed_update_leaves_the_site_as_it_was(repo_copy, monkeypatch):
     """The files are moved into the version not shown; a failure midway leaves the live one alone."""
-    from builder import build as build_module
     config = load_config(repo_copy / "config.yaml")
     build(config, run_ingest=False)
     before = tree(repo_copy / "site")
@@ -604,7 +604,7 @@ def test_a_failed_update_leaves_the_site_as_it_was(repo_copy, monkeypatch):
         if len(moves) == 5:
             raise OSError(28, "No space left on device")
         real_replace(source, target)
-    monkeypatch.setattr(build_module.os, "replace", failing)
+    monkeypatch.setattr(os, "replace", failing)
     with pytest.raises(OSError):
         build(config, run_ingest=False)
     monkeypatch.undo()
@@ -721,3 +721,20 @@ def test_templates_compiled_for_another_version_of_the_builder_are_removed(repo_
     build(config, run_ingest=False)
     names = [p.name for p in compiled.iterdir()]
     assert names and "jinja-3.0.0-0123456789abcdef-base.cache" not in names
+
+
+def test_a_clean_build_makes_what_the_incremental_one_makes_and_the_next_build_trusts_nothing_before_it(repo_copy):
+    """Issue 16: `build --clean` takes the plain core's steps alone; it leaves no record of an
+    earlier build that the next one could trust (an edit undone after it would otherwise match the
+    fingerprints of the build before, and leave the clean build's page)."""
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    kishida = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
+    original = kishida.read_text()
+    kishida.write_text(original.replace("whirlwind trip", "whirlwind visit"))
+    assert build(config, run_ingest=False, clean=True).rendered == build(config, run_ingest=False).pages
+    incremental = tree(repo_copy / "site")
+    assert b"whirlwind visit" in incremental[next(p for p in incremental if "japans-kishida" in p)]
+    kishida.write_text(original)
+    build(config, run_ingest=False)
+    assert tree(repo_copy / "site") == clean_build(repo_copy)

@@ -37,6 +37,7 @@ def test_a_page_kind_is_one_class_and_a_template_and_rebuilds_when_what_it_shows
         from pathlib import Path
         from builder.build import build
         from builder.incremental.cache import open_cache
+        from builder.incremental.update import update
         from builder.config import load_config
         config = load_config(Path({str(project / "config.yaml")!r}))
         page, article = Path({str(project / "site" / "briefs" / "index.html")!r}), Path({str(article)!r})
@@ -51,9 +52,9 @@ def test_a_page_kind_is_one_class_and_a_template_and_rebuilds_when_what_it_shows
         edit(body[0], "Meanwhile")
         print("command", build(config, run_ingest=False).rendered, "Meanwhile" in page.read_text())
         cache = open_cache(config)
-        memory = build(config, run_ingest=False, cache=cache).memory
+        memory = update(config, cache=cache).memory
         edit("Meanwhile", "Elsewhere")
-        result = build(config, run_ingest=False, cache=cache, memory=memory, changed=[str(article)])
+        result = update(config, cache=cache, memory=memory, changed=[str(article)])
         print("serve", result.rendered, "Elsewhere" in page.read_text())
         served = page.read_text()
         import shutil

@@ -36,16 +36,16 @@ os.replace = os.rename = dying
 atexit.register(lambda: print(f"renames: {count}", file=sys.stderr))
 if armed:
     sys.exit(main(sys.argv[1:]))
-from builder.build import build
+from builder.incremental.update import update
 from builder.incremental.cache import open_cache
 from builder.config import load_config
 config, cache = load_config(Path("config.yaml")), None
 cache = open_cache(config)
-memory = build(config, run_ingest=False, cache=cache).memory
+memory = update(config, cache=cache).memory
 edited = Path(sys.argv[2])
 edited.write_text(edited.read_text() + sys.argv[3])
 armed = True
-build(config, run_ingest=False, cache=cache, memory=memory, changed=[str(edited)])
+update(config, cache=cache, memory=memory, changed=[str(edited)])
 """
 
 

@@ -1,16 +1,28 @@
 """serve's fast path: after an edit to article bodies alone, the last build's model with the new
-bodies swapped in, so that only those articles' pages are rendered again."""
+bodies swapped in, and only those articles' pages and the search files holding their words
+rendered again, in place in the live site. Anything else takes the full way (incremental.update)."""
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from builder.content import Article, shared
+from builder.config import Config
+from builder.content import ARTICLES, Article, shared
 from builder.errors import BuilderError
-from builder.incremental.cache import Cache
-from builder.incremental.stamp import Signature
+from builder.incremental import versions
+from builder.incremental.cache import Cache, save_html
+from builder.incremental.rendering import render_articles
+from builder.incremental.stamp import Signature, Stamp
+from builder.pages import KINDS
+from builder.search import patch_index
+
+if TYPE_CHECKING:
+    from builder.incremental.update import Memory
 from builder.site import Entry, Neighbours, Site, Year, entry_order, is_shown, newest_first, read_article_file, slug_of
 
 
@@ -99,3 +111,57 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
         neighbours=site.neighbours | {url: neighbours(site.neighbours[url]) for url in touched},
         related=site.related | {url: listed(site.related[url]) for url in relating if url in site.related}
     ), list(new.values())
+
+
+@dataclass(frozen=True)
+class Patched:
+    site: Site
+    manifest: dict[str, str]    # the pages' fingerprints after the patch
+    rendered: int
+
+
+def patch_bodies(config: Config, memory: Memory, inputs: Stamp, values: str, cache: Cache, drafts: bool,
+                 forget: Callable[[], None]) -> Patched | None:
+    """The site after an edit that changed only article bodies since `memory`'s build (whose other
+    inputs hashed to `values` as now), with those articles' pages and search files updated in the
+    live site; None, the site untouched, after any other change or when the patch cannot be made."""
+    edit = _bodies_edited(config, memory, inputs, values, cache, drafts)
+    if edit is None:
+        return None
+    site, entries = edit
+    done = _patch(site, entries, config.output_dir, memory.manifest, cache, memory.search, forget)
+    return None if done is None else Patched(site, *done)
+
+
+def _bodies_edited(config: Config, memory: Memory, inputs: Stamp, values: str, cache: Cache, drafts: bool
+                   ) -> tuple[Site, list[Entry]] | None:
+    """memory.site after an edit that changed only article files, and those in their bodies only
+    (edited), and the entries whose bodies changed; None after any other change."""
+    if memory.values != values or any(kind.shows_bodies for kind in KINDS):
+        return None
+    changed = inputs.changed(memory.inputs)
+    articles = os.path.join(str(config.content_dir), ARTICLES, "")
+    if changed is None or not all(path.startswith(articles) and path.endswith(".md") for path in changed):
+        return None
+    return edited(memory.site, cache, {Path(p).relative_to(config.content_dir).as_posix(): inputs.signature_of(p)
+                                       for p in changed}, drafts)
+
+
+def _patch(site: Site, entries: list[Entry], out: Path, manifest: dict[str, str], cache: Cache,
+           known: dict[str, dict], forget: Callable[[], None]) -> tuple[dict[str, str], int] | None:
+    """Update `out` after an edit to the bodies of `entries` alone: their pages and the search
+    files holding them, nothing else. Returns the new manifest and the pages rendered; None when
+    the search index cannot be patched (the build then goes the whole way)."""
+    with versions.staging(site.config) as staging:
+        rendered = render_articles(site, entries, staging, cache, out)
+        search = patch_index(entries, rendered.articles, staging, out, manifest, known)
+        if search is None:
+            return None
+        save_html(site.config, cache)
+        changes, removed = search
+        forget()
+        versions.update(site.config, staging, rendered.staged, removed)
+    manifest = manifest | rendered.manifest | changes
+    for path in removed:
+        del manifest[path]
+    return manifest, rendered.rendered

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 
+from builder.config import Config
 from builder.incremental.cache import Cache
 from builder.incremental.fingerprints import article_prints, fingerprints, link_prints, sitemap_print
 from builder.incremental.stamp import code
@@ -32,12 +33,12 @@ STAGED = "pages"  # with `live`: the folder of the staged pages, by number (see 
 
 def render_changed(site: Site, out_dir: Path, previous: Path | None = None,
                    manifest: dict[str, str] | None = None, cache: Cache | None = None,
-                   assets: bool = True, compiled: Path | None = None, live: Path | None = None) -> Rendered:
+                   assets: bool = True, live: Path | None = None) -> Rendered:
     """render.render_site, for what changed: the pages, feeds and (with `assets`) assets into
     `out_dir`, an empty staging folder; pages on all cores. A page whose fingerprint is in
     `manifest` (the last build's) is not rendered again: it is hard-linked from `previous` (the
     last site), or, without `previous`, left out, the page in the site being current. `cache`
-    remembers Markdown rendered to HTML; `compiled` is where compiled templates are kept. With
+    remembers Markdown rendered to HTML (and compiled templates are kept in the cache folder). With
     `live`, the site to be updated in place, pages are staged flat (a folder per page is slow to
     make and remove on a busy disk) and only those differing from the live site's:
     `Rendered.staged` says where each goes."""
@@ -59,7 +60,7 @@ def render_changed(site: Site, out_dir: Path, previous: Path | None = None,
             os.link(previous / out.path, target)
         else:
             todo.append(out)
-    _render(site, todo, out_dir, cache, compiled, live)
+    _render(site, todo, out_dir, cache, live)
     files = machine_files(site)
     prints[SITEMAP] = sitemap_print(site, pages)
     if manifest.get(SITEMAP) != prints[SITEMAP] or (previous is not None and not (previous / SITEMAP).is_file()):
@@ -71,15 +72,13 @@ def render_changed(site: Site, out_dir: Path, previous: Path | None = None,
     return Rendered(len(pages), len(todo), prints, articles, _staged(todo, live))
 
 
-def _render(site: Site, todo: list[Output], out_dir: Path, cache: Cache | None, compiled: Path | None,
-            live: Path | None) -> None:
+def _render(site: Site, todo: list[Output], out_dir: Path, cache: Cache | None, live: Path | None) -> None:
     """Render `todo` on all cores, into `out_dir` (with `live`, staged by number: see _staged)."""
-    bytecode = None
-    if compiled is not None:
-        _forget_compiled(compiled)
-        # Jinja keys compiled templates by their source only: its options and filters are the
-        # builder's code, so the code's hash is in the names, and Jinja's version.
-        bytecode = jinja2.FileSystemBytecodeCache(str(compiled), _compiled_name() + "%s.cache")
+    compiled = compiled_templates(site.config)
+    _forget_compiled(compiled)
+    # Jinja keys compiled templates by their source only: its options and filters are the
+    # builder's code, so the code's hash is in the names, and Jinja's version.
+    bytecode = jinja2.FileSystemBytecodeCache(str(compiled), _compiled_name() + "%s.cache")
     put = to_folder(out_dir)
     if live is not None:
         (out_dir / STAGED).mkdir()
@@ -99,8 +98,7 @@ def _staged(todo: list[Output], live: Path | None) -> dict[str, str]:
     return {f"{STAGED}/{i}": out.path for i, out in enumerate(todo)} if live is not None else {}
 
 
-def render_articles(site: Site, entries: list[Entry], out_dir: Path, cache: Cache | None, compiled: Path | None,
-                    live: Path) -> Rendered:
+def render_articles(site: Site, entries: list[Entry], out_dir: Path, cache: Cache | None, live: Path) -> Rendered:
     """The pages of `entries` alone, staged in `out_dir` for the `live` site as render_changed does:
     after an edit to their bodies (incremental.patch.with_bodies), which changes no other page. The manifest
     holds their fingerprints only."""
@@ -108,7 +106,7 @@ def render_articles(site: Site, entries: list[Entry], out_dir: Path, cache: Cach
     around = [*entries, *(n for e in entries for n in _linked(site, e.url))]
     articles = article_prints(entries)
     prints = fingerprints(site, todo, articles, link_prints(around))
-    _render(site, todo, out_dir, cache, compiled, live)
+    _render(site, todo, out_dir, cache, live)
     return Rendered(len(todo), len(todo), prints, articles, _staged(todo, live))
 
 
@@ -126,6 +124,13 @@ def _holds(path: Path, html: str) -> bool:
         return path.read_bytes() == html.encode("utf-8")
     except OSError:
         return False
+
+
+def compiled_templates(config: Config) -> Path:
+    """Where Jinja keeps compiled templates between builds."""
+    folder = config.cache_dir / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _compiled_name() -> str:
