@@ -500,3 +500,23 @@ def test_an_article_alone_in_its_dossier_shows_no_bare_dossier_name(project):
 def test_internal_urls_follow_the_base_path(tmp_path, base_url, path, expected):
     from builder.render import environment
     assert environment(tmp_path, base_url).globals["url"](path) == expected
+
+
+def test_an_article_with_a_url_links_to_the_original(project):
+    """Issue 18: an article whose front matter has `url:` links to it from its page ("Read at" its
+    publisher, else the address's host) with rel="noopener"; one without shows no such link."""
+    from builder.build import build
+    articles = project.root / "content" / "articles" / "2024"
+    articles.mkdir(parents=True)
+    for name, extra in (("named", "publisher: Arab News\nurl: https://www.arabnews.com/node/1\n"),
+                        ("hosted", "url: https://www.example.com/a?b=1&c=2\n"), ("plain", "")):
+        (articles / f"{name}.md").write_text(f"---\ntitle: The {name} story\ndate: 2024-05-01\n{extra}"
+                                             "dossiers: [japan-dprk]\n---\n\nText.\n", encoding="utf-8")
+    build(project.config, run_ingest=False)
+    site = project.root / "site" / "articles" / "2024"
+    def page(name: str) -> str:
+        return (site / f"the-{name}-story" / "index.html").read_text(encoding="utf-8")
+
+    assert '<a href="https://www.arabnews.com/node/1" rel="noopener">Read at Arab News</a>' in page("named")
+    assert '<a href="https://www.example.com/a?b=1&amp;c=2" rel="noopener">Read at example.com</a>' in page("hosted")
+    assert "Read at" not in page("plain")
