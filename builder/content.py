@@ -184,6 +184,11 @@ class Article:
     head: str = field(default="", compare=False, repr=False)
 
     @property
+    def url_host(self) -> str | None:
+        """The host of `url` less `www.`, which names the original when no publisher does."""
+        return (urlsplit(self.url).hostname or self.url).removeprefix("www.") if self.url else None
+
+    @property
     def own_slug(self) -> str | None:
         """The curator's `slug:` as written (parse_article checked it), or None."""
         value = self.extra.get("slug")

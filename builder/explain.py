@@ -90,6 +90,8 @@ def explain_seed(config: Config, seed: Path) -> str:
         title = d.title or "(no headline on the page)"
         out.append(f"  article from line {d.lines[0]}: {title!r}; date {d.date or 'none'}"
                    + (f" ({d.date_source})" if d.date_source else ""))
+        # Dropped lines are in the table below; how the reader found the rest is told here.
+        out.extend(f"    {x.what}: {x.why}" for x in d.decisions if x.what != "dropped")
     out.append(f"  {'line':>5} {'class':<9} {'P(text)'}  {'':<58}  evidence (pull on the score)")
     return "\n".join(out + _pages(found))
 
@@ -129,6 +131,7 @@ def explain_file(config: Config, path: Path) -> str:
     article = parse_article(text, path, path)
     lines = [f"explain: {path}", f"title: {article.title}",
              f"date: {article.date or 'unknown'} (source: {article.date_source or 'none'})",
+             *([f"url: {article.url} (source: {article.url_source or 'none'})"] if article.url else []),
              f"status: {article.status or 'derived from dossiers'}; dossiers in file: "
              f"{', '.join(article.dossiers) if article.dossiers is not None else '(none given: filed by query)'}"]
     if article.review:

@@ -108,6 +108,8 @@ def atom(title: str, root: str, feed_path: str, entries: Sequence[Entry], update
         _el(item, "id", _entry_id(entry, root))
         _el(item, "title", a.title)
         _el(item, "link", rel="alternate", type="text/html", href=_url(root, entry.url))
+        if a.url:   # the original on the web
+            _el(item, "link", rel="related", type="text/html", href=a.url)
         if a.date:
             _el(item, "published", _stamp(a.date))
         _el(item, "updated", _stamp(a.date) or stamp)  # required, and undated articles have none
@@ -130,6 +132,8 @@ def json_feed(title: str, root: str, feed_path: str, entries: Sequence[Entry], h
         # The format requires content_text or content_html; the summary is the text we publish.
         item: dict[str, object] = {"id": _entry_id(entry, root), "url": _url(root, entry.url), "title": a.title,
                 "content_text": a.summary or a.title}
+        if a.url:
+            item["external_url"] = a.url
         if a.summary:
             item["summary"] = a.summary
         if a.date:

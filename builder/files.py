@@ -61,14 +61,19 @@ _MARKS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"), (cod
           (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
 
 
+def marked_encoding(data: bytes) -> str | None:
+    """The encoding a byte order mark at the start of `data` names (its codec drops the mark)."""
+    return next((name for mark, name in _MARKS if data.startswith(mark)), None)
+
+
 def decode(data: bytes, path: Path | str) -> str:
     """A file's text, its byte order mark (if any) left out; a BuilderError naming the file and
     line where it stops being text."""
-    encoding = next((name for mark, name in _MARKS if data.startswith(mark)), "UTF-8")
+    encoding = marked_encoding(data) or "UTF-8"
     try:
-        return _text(data.decode(encoding), path)
+        return text_only(data.decode(encoding), path)
     except UnicodeDecodeError as exc:
-        _text(data.decode(encoding, "replace"), path)   # a NUL anywhere: binary, whatever else is wrong
+        text_only(data.decode(encoding, "replace"), path)   # a NUL anywhere: binary, whatever else is wrong
         line = data[:exc.start].decode(encoding, "replace").count("\n") + 1
         if encoding == "UTF-8":
             why = f"is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); re-save it as UTF-8"
@@ -78,7 +83,7 @@ def decode(data: bytes, path: Path | str) -> str:
         raise BuilderError(why, path, line) from None
 
 
-def _text(text: str, path: Path | str) -> str:
+def text_only(text: str, path: Path | str) -> str:
     """`text`, unless it holds a NUL, which no text file does."""
     if "\0" in text:
         raise BuilderError("is binary, not text (it contains NUL bytes)", path,

@@ -165,3 +165,13 @@ def test_a_refused_seed_is_told_when_a_broken_article_stops_the_build(repo_copy)
     errors = result.stderr.splitlines()
     assert any(e.startswith("error: seeds/bad.txt:1: seed is binary") for e in errors), result.stderr
     assert any(e.startswith("error: content/articles/2024/broken.md:2:") for e in errors), result.stderr
+
+
+def test_explain_an_article_shows_its_url_and_where_it_came_from(repo_copy):
+    """Issue 18: explain on an article prints its `url:` and `url_source:`."""
+    path = next((repo_copy / "content" / "articles" / "2024").glob("japans-kishida*.md"))
+    path.write_text(path.read_text().replace("\ntitle:", "\nurl: https://www.arabnews.com/node/1\n"
+                                             "url_source: curator\ntitle:", 1))
+    result = run(repo_copy, "explain", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "url: https://www.arabnews.com/node/1 (source: curator)" in result.stdout.splitlines()

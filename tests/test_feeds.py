@@ -246,3 +246,16 @@ def test_relative_or_malformed_root_is_refused(root):
         feeds.robots(root)
     with pytest.raises(ValueError):
         feeds.atom("B", root, "feed.xml", ENTRIES, None)
+
+
+def test_feeds_carry_the_original_as_the_entrys_related_link():
+    """Issue 18: an article's `url:` is its Atom entry's `<link rel="related">` and its JSON Feed
+    item's `external_url`; an article without one has neither."""
+    original = "https://www.arabnews.com/node/1?a=1&b=2"
+    entries = (replace(ENTRIES[0], article=replace(ENTRIES[0].article, url=original)), ENTRIES[1])
+    first, second = parse(make_atom(entries)).findall(f"{A}entry")
+    assert [link.get("href") for link in first.findall(f"{A}link[@rel='related']")] == [original]
+    assert first.find(f"{A}link[@rel='related']").get("type") == "text/html"
+    assert second.find(f"{A}link[@rel='related']") is None
+    items = json.loads(feeds.json_feed("Briefing", ROOT, "feed.json", entries, ""))["items"]
+    assert items[0]["external_url"] == original and "external_url" not in items[1]

@@ -514,3 +514,23 @@ def test_the_plain_core_renders_the_site_the_build_makes(repo_copy, tmp_path):
     build(config, run_ingest=False)
     render_site(load_site(config), tmp_path / "plain")
     assert tree(tmp_path / "plain") == tree(repo_copy / "site")
+
+
+def test_an_article_with_a_url_links_to_the_original(project):
+    """Issue 18: an article whose front matter has `url:` links to it from its page ("Read at" its
+    publisher, else the address's host) with rel="noopener"; one without shows no such link."""
+    from builder.build import build
+    articles = project.root / "content" / "articles" / "2024"
+    articles.mkdir(parents=True)
+    for name, extra in (("named", "publisher: Arab News\nurl: https://www.arabnews.com/node/1\n"),
+                        ("hosted", "url: https://www.example.com/a?b=1&c=2\n"), ("plain", "")):
+        (articles / f"{name}.md").write_text(f"---\ntitle: The {name} story\ndate: 2024-05-01\n{extra}"
+                                             "dossiers: [japan-dprk]\n---\n\nText.\n", encoding="utf-8")
+    build(project.config, run_ingest=False)
+    site = project.root / "site" / "articles" / "2024"
+    def page(name: str) -> str:
+        return (site / f"the-{name}-story" / "index.html").read_text(encoding="utf-8")
+
+    assert '<a href="https://www.arabnews.com/node/1" rel="noopener">Read at Arab News</a>' in page("named")
+    assert '<a href="https://www.example.com/a?b=1&amp;c=2" rel="noopener">Read at example.com</a>' in page("hosted")
+    assert "Read at" not in page("plain")
