@@ -10,6 +10,7 @@ from pathlib import Path
 from builder.errors import BuilderError
 from builder.extract import Extraction, extract
 from builder.files import decode, read_bytes
+from builder.newsletter import read_newsletter
 
 # A reader gets the seed's bytes and its path (for messages) and whether `explain` asks for every
 # line's verdict; it raises a BuilderError naming the file (and line) when the seed is no use.
@@ -26,6 +27,7 @@ def read_text(data: bytes, path: Path, explain: bool = False) -> Extraction:
 
 READERS: dict[str, Reader] = {
     ".txt": read_text,
+    ".eml": read_newsletter,
 }
 
 
