@@ -4,8 +4,10 @@ ledger and `explain` take one path whatever the format. A new format is one read
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from builder.errors import BuilderError
 from builder.extract import Extraction, extract
@@ -29,6 +31,31 @@ READERS: dict[str, Reader] = {
     ".txt": read_text,
     ".eml": read_newsletter,
 }
+
+
+# A clipped page's address, kept beside it as an Internet shortcut (`<seed>.url`, which a file
+# manager opens in the browser): the address is what was fetched, which nothing in the page, a
+# forged canonical link included, can change. A reader falls back to it for `url:`.
+ORIGIN = ".url"
+_ORIGIN_LINE = re.compile(r"^URL=(\S+)\s*$", re.M)
+
+
+def origin(seed: Path) -> tuple[str, str] | None:
+    """The address a seed was clipped from, and where that is said, from its Internet shortcut;
+    None when it has none. A shortcut that names no web address is a BuilderError naming it."""
+    shortcut = seed.with_suffix(ORIGIN)
+    try:
+        text = decode(read_bytes(shortcut, (seed.parent,)), shortcut)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise BuilderError(f"cannot read: {exc.strerror}", shortcut) from None
+    found = _ORIGIN_LINE.search(text)
+    url = found[1] if found else ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BuilderError("names no http:// or https:// address (a line `URL=https://...`)", shortcut)
+    return url, f"the address it was clipped from ({shortcut.name})"
 
 
 def seed_files(folder: Path) -> list[Path]:
