@@ -38,25 +38,28 @@ _BOLD = frozenset("b strong".split())
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|max-height\s*:\s*0|font-size\s*:\s*0",
                      re.I)
 
-# What a sponsor's block says of itself, in a label of its own or at the head of its headline.
+# What a sponsor's block says of itself: a label that is the whole line (`Sponsored`, `Ad`), or
+# one that opens a short line and names the sponsor (`Presented by Acme`).
 _SPONSOR = re.compile(
-    r"^\W*(?:sponsored(?:\s+(?:by|content|post|message|link))?|sponsor(?:\s+message)?|(?:an?\s+)?advertisement|"
-    r"advertorial|ad|paid\s+(?:post|content|partnership|promotion)|presented\s+by|brought\s+to\s+you\s+by|"
-    r"together\s+with|in\s+partnership\s+with|partner(?:ed)?\s+content|from\s+our\s+(?:sponsors?|partners?)|"
-    r"a\s+(?:word|message)\s+from\s+our\s+(?:sponsors?|partners?)|promoted(?:\s+by)?|anzeige|werbung|"
-    r"publicité|publicidad|patrocinado)\b", re.I)
+    r"^\W*(?:(?:sponsored|sponsor|(?:an?\s+)?advertisement|advertorial|ad|anzeige|werbung|publicité|publicidad|"
+    r"patrocinado|promoted)\W*$|(?:sponsored\s+(?:by|content|post|message|link)|sponsor\s+message|"
+    r"paid\s+(?:post|content|partnership|promotion)|presented\s+by|brought\s+to\s+you\s+by|"
+    r"partner(?:ed)?\s+content|from\s+our\s+(?:sponsors?|partners?)|"
+    r"a\s+(?:word|message)\s+from\s+our\s+(?:sponsors?|partners?)|promoted\s+by)\b)", re.I)
 _SPONSOR_MARK = re.compile(r"[(\[]\s*(?:sponsored|sponsor|ad|advertisement|partner)\s*[)\]]", re.I)
-LABEL_WORDS = 8         # a label is short: a longer line opening with `Together with` is a sentence
-# What a newsletter's footer (or a notice between its stories) says: universal mailing-list wording.
-_NOTICE = re.compile(
+LABEL_WORDS = 8         # a label is short: a longer line opening with `Presented by` is a sentence
+# What a newsletter's footer (or a notice between its stories) says: universal mailing-list wording,
+# told at any length, and legal wording, told only in a short line (a story may be about copyright).
+_MAILING = re.compile(
     r"unsubscribe|opt[- ]out|manage\s+(?:your\s+)?(?:subscriptions?|(?:e-?mail\s+)?preferences|settings)|"
     r"update\s+(?:your\s+)?(?:preferences|subscription|profile)|e-?mail\s+preferences|"
     r"you(?:'re|’re|\s+are)\s+receiving\s+this|you\s+received\s+this|received\s+this\s+(?:e-?mail|message)|"
     r"this\s+(?:e-?mail|message)\s+was\s+sent|view\s+(?:this\s+(?:e-?mail|newsletter)\s+|it\s+)?(?:in|on)\s+"
     r"(?:your|a|the)\s+(?:browser|web)|forward(?:ed)?\s+(?:this|to\s+a\s+friend)|was\s+this\s+(?:e-?mail\s+)?"
-    r"forwarded|add\s+us\s+to\s+your\s+address\s+book|privacy\s+policy|all\s+rights\s+reserved|©|"
-    r"\bcopyright\b|mailing\s+address|no\s+longer\s+wish|abmelden|abbestellen|désinscri|darse\s+de\s+baja",
-    re.I)
+    r"forwarded|add\s+us\s+to\s+your\s+address\s+book|mailing\s+address|no\s+longer\s+wish|abmelden|"
+    r"abbestellen|désinscri|darse\s+de\s+baja", re.I)
+_LEGAL = re.compile(r"©|\bcopyright\b|all\s+rights\s+reserved|privacy\s+policy|terms\s+of\s+(?:use|service)",
+                    re.I)
 _READ_MORE = re.compile(r"^\W*(?:read\s+(?:more|the\s+(?:full\s+)?(?:story|article|piece))|continue\s+reading|"
                         r"full\s+story|more\s+here|weiterlesen|lire\s+la\s+suite|leer\s+más|leggi)\b", re.I)
 _URL = re.compile(r"<?(https?://[^\s<>()\"]+[^\s<>()\".,;:!?])>?|\((https?://[^\s<>()\"]+)\)")
@@ -267,7 +270,7 @@ def _text_lines(text: str) -> list[_Line]:
 # --- lines into stories -------------------------------------------------------------------------
 
 def _notice(line: _Line) -> bool:
-    return _NOTICE.search(line.text) is not None
+    return _MAILING.search(line.text) is not None or (line.words <= SHORT and _LEGAL.search(line.text) is not None)
 
 
 def _sponsor(line: _Line) -> bool:
@@ -349,7 +352,7 @@ class _Newsletter:
             if self.masthead(line):
                 self.drop([line], "dropped", "the newsletter's masthead: the mail's subject or its sender's name")
                 continue
-            if _notice(line):
+            if _MAILING.search(line.text):   # `Manage your preferences` in bold: a notice, not a story
                 continue
             self.headline_at[k] = evidence
         return sorted(self.headline_at)
@@ -404,7 +407,7 @@ class _Newsletter:
             if head is not None and own and n < DATE_REACH and date is self.date:
                 date, date_source = own, f"the story's own date, line {line.number}"
                 drop(line, "the story's date line")
-            elif _notice(line):
+            elif _notice(line) and line.words <= SHORT:   # `Forward this to a friend` between stories
                 drop(line, "a mailing-list notice")
             elif _link_only(line):
                 drop(line, "a line that is only a link")

@@ -182,3 +182,28 @@ def test_a_broken_mail_is_one_line_naming_it_and_the_others_go_on(project, data,
     report = ingest(project.config)
     assert [str(p) for p in report.problems] == [f"{bad}: seed {why}; skipped"]
     assert len(project.articles()) == 4
+
+
+def test_a_story_that_speaks_of_copyright_or_ads_keeps_its_lines(project):
+    """Issue 18: the words of a notice or a sponsor's label inside a story's own sentences, or opening
+    its headline, are the story's: only short lines saying them are notices or labels."""
+    project.seed("words.eml", """\
+From: Tech Brief <t@techbrief.example>
+Subject: Tech Brief
+Date: Thu, 06 Mar 2025 07:00:00 +0000
+Content-Type: text/html; charset=utf-8
+
+<h2><a href="https://news.example.com/copyright">Together with Seoul, Tokyo drafts a copyright treaty</a></h2>
+<p>Japan and South Korea are drafting a treaty on copyright, officials said on Wednesday, so that
+artists in both countries are paid when their work is streamed across the border.</p>
+<p>Users who want to unsubscribe from streaming services would keep the right to do so under the
+draft, and all rights reserved by publishers would be registered in both countries.</p>
+<h2><a href="https://news.example.com/ads">Ad hoc talks on the tariffs resume in Geneva</a></h2>
+<p>Negotiators from the two countries resumed talks on tariffs in Geneva on Thursday, after a pause of
+three months, trade officials said, hoping for an agreement before the summer.</p>
+""")
+    ingest(project.config)
+    bodies = {meta["title"]: body for meta, body in articles(project)}
+    assert set(bodies) == {"Together with Seoul, Tokyo drafts a copyright treaty",
+                           "Ad hoc talks on the tariffs resume in Geneva"}
+    assert "Users who want to unsubscribe" in bodies["Together with Seoul, Tokyo drafts a copyright treaty"]
