@@ -58,6 +58,26 @@ def _explain(args, config) -> int:
     return 0
 
 
+def _clip(args, config) -> int:
+    import datetime as dt
+
+    from builder.clip import TIMEOUT, clip
+    from builder.ingest import ingest
+    timeout = TIMEOUT if args.timeout is None else args.timeout
+    done = clip(config.seeds_dir, args.urls, timeout, config.max_seed_bytes, dt.date.today())
+    for url, path in done.saved:
+        print(f"clipped {url} -> {path}")
+    for problem in done.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if not done.saved:
+        return 1
+    with ProjectLock(config, "clip"):
+        report = ingest(config)
+    report.print()
+    print(report.summary(False))
+    return 1 if done.problems or report.problems else 0
+
+
 def _serve(args, config) -> int:
     from builder.serve import serve
     return serve(config, host=args.host, port=args.port, base_url=args.base_url, poll=args.poll)
@@ -101,6 +121,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("path", nargs="?", type=Path, help="an article file (.md) or a seed")
     s.add_argument("--text", help="explain this text instead of a file")
     s.set_defaults(run=_explain)
+
+    s = sub.add_parser("clip", help="fetch web pages, save each as a seed (seeds/*.html) and ingest")
+    s.add_argument("urls", nargs="+", metavar="URL", help="http:// or https:// address of a page")
+    s.add_argument("--timeout", type=float, help="seconds a page may take to arrive (default: 20)")
+    s.set_defaults(run=_clip)
 
     s = sub.add_parser("serve", help="build, serve site/ locally, rebuild and reload the browser on change")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")

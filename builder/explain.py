@@ -67,6 +67,11 @@ def _pages(extraction: Extraction, first: int = 1, last: int | None = None) -> l
     out = []
     splits = {d.first: d.why for d in extraction.decisions if d.what == "split"}
     skipped = {d.first: d.why for d in extraction.decisions if d.what == "not an article"}
+    # What a reader dropped as a whole (a newsletter's sponsor block, its footer), told where it begins.
+    dropped: dict[int, list[str]] = {}
+    for d in extraction.decisions:
+        if d.what not in ("split", "not an article"):
+            dropped.setdefault(d.first, []).append(f"  -- {d.what}, lines {d.first}-{d.last}: {d.why}")
     for v in extraction.verdicts:
         if v.line < first or (last is not None and v.line > last):
             continue
@@ -74,6 +79,7 @@ def _pages(extraction: Extraction, first: int = 1, last: int | None = None) -> l
             out.append(f"  -- split at line {v.line}: {splits[v.line]}")
         if v.line in skipped:
             out.append(f"  -- not an article from line {v.line}: {skipped[v.line]}")
+        out.extend(dropped.get(v.line, ()))
         out.append(_verdict(v))
     return out
 

@@ -7,6 +7,7 @@ The ledger (`ledger.py`) tells an article a person edited (left alone) or delete
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 import re
 import sys
 import threading
@@ -476,7 +477,16 @@ def refused_seeds(config: Config) -> list[BuilderError]:
 
 
 def _results_key(config: Config) -> str:
-    return f"{cache_key(config)} {config.max_seed_bytes}"
+    """What decides a seed's results besides its bytes: the builder's code and filing rules, the
+    size limit, and the extractor that reads saved pages (a new trafilatura reads them anew)."""
+    return f"{cache_key(config)} {config.max_seed_bytes} {_version('trafilatura')}"
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
 
 
 PARALLEL_FROM = 16  # seeds; below this a process pool costs more than it saves

@@ -4,12 +4,16 @@ ledger and `explain` take one path whatever the format. A new format is one read
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from builder.errors import BuilderError
 from builder.extract import Extraction, extract
 from builder.files import decode, read_bytes
+from builder.newsletter import read_newsletter
 from builder.webpage import read_webpage
 
 # A reader gets the seed's bytes and its path (for messages) and whether `explain` asks for every
@@ -29,7 +33,33 @@ READERS: dict[str, Reader] = {
     ".txt": read_text,
     ".html": read_webpage,
     ".htm": read_webpage,
+    ".eml": read_newsletter,
 }
+
+
+# A clipped page's address, kept beside it as an Internet shortcut (`<seed>.url`, which a file
+# manager opens in the browser): the address is what was fetched, which nothing in the page, a
+# forged canonical link included, can change. A reader falls back to it for `url:`.
+ORIGIN = ".url"
+_ORIGIN_LINE = re.compile(r"^URL=(\S+)\s*$", re.M)
+
+
+def origin(seed: Path) -> tuple[str, str] | None:
+    """The address a seed was clipped from, and where that is said, from its Internet shortcut;
+    None when it has none. A shortcut that names no web address is a BuilderError naming it."""
+    shortcut = seed.with_suffix(ORIGIN)
+    try:
+        text = decode(read_bytes(shortcut, (seed.parent,)), shortcut)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise BuilderError(f"cannot read: {exc.strerror}", shortcut) from None
+    found = _ORIGIN_LINE.search(text)
+    url = found[1] if found else ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BuilderError("names no http:// or https:// address (a line `URL=https://...`)", shortcut)
+    return url, f"the address it was clipped from ({shortcut.name})"
 
 
 def seed_files(folder: Path) -> list[Path]:
@@ -53,11 +83,17 @@ def read_seed(path: Path, max_bytes: int, project: Path) -> bytes:
 
 
 def extraction(path: Path, data: bytes, explain: bool = False) -> Extraction:
-    """What the reader for the seed's extension makes of its bytes."""
+    """What the reader for the seed's extension makes of its bytes; a draft whose page names no
+    address of its own gets the one the seed was clipped from (origin)."""
     try:
-        return READERS[path.suffix.lower()](data, path, explain)
+        found = READERS[path.suffix.lower()](data, path, explain)
+        clipped = origin(path)
     except BuilderError as exc:
         raise _skipped(exc) from None
+    if clipped is None:
+        return found
+    url, where = clipped
+    return replace(found, drafts=tuple(d if d.url else replace(d, url=url, url_source=where) for d in found.drafts))
 
 
 def _skipped(exc: BuilderError) -> BuilderError:

@@ -1,0 +1,161 @@
+"""`clip URL...`: fetch web pages over HTTP(S) and save each as a seed, `seeds/<date>_<host>_<hash>.html`
+with its address beside it (`.url`), whole or not at all; each failure is told and the others go on."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import http.client
+import re
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from builder.errors import BuilderError
+from builder.files import write_atomic
+from builder.readers import ORIGIN
+
+TIMEOUT = 20.0          # seconds a page may take, from asking to its last byte
+REDIRECTS = 5           # redirects followed from one address
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+AGENT = "briefing-builder-clip/0.1 (+a curator saving a page to read it later)"
+_HOST = re.compile(r"[^a-z0-9.-]+")
+# A byte order mark decides a page's charset before anything else does (the HTML standard's sniffing).
+_MARKS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str            # where the page was found, after redirects
+    data: bytes         # as the seed is saved
+
+
+@dataclass
+class Clipped:
+    saved: list[tuple[str, Path]] = field(default_factory=list)   # (address asked for, its seed)
+    problems: list[BuilderError] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    """A redirect to an address that is not a web page's."""
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Redirects followed up to a limit, to http(s) addresses only (urllib's own would follow ftp)."""
+
+    max_redirections = REDIRECTS
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise _Refused(f"redirected to {newurl}, not an http:// or https:// address")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch(url: str, timeout: float, max_bytes: int) -> Page:
+    """The HTML page at `url`, or a BuilderError naming the address and why there is none."""
+    if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).netloc:
+        raise BuilderError("only http:// and https:// addresses can be clipped", url)
+    opener = urllib.request.build_opener(_Redirects())
+    request = urllib.request.Request(url, headers={"User-Agent": AGENT, "Accept": ", ".join(HTML_TYPES)})
+    deadline = time.monotonic() + timeout
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            headers = response.headers
+            kind = headers.get_content_type()
+            if kind not in HTML_TYPES:
+                raise BuilderError(f"is {kind}, not an HTML page", url)
+            if headers.get("Content-Encoding", "identity").lower() != "identity":
+                raise BuilderError(f"came compressed ({headers['Content-Encoding']}), which was not asked for", url)
+            data = _read(response, url, deadline, max_bytes)
+            return Page(response.geturl(), _as_sent(data, headers))
+    except _Refused as exc:
+        raise BuilderError(str(exc), url) from None
+    except urllib.error.HTTPError as exc:
+        if str(exc.reason).startswith(urllib.request.HTTPRedirectHandler.inf_msg):
+            raise BuilderError(f"more than {REDIRECTS} redirects (the last HTTP {exc.code})", url) from None
+        raise BuilderError(f"HTTP {exc.code} {exc.reason}".rstrip(), url) from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):
+            raise BuilderError(f"no answer within {timeout:g} s", url) from None
+        reason = exc.reason.strerror if isinstance(exc.reason, OSError) and exc.reason.strerror else exc.reason
+        raise BuilderError(f"cannot connect: {reason}", url) from None
+    except TimeoutError:
+        raise BuilderError(f"no answer within {timeout:g} s", url) from None
+    except (http.client.HTTPException, OSError, ValueError) as exc:
+        raise BuilderError(f"the server's answer cannot be read ({exc.__class__.__name__}: {exc})", url) from None
+
+
+def _read(response, url: str, deadline: float, max_bytes: int) -> bytes:
+    """The body, refused once it is over `max_bytes` or still arriving after the deadline (each read
+    waits at most the timeout, so a server sending a byte at a time cannot hold it for ever)."""
+    length = response.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) > max_bytes:
+        raise BuilderError(_too_large(max_bytes), url)
+    chunks, size = [], 0
+    while chunk := response.read(64 * 1024):
+        size += len(chunk)
+        if size > max_bytes:
+            raise BuilderError(_too_large(max_bytes), url)
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"is over the {max_bytes / 2**20:g} MB limit of a seed (ingest.max_seed_mb in config.yaml)"
+
+
+def _as_sent(data: bytes, headers: Message) -> bytes:
+    """The page's bytes, as UTF-8 behind a byte order mark when the server named their charset and
+    the page has no mark: saved, the page then reads as the browser read it (a mark decides, then
+    the server's charset, then the page's own `<meta charset>`), which the file alone would not."""
+    charset = headers.get_content_charset()
+    if not charset or data.startswith(_MARKS):
+        return data
+    try:
+        return codecs.BOM_UTF8 + data.decode(charset).encode("utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return data   # a charset that is wrong or unknown: the page's own evidence is read instead
+
+
+def seed_name(url: str, day: dt.date) -> str:
+    """`<date>_<host>_<hash>.html`: the host made of letters, digits, dots and hyphens only, so the
+    name is one file in the seeds folder whatever the address holds; the hash of the address, so
+    clipping an address again the same day replaces its seed."""
+    host = _HOST.sub("-", (urlsplit(url).hostname or "").lower()).strip(".-")[:63] or "page"
+    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:12]
+    return f"{day.isoformat()}_{host}_{digest}.html"
+
+
+def save(seeds_dir: Path, asked: str, page: Page, day: dt.date) -> Path:
+    """Write the page and its Internet shortcut (the address it was found at), each whole; the
+    shortcut first, so a seed is never without it."""
+    path = seeds_dir / seed_name(asked, day)
+    shortcut = path.with_suffix(ORIGIN)
+    write_atomic(shortcut, f"[InternetShortcut]\r\nURL={page.url}\r\n")
+    try:
+        write_atomic(path, page.data)
+    except BaseException:
+        shortcut.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def clip(seeds_dir: Path, urls: list[str], timeout: float, max_bytes: int, day: dt.date) -> Clipped:
+    """Fetch and save each address; a failure is told and the others go on."""
+    done = Clipped()
+    for url in urls:
+        try:
+            page = fetch(url, timeout, max_bytes)
+            done.saved.append((url, save(seeds_dir, url, page, day)))
+        except BuilderError as exc:
+            done.problems.append(exc)
+        except OSError as exc:
+            done.problems.append(BuilderError(f"cannot save it in {seeds_dir}: {exc.strerror}", url))
+    return done

@@ -1,0 +1,165 @@
+"""Issue 18: `clip URL...` against a real HTTP server on 127.0.0.1 serving saved pages: good pages are
+saved as seeds with their address beside them and ingested; a redirect is followed, and a 404, a slow
+answer, a non-HTML type, a redirect loop, an oversized page and a non-web address are each one line."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+
+from builder.clip import seed_name
+from tests.conftest import REPO
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ARTICLE = (FIXTURES / "clip-article-page.html").read_bytes()
+LATIN1 = (FIXTURES / "clip-page-served-in-latin1.html").read_text(encoding="utf-8").encode("latin-1")
+LIMIT_MB = 1
+
+
+class _Site(BaseHTTPRequestHandler):
+    """Saved pages and every way a fetch goes wrong, by path."""
+    release: threading.Event   # set by the test when it is done: the slow answer then ends
+
+    def log_message(self, *args) -> None:   # the test's output is the client's
+        pass
+
+    def send(self, code: int, kind: str, body: bytes = b"", **headers: str) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", kind)
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except OSError:   # the client gave up on it, as it should
+            pass
+
+    def do_GET(self) -> None:
+        path = self.path
+        if path == "/news/japan-talks.html":
+            self.send(200, "text/html; charset=utf-8", ARTICLE)
+        elif path == "/old/cafes":
+            self.send(301, "text/html", Location="/news/kyiv-cafes.html")
+        elif path == "/news/kyiv-cafes.html":
+            self.send(200, "text/html; charset=iso-8859-1", LATIN1)
+        elif path == "/gone":
+            self.send(404, "text/html", b"<p>Not here</p>")
+        elif path == "/slow":
+            self.release.wait(30)
+            self.send(200, "text/html", ARTICLE)
+        elif path == "/logo.png":
+            self.send(200, "image/png", b"\x89PNG\r\n\x1a\n")
+        elif path == "/loop":
+            self.send(302, "text/html", Location="/loop")
+        elif path == "/to-ftp":
+            self.send(302, "text/html", Location="ftp://127.0.0.1/page.html")
+        elif path == "/huge":   # no length said: the limit is found while reading
+            self.send(200, "text/html", b"<p>" + b"x" * (LIMIT_MB * 2**20 + 1))
+        else:
+            self.send(404, "text/html")
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    release = threading.Event()
+    handler = type("Site", (_Site,), {"release": release})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def clip_project(project):
+    config = project.root / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("max_seed_mb: 20", f"max_seed_mb: {LIMIT_MB}"),
+                      encoding="utf-8")
+    return project
+
+
+def clip(project, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "builder", "clip", "--timeout", "1", *args], cwd=project.root,
+                          capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+
+
+def test_clip_saves_good_pages_and_tells_each_failure_in_one_line(clip_project, site):
+    """Issue 18: good pages (one behind a redirect) saved whole with their address; each failure is
+    `error: URL: reason`, the others go on, exit status 1, nothing half-written in seeds/."""
+    bad = {
+        f"{site}/gone": "HTTP 404 Not Found",
+        f"{site}/slow": "no answer within 1 s",
+        f"{site}/logo.png": "is image/png, not an HTML page",
+        f"{site}/loop": "more than 5 redirects (the last HTTP 302)",
+        f"{site}/to-ftp": "redirected to ftp://127.0.0.1/page.html, not an http:// or https:// address",
+        f"{site}/huge": f"is over the {LIMIT_MB} MB limit of a seed (ingest.max_seed_mb in config.yaml)",
+        "file:///etc/passwd": "only http:// and https:// addresses can be clipped",
+        "http://127.0.0.1:9/": "cannot connect: Connection refused",
+    }
+    good = [f"{site}/news/japan-talks.html", f"{site}/old/cafes"]
+    done = clip(clip_project, good[0], *bad, good[1])
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [f"error: {url}: {why}" for url, why in bad.items()]
+    seeds = clip_project.root / "seeds"
+    day = dt.date.today()
+    names = {seed_name(url, day) for url in good}
+    assert {p.name for p in seeds.iterdir()} == names | {Path(name).with_suffix(".url").name for name in names}
+    for url in good:
+        assert f"clipped {url} -> seeds/{seed_name(url, day)}" in done.stdout
+    first = seeds / seed_name(good[0], day)
+    assert first.read_bytes() == codecs.BOM_UTF8 + ARTICLE   # the charset the server named, kept
+    assert first.with_suffix(".url").read_text() == f"[InternetShortcut]\nURL={good[0]}\n"
+    moved = seeds / seed_name(good[1], day)
+    assert moved.with_suffix(".url").read_text() == f"[InternetShortcut]\nURL={site}/news/kyiv-cafes.html\n"
+    # Served as ISO-8859-1 (the server said so, the page does not): saved as UTF-8 behind its mark.
+    assert moved.read_bytes() == codecs.BOM_UTF8 + LATIN1.decode("latin-1").encode("utf-8")
+
+
+def test_clip_pages_become_articles_with_url(clip_project, site):
+    """Issue 18: each page clipped becomes an article whose `url:` is where it was found."""
+    good = [f"{site}/news/japan-talks.html", f"{site}/old/cafes"]
+    done = clip(clip_project, *good)
+    assert done.returncode == 0, done.stderr
+    found = {}
+    for text in clip_project.articles().values():
+        meta = yaml.safe_load(text.split("---\n")[1])
+        found[meta["title"]] = meta["url"]
+    assert found == {"Japan and North Korea hold rare talks on abductions": good[0],
+                     "Kyiv café owners reopen after the winter blackouts": f"{site}/news/kyiv-cafes.html"}
+
+
+def test_clip_with_nothing_fetched_ingests_nothing(clip_project, site):
+    """Issue 18: when every address fails, seeds/ and content/ are as they were."""
+    done = clip(clip_project, f"{site}/gone")
+    assert (done.returncode, done.stderr) == (1, f"error: {site}/gone: HTTP 404 Not Found\n")
+    assert list((clip_project.root / "seeds").iterdir()) == [] and clip_project.articles() == {}
+
+
+@pytest.mark.parametrize("url, name", [
+    ("https://www.Example.com/a/b?c=d", "www.example.com"),
+    ("http://127.0.0.1:8000/x", "127.0.0.1"),
+    ("https://..%2f..%2fetc/passwd", "2f..-2fetc"),
+    ("https://xn--caf-dma.example/", "xn--caf-dma.example"),
+    ("https://[::1]:8080/", "1"),
+    ("https://user:pw@host.example/", "host.example"),
+])
+def test_a_seed_name_is_one_file_in_the_seeds_folder_whatever_the_address(url, name):
+    """Issue 18: `<date>_<host>_<hash>.html`, the host made safe: no address makes a path out of the folder."""
+    made = seed_name(url, dt.date(2025, 3, 4))
+    assert made.startswith(f"2025-03-04_{name}_") and made.endswith(".html")
+    assert "/" not in made and "\\" not in made and Path(made).name == made
