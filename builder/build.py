@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 from builder.config import Config
 from builder.errors import BuilderError, BuilderErrors
 from builder.incremental import versions
-from builder.incremental.update import Memory, Updated, forget, ingest_if_changed, update
+from builder.incremental.update import Counts, Memory, Updated, forget, ingest_if_changed, update
 
 if TYPE_CHECKING:
     from builder.incremental.cache import Cache
     from builder.ingest import Report
-    from builder.site import Counts, Site
+    from builder.site import Site
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def clean_build(config: Config, drafts: bool = False) -> Updated:
     """The whole site made afresh from `content/`, with no cache, stamp or fingerprint of an
     earlier build: what every build must equal."""
     from builder.render import render_site
-    from builder.site import Counts, load_site
+    from builder.site import load_site
     site = load_site(config, drafts)
     versions.prepare(config)
     with versions.staging(config) as staging:

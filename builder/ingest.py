@@ -7,7 +7,7 @@ The ledger (`ledger.py`) tells an article a person edited (left alone) or delete
 from __future__ import annotations
 
 import functools
-import importlib.metadata
+import importlib.util
 import re
 import sys
 import threading
@@ -483,10 +483,13 @@ def _results_key(config: Config) -> str:
 
 
 def _version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
+    """The installed distribution of `package`, by its metadata folder's name (`name-1.2.dist-info`):
+    importlib.metadata would cost more than a small ingest."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.origin:
         return "none"
+    found = sorted(p.name for p in Path(spec.origin).parent.parent.glob(f"{package}-*.dist-info"))
+    return found[-1] if found else "unknown"
 
 
 PARALLEL_FROM = 16  # seeds; below this a process pool costs more than it saves

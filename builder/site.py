@@ -9,7 +9,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
@@ -98,36 +98,6 @@ class Site:
     rejected: int
     review: int
     newest: dt.date | None      # the newest article's date
-
-
-@dataclass(frozen=True)
-class Counts:
-    """What a build says of the site: its articles, per dossier, and how many are unfiled or need review."""
-    articles: int = 0
-    dossiers: tuple[tuple[str, int], ...] = ()
-    unfiled: int = 0
-    review: int = 0
-
-    @classmethod
-    def of(cls, site: Site) -> Counts:
-        return cls(len(site.entries), tuple((v.dossier.slug, len(v.entries)) for v in site.dossiers),
-                   site.unfiled, site.review)
-
-    def as_json(self) -> list:
-        return [self.articles, [list(d) for d in self.dossiers], self.unfiled, self.review]
-
-    @classmethod
-    def from_json(cls, value: Any) -> Counts:
-        """As as_json wrote it; nothing from a stamp an older builder wrote."""
-        try:
-            articles, dossiers, unfiled, review = value
-            return cls(int(articles), tuple((str(s), int(n)) for s, n in dossiers), int(unfiled), int(review))
-        except (TypeError, ValueError):
-            return cls()
-
-    def __str__(self) -> str:
-        per = ", ".join(f"{slug} {n}" for slug, n in self.dossiers)
-        return f"{self.articles} article(s) ({per}); {self.unfiled} unfiled, {self.review} needing review"
 
 
 def newest_first(a: Article) -> tuple:

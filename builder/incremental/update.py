@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from builder.incremental.patch import Patched
     from builder.incremental.rendering import Rendered
     from builder.ingest import Report
-    from builder.site import Counts, Site
+    from builder.site import Site
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,36 @@ class Memory:
     manifest: dict[str, str]                  # its pages' fingerprints (saved, or for save_manifest)
     pages: int                                # in the site
     search: dict[str, dict]                   # search index files read or written, by digest
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a build says of the site: its articles, per dossier, and how many are unfiled or need review."""
+    articles: int = 0
+    dossiers: tuple[tuple[str, int], ...] = ()
+    unfiled: int = 0
+    review: int = 0
+
+    @classmethod
+    def of(cls, site: Site) -> Counts:
+        return cls(len(site.entries), tuple((v.dossier.slug, len(v.entries)) for v in site.dossiers),
+                   site.unfiled, site.review)
+
+    def as_json(self) -> list:
+        return [self.articles, [list(d) for d in self.dossiers], self.unfiled, self.review]
+
+    @classmethod
+    def from_json(cls, value: Any) -> Counts:
+        """As as_json wrote it; nothing from a stamp an older builder wrote."""
+        try:
+            articles, dossiers, unfiled, review = value
+            return cls(int(articles), tuple((str(s), int(n)) for s, n in dossiers), int(unfiled), int(review))
+        except (TypeError, ValueError):
+            return cls()
+
+    def __str__(self) -> str:
+        per = ", ".join(f"{slug} {n}" for slug, n in self.dossiers)
+        return f"{self.articles} article(s) ({per}); {self.unfiled} unfiled, {self.review} needing review"
 
 
 @dataclass(frozen=True)
@@ -109,7 +139,6 @@ def update(config: Config, drafts: bool = False, cache: Cache | None = None, mem
     those are looked at again, unless ingest wrote files meanwhile: `ingested`). Without
     `save_fingerprints`, the pages' fingerprints are left to the caller (save_manifest): writing
     them, one per page, would be most of serve's rebuild on a large site."""
-    from builder.site import Counts
     out = config.output_dir
     stamp_path = config.cache_dir / BUILD_STAMP
     values = (config, drafts, os.environ.get("SOURCE_DATE_EPOCH"))
