@@ -324,7 +324,7 @@ def test_two_builds_are_byte_identical(tmp_path, epoch):
     assert not differ, f"{len(differ)} of {len(first)} files differ between two builds: {differ[:20]}"
     assert len(first) > 50
     if epoch:   # the variable was honoured (2023-11-14), so the test compared what it meant to
-        assert b"14 November 2023" in first["index.html"]
+        assert b"14 Nov 2023" in first["index.html"]
 
 
 # ---------------------------------------------------------------- hostile seed text
@@ -534,3 +534,36 @@ def test_an_article_with_a_url_links_to_the_original(project):
     assert '<a href="https://www.arabnews.com/node/1" rel="noopener">Read at Arab News</a>' in page("named")
     assert '<a href="https://www.example.com/a?b=1&amp;c=2" rel="noopener">Read at example.com</a>' in page("hosted")
     assert "Read at" not in page("plain")
+
+
+# ---------------------------------------------------------------- issue 17: a briefing that reads like one
+
+def built(root: Path) -> Path:
+    from builder.build import build
+    from builder.config import load_config
+    build(load_config(root / "config.yaml"), run_ingest=False)
+    return root / "site"
+
+
+def test_dates_are_short_never_wrap_and_the_current_section_is_marked(repo_copy):
+    """Issue 17 item 1: every listing dates as "6 Sep 2024" inside <time> that never wraps; the
+    navigation marks the current section (aria-current "page" on it, "true" on a page below it);
+    every dossier has its own colour label; no page or stylesheet asks another host for anything."""
+    import datetime as dt
+    from builder.render import shortdate
+    assert shortdate(dt.date(2024, 9, 6)) == "6 Sep 2024" and shortdate(None) == "Undated"
+    site = built(repo_copy)
+    css = (site / "assets" / "style.css").read_text(encoding="utf-8")
+    assert re.search(r"(^|\n)time \{ white-space: nowrap; \}", css)
+    dossier = (site / DOSSIER / "index.html").read_text(encoding="utf-8")
+    assert f'href="/{DOSSIER}" aria-current="page">Japan–ROK</a>' in dossier
+    assert re.search(r'<nav aria-label="Sections">.*?</nav>', dossier, re.S).group(0).count("aria-current") == 1
+    assert 'href="/people/" aria-current="true">People</a>' in (site / PERSON / "index.html").read_text(encoding="utf-8")
+    labels = {m for p in html_files(site) for m in re.findall(r'class="label (c\d)"', p.read_text(encoding="utf-8"))}
+    assert labels == {"c0", "c1", "c2"}   # three dossiers, three colours
+    assert re.search(r'<time datetime="2024-\d\d-\d\d">\d{1,2} [A-Z][a-z]{2} 2024</time>',
+                     (site / "index.html").read_text(encoding="utf-8"))
+    fetched = [ref for p in html_files(site) for ref in re.findall(
+        r'<(?:script|img|link rel="stylesheet")[^>]*?(?:src|href)="([^"]+)"', p.read_text(encoding="utf-8"))]
+    assert fetched and not [ref for ref in fetched if urlsplit(ref).netloc], fetched
+    assert not re.search(r"url\(|@import", css)
