@@ -91,6 +91,14 @@ def _url(name: str, value: Any) -> str | None:
     return text
 
 
+def _flag(name: str, value: Any) -> bool:
+    if value in (None, ""):
+        return False
+    if not isinstance(value, bool):
+        raise ValueError(f"'{name}' must be true or false, got {value!r}")
+    return value
+
+
 def _status(name: str, value: Any) -> str | None:
     if value is not None and value not in STATUSES:
         raise ValueError(f"'{name}' must be one of {', '.join(STATUSES)}, got {value!r}")
@@ -162,6 +170,7 @@ class Article:
     wire: str | None = field(default=None, metadata=_key(_line, shared=True))
     dateline: str | None = field(default=None, metadata=_key(_line, shared=True))
     summary: str = field(default="", metadata=_key(_text))
+    note: str = field(default="", metadata=_key(_text))        # the curator's: why it matters
     key_points: tuple[str, ...] = field(default=(), metadata=_key(_strings, write=list))
     people: tuple[str, ...] = field(default=(), metadata=_key(_strings, write=list, shared=True))
     # None: the file does not say, classify at load
@@ -171,6 +180,7 @@ class Article:
     classification: dict[str, Any] = field(default_factory=dict, metadata=_key(_mapping, shared=True))
     status: str | None = field(default=None, metadata=_key(_status, shared=True))  # None: derived from dossiers
     review: tuple[str, ...] = field(default=(), metadata=_key(_strings, write=list, shared=True))
+    featured: bool = field(default=False, metadata=_key(_flag, written=bool))   # the front page's lead
     source: Source | None = field(default=None, metadata=_key(  # None: written by hand
         _one_source, write=lambda value: value.as_yaml() if value else None))
     other_sources: tuple[Source, ...] = field(default=(), metadata=_key(

@@ -51,12 +51,34 @@ class Year:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A person as a timeline counts them: the articles of it naming them."""
+    name: str
+    slug: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Month:
+    """A month of a timeline's activity chart: "2024-09" and its articles."""
+    label: str
+    count: int
+
+    @property
+    def date(self) -> dt.date:
+        return dt.date(int(self.label[:4]), int(self.label[5:]), 1)
+
+
+@dataclass(frozen=True)
 class DossierView:
     dossier: Dossier
     intro: Page
     entries: tuple[Entry, ...]  # newest first, undated last
     recent: tuple[Entry, ...]   # the newest ones, shown on the dossier's page
     years: tuple[Year, ...]     # all of them by year, when more than `recent`; else none
+    # Counted here, once, rather than by templates looping over thousands of entries:
+    activity: tuple[Month, ...] = ()        # articles per month, oldest first, up to the site's newest month
+    people: tuple[Mention, ...] = ()        # the people it names most, most first
 
     @property
     def url(self) -> str:
@@ -93,6 +115,8 @@ class Site:
     people: tuple[Person, ...]  # by name
     years: tuple[Year, ...]     # newest first, undated last
     neighbours: dict[str, tuple[Neighbours, ...]]   # by entry url
+    lead: Entry | None          # the front page's lead: the newest article marked `featured`, else the newest
+    front: dict[str, tuple[Entry, ...]]             # by dossier slug: its card's newest, none shown above it
     related: dict[str, tuple[Entry, ...]]           # by entry url: same dossier, shared people
     unfiled: int
     rejected: int
@@ -193,13 +217,15 @@ def load_site(config: Config, drafts: bool = False, reading: Reading | None = No
         raise BuilderErrors(errors) if len(errors) > 1 else errors[0]
 
     entries.sort(key=entry_order)
-    views = tuple(_view(config, d, entries) for d in config.dossiers)
+    newest = max((e.article.date for e in entries if e.article.date), default=None)
     people = _people(entries, config.page_size)
+    views = tuple(_view(config, d, entries, newest, people) for d in config.dossiers)
+    lead = next((e for e in entries if e.article.featured), entries[0] if entries else None)
     return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title, config.root),
                 dossiers=views, entries=tuple(entries), people=people,
                 years=_years(entries, "archive/", "Archive"),
                 neighbours=_neighbours(views), related=reading.related(entries, people),
-                newest=max((e.article.date for e in entries if e.article.date), default=None), **counts)
+                lead=lead, front=_front(views, lead, config.latest), newest=newest, **counts)
 
 
 def _repeated_ids(config: Config, articles: list[Article], errors: list[BuilderError]) -> None:
@@ -226,12 +252,57 @@ def is_shown(a: Article, drafts: bool) -> bool:
     return a.status != "rejected" and (drafts or (a.status != "unfiled" and bool(a.dossiers)))
 
 
-def _view(config: Config, dossier: Dossier, entries: list[Entry]) -> DossierView:
+def _view(config: Config, dossier: Dossier, entries: list[Entry], newest: dt.date | None,
+          people: tuple[Person, ...]) -> DossierView:
     found = tuple(e for e in entries if dossier.slug in (e.article.dossiers or ()))
     intro = read_page(config.content_dir, Path(DOSSIERS, f"{dossier.slug}.md"), dossier.title,
                       config.root)
     return DossierView(dossier, intro, found, *_paged(found, config.page_size, f"dossiers/{dossier.slug}/",
-                                                      dossier.title))
+                                                      dossier.title),
+                       activity=_activity(found, newest), people=_mentions(found, people))
+
+
+def _activity(entries: Sequence[Entry], newest: dt.date | None) -> tuple[Month, ...]:
+    """Articles per month from the timeline's oldest dated month to `newest`'s, months without any
+    included, so that charts of different dossiers end together."""
+    counts: dict[tuple[int, int], int] = {}
+    for entry in entries:
+        if (date := entry.article.date) is not None:
+            counts[date.year, date.month] = counts.get((date.year, date.month), 0) + 1
+    if not counts or newest is None:
+        return ()
+    year, month = min(counts)
+    months = []
+    while (year, month) <= (newest.year, newest.month):
+        months.append(Month(f"{year:04d}-{month:02d}", counts.get((year, month), 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(months)
+
+
+KEY_PEOPLE = 6   # people a dossier's page names as the ones it mentions most
+
+
+def _mentions(entries: Sequence[Entry], people: tuple[Person, ...]) -> tuple[Mention, ...]:
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for slug in {slug_of(name) for name in entry.article.people}:
+            counts[slug] = counts.get(slug, 0) + 1
+    names = {p.slug: p.name for p in people if p.slug in counts}
+    top = sorted(counts, key=lambda slug: (-counts[slug], names[slug].casefold(), slug))[:KEY_PEOPLE]
+    return tuple(Mention(names[slug], slug, counts[slug]) for slug in top)
+
+
+def _front(views: tuple[DossierView, ...], lead: Entry | None, size: int) -> dict[str, tuple[Entry, ...]]:
+    """Each dossier's card on the front page: its `size` newest articles not shown above it (the
+    lead, an earlier card), so that each headline appears once on the page."""
+    shown = {lead.url} if lead else set()
+    front = {}
+    for view in views:
+        # At most len(shown) of its newest are taken already: the slice bounds the look.
+        picks = tuple(e for e in view.entries[:size + len(shown)] if e.url not in shown)[:size]
+        shown.update(e.url for e in picks)
+        front[view.dossier.slug] = picks
+    return front
 
 
 # The same few hundred names recur in thousands of articles, and serve loads the same titles build

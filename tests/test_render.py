@@ -567,3 +567,20 @@ def test_dates_are_short_never_wrap_and_the_current_section_is_marked(repo_copy)
         r'<(?:script|img|link rel="stylesheet")[^>]*?(?:src|href)="([^"]+)"', p.read_text(encoding="utf-8"))]
     assert fetched and not [ref for ref in fetched if urlsplit(ref).netloc], fetched
     assert not re.search(r"url\(|@import", css)
+
+
+def test_the_front_page_has_a_lead_a_card_per_dossier_and_each_headline_once(repo_copy):
+    """Issue 17 item 2: the site's name shows once (the H1 is for screen readers); a lead story,
+    then a card per dossier with its newest and an activity chart described in words; every
+    article links once, each with its dossier labels."""
+    home = (built(repo_copy) / "index.html").read_text(encoding="utf-8")
+    main = re.search(r"<main.*?</main>", home, re.S).group(0)
+    assert '<h1 class="visually-hidden">' in main and "Latest across all dossiers" not in main
+    assert home.count("East Asia &amp; Ukraine Diplomacy Briefing</") == 3   # masthead, H1, colophon
+    links = re.findall(r'<a href="/(articles/[^"]+)">', main)
+    assert links and len(links) == len(set(links)), links
+    assert 'class="lead' in main and main.count('class="dossier-card') == 3
+    items = re.findall(r"<li><a href=\"/articles/.*?</li>", main, re.S)
+    assert items and all('class="label c' in item for item in items)
+    assert re.search(r'<svg [^>]*role="img" aria-labelledby="d-ukraine-diplomacy-chart">\s*'
+                     r'<title id="d-ukraine-diplomacy-chart">Articles per month, ', main)

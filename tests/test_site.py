@@ -232,3 +232,38 @@ def test_an_empty_slug_leaves_the_address_to_the_title(project):
     """Issue 15 item 9: `slug:` left empty is no slug: the title makes the address."""
     write(project, "2024/a.md", "title: Japan and North Korea talk\ndate: 2024-05-01\nslug:")
     assert [e.url for e in load_site(project.config).entries] == ["articles/2024/japan-and-north-korea-talk/"]
+
+
+def test_the_front_page_leads_with_a_featured_article_and_shows_each_headline_once(project):
+    """Issue 17 item 2: the lead is the newest article marked `featured: true`, else the newest; each
+    dossier's card holds its newest (config `latest`) not shown above it, so an article filed in two
+    dossiers, or the lead, appears once on the front page."""
+    for day in range(1, 6):
+        write(project, f"2024/d{day}.md", f"title: Story {day}\ndate: 2024-05-0{day}\ndossiers: [japan-dprk, japan-rok]")
+    site = load_site(project.config)
+    assert site.lead.article.title == "Story 5"
+    assert [e.article.title for e in site.front["japan-dprk"]] == ["Story 4", "Story 3", "Story 2"]
+    assert [e.article.title for e in site.front["japan-rok"]] == ["Story 1"]
+    assert site.front["ukraine-diplomacy"] == ()
+    write(project, "2024/d2.md", "title: Story 2\ndate: 2024-05-02\nfeatured: true\ndossiers: [japan-dprk]")
+    site = load_site(project.config)
+    assert site.lead.article.title == "Story 2" and site.lead.article.featured
+    assert [e.article.title for e in site.front["japan-dprk"]] == ["Story 5", "Story 4", "Story 3"]
+    write(project, "2024/d2.md", "title: Story 2\ndate: 2024-05-02\nfeatured: maybe\ndossiers: [japan-dprk]")
+    assert "d2.md:4: 'featured' must be true or false, got 'maybe'" in refusal(project)
+
+
+def test_a_dossier_counts_its_articles_per_month_and_the_people_it_names_most(project):
+    """Issue 17 item 3: a dossier's activity is its articles per month from its first month to the
+    site's newest (months without any included), and its people are those it names most."""
+    write(project, "2024/a.md", "title: A\ndate: 2024-01-10\ndossiers: [japan-dprk]\npeople: [Taro Yamada, Kim Jong Un]")
+    write(project, "2024/b.md", "title: B\ndate: 2024-01-20\ndossiers: [japan-dprk]\npeople: [Kim Jong Un]")
+    write(project, "2024/c.md", "title: C\ndate: 2024-03-02\ndossiers: [japan-dprk]\npeople: [Kim Jong-un]")
+    write(project, "2024/d.md", "title: D\ndate: 2024-04-30\ndossiers: [japan-rok]\npeople: [Taro Yamada]")
+    write(project, "2024/e.md", "title: E\ndossiers: [japan-dprk]")
+    view = load_site(project.config).dossiers[0]
+    assert [(m.label, m.count) for m in view.activity] == [("2024-01", 2), ("2024-02", 0), ("2024-03", 1),
+                                                           ("2024-04", 0)]
+    assert view.activity[0].date == dt.date(2024, 1, 1)
+    assert [(p.name, p.slug, p.count) for p in view.people] == [("Kim Jong-un", "kim-jong-un", 3),
+                                                                ("Taro Yamada", "taro-yamada", 1)]

@@ -109,7 +109,9 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
         people=tuple(replace(p, entries=swap(p.entries), recent=swap(p.recent), years=years(p.years))
                      if p.slug in names else p for p in site.people),
         neighbours=site.neighbours | {url: neighbours(site.neighbours[url]) for url in touched},
-        related=site.related | {url: listed(site.related[url]) for url in relating if url in site.related}
+        related=site.related | {url: listed(site.related[url]) for url in relating if url in site.related},
+        lead=site.lead and new.get(site.lead.url, site.lead),
+        front={slug: listed(found) for slug, found in site.front.items()}
     ), list(new.values())
 
 
