@@ -84,6 +84,14 @@ class DossierView:
     def url(self) -> str:
         return f"dossiers/{self.dossier.slug}/"
 
+    @property
+    def chart(self) -> tuple[Month, ...]:
+        """The months its page charts: the last CHART."""
+        return self.activity[-CHART:]
+
+
+CHART = 24
+
 
 @dataclass(frozen=True)
 class Person:

@@ -584,3 +584,16 @@ def test_the_front_page_has_a_lead_a_card_per_dossier_and_each_headline_once(rep
     assert items and all('class="label c' in item for item in items)
     assert re.search(r'<svg [^>]*role="img" aria-labelledby="d-ukraine-diplomacy-chart">\s*'
                      r'<title id="d-ukraine-diplomacy-chart">Articles per month, ', main)
+
+
+def test_a_dossier_is_a_timeline_with_its_state_of_play_activity_and_key_people(repo_copy):
+    """Issue 17 item 3: a dossier's page shows its intro as "State of play", its articles grouped by
+    month on a rail, a chart of its articles per month with the counts as a table, and the people
+    it names most; its years keep their own pages."""
+    site = built(repo_copy)
+    page = (site / "dossiers/japan-dprk/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h2 id="state" class="kicker">State of play</h2>\s*<p>Japan\'s relations', page)
+    assert re.search(r'<div class="timeline">\s*<section aria-labelledby="m-1">\s*<h2 id="m-1">March 2024</h2>', page)
+    assert '<th scope="row">Mar 2024</th><td>1</td>' in page and 'role="img"' in page
+    people = re.search(r'<h2 class="aside-head">Key people</h2>\s*<ul class="key-people">(.*?)</ul>', page, re.S).group(1)
+    assert re.search(r'<a href="/people/shinzo-abe/">Shinzo Abe</a>(, [^<]+)? <span class="count">\(3\)</span>', people)
