@@ -16,7 +16,7 @@ from builder.config import Config, Dossier
 from builder.content import DOSSIERS, Article, Page, article_files, line_of, read_article, read_page, read_text
 from builder.errors import BuilderError, BuilderErrors
 from builder.parallel import ordered
-from builder.text import slugify
+from builder.text import slugify, words
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,29 @@ class Site:
     rejected: int
     review: int
     newest: dt.date | None      # the newest article's date
+
+    def coverage(self, entry: Entry) -> tuple[Entry, ...]:
+        """Of the articles related to `entry`, those on the same event (same_event): its "More coverage"."""
+        return tuple(other for other in self.related.get(entry.url, ()) if same_event(entry.article, other.article))
+
+
+EVENT_DAYS = 3     # two articles this many days apart or closer may tell of one event
+EVENT_SHARED = 2   # ... when they name this many people in common, or this many words of their titles
+
+
+def same_event(a: Article, b: Article) -> bool:
+    """Whether two articles (related ones: sharing a dossier and a person) tell of the same event:
+    dated close together, with people or title words in common."""
+    if a.date is None or b.date is None or abs((a.date - b.date).days) > EVENT_DAYS:
+        return False
+    if len({slug_of(n) for n in a.people} & {slug_of(n) for n in b.people}) >= EVENT_SHARED:
+        return True
+    return len(_title_words(a.title) & _title_words(b.title)) >= EVENT_SHARED
+
+
+def _title_words(title: str) -> set[str]:
+    """A title's words long enough to say something (not "the", "says", "to")."""
+    return {w for w in words(title) if len(w) > 4}
 
 
 def newest_first(a: Article) -> tuple:

@@ -597,3 +597,27 @@ def test_a_dossier_is_a_timeline_with_its_state_of_play_activity_and_key_people(
     assert '<th scope="row">Mar 2024</th><td>1</td>' in page and 'role="img"' in page
     people = re.search(r'<h2 class="aside-head">Key people</h2>\s*<ul class="key-people">(.*?)</ul>', page, re.S).group(1)
     assert re.search(r'<a href="/people/shinzo-abe/">Shinzo Abe</a>(, [^<]+)? <span class="count">\(3\)</span>', people)
+
+
+def test_an_article_shows_why_it_matters_labelled_key_points_its_publisher_and_more_coverage(project):
+    """Issue 17 item 4: the curator's `note:` is shown as "Why it matters", key points under a
+    "Key points" heading, the source as its publisher; articles on the same event (days apart,
+    people in common) are "More coverage", other related ones stay "Related"."""
+    articles = project.root / "content" / "articles" / "2024"
+    articles.mkdir(parents=True)
+    for name, date, extra in (
+            ("first", "2024-05-01", "note: Tokyo's first offer in years.\nkey_points: [Talks resume]\npublisher: Arab News\n"),
+            ("second", "2024-05-02", "publisher: Kyodo\n"), ("later", "2024-09-01", "")):
+        (articles / f"{name}.md").write_text(
+            f"---\ntitle: The {name} story\ndate: {date}\n{extra}dossiers: [japan-dprk]\n"
+            "people: [Taro Yamada, Kim Jong Un]\n---\n\nText.\n", encoding="utf-8")
+    site = built(project.root)
+    page = (site / "articles/2024/the-first-story/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h2 id="why">Why it matters</h2>\s*<p>Tokyo&#39;s first offer in years.</p>', page)
+    assert re.search(r'<h2 id="key-points">Key points</h2>\s*<ul><li>Talks resume</li></ul>', page)
+    assert '<p class="source-line">Published by Arab News</p>' in page
+    coverage = re.search(r'<h2 id="coverage">More coverage</h2>(.*?)</section>', page, re.S).group(1)
+    related = re.search(r'<h2 id="related">Related</h2>(.*?)</section>', page, re.S).group(1)
+    assert "The second story" in coverage and "Kyodo" in coverage and "The later story" not in coverage
+    assert "The later story" in related and "The second story" not in related
+    assert "More coverage" not in (site / "articles/2024/the-later-story/index.html").read_text(encoding="utf-8")
