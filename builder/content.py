@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover
 
 ARTICLES = "articles"
 DOSSIERS = "dossiers"
+PEOPLE = "people"
 STATUSES = ("published", "unfiled", "rejected")
 
 
@@ -435,6 +436,47 @@ def read_page(content_dir: Path, rel: Path, default_title: str, project: Path | 
     meta, body = split_front_matter(read_text(content_dir, rel, project), path)
     title = found if isinstance(found := meta.get("title"), str) else default_title
     return Page(rel, title, body)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What `content/people/<slug>.md` tells of the person whose page is `people/<slug>/`: the name to
+    show, their role, country and a line of biography (the body), and other spellings of the name."""
+    slug: str
+    name: str
+    role: str = ""
+    country: str = ""
+    aliases: tuple[str, ...] = ()
+    bio: str = ""
+
+
+_PROFILE_KEYS = ("name", "role", "country", "aliases")
+
+
+def read_profile(content_dir: Path, rel: str, project: Path | None = None) -> Profile:
+    """A person's file read; a BuilderError at the line of what is wrong with it."""
+    path = content_dir / rel
+    text = read_text(content_dir, rel, project)
+    meta, body = split_front_matter(text, path)
+    name = ""
+    try:
+        for name in meta:
+            if name not in _PROFILE_KEYS:
+                raise ValueError(f"unknown key '{name}' (a person's file has: {', '.join(_PROFILE_KEYS)})")
+        name = "name"
+        values = {"name": _title("name", meta.get("name")), "role": _text("role", meta.get("role")),
+                  "country": _text("country", meta.get("country"))}
+        name = "aliases"
+        values["aliases"] = _strings("aliases", meta.get("aliases"))
+    except ValueError as exc:
+        raise BuilderError(str(exc), path, line_of(text, name)) from None
+    return Profile(PurePath(rel).stem, bio=" ".join(body.split()), **values)
+
+
+def profile_files(content_dir: Path) -> list[str]:
+    """Every person's file, `people/<slug>.md`, relative to `content_dir`, in order."""
+    folder = content_dir / PEOPLE
+    return sorted(f"{PEOPLE}/{p.name}" for p in folder.glob("*.md")) if folder.is_dir() else []
 
 
 def set_keys(text: str, values: dict[str, Any], path: Path) -> str:

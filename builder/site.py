@@ -13,7 +13,8 @@ from typing import Protocol
 
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
-from builder.content import DOSSIERS, Article, Page, article_files, line_of, read_article, read_page, read_text
+from builder.content import (DOSSIERS, Article, Page, Profile, article_files, line_of, profile_files, read_article,
+                             read_page, read_profile, read_text)
 from builder.errors import BuilderError, BuilderErrors
 from builder.parallel import ordered
 from builder.text import slugify, words
@@ -123,6 +124,7 @@ class Site:
     people: tuple[Person, ...]  # by name
     years: tuple[Year, ...]     # newest first, undated last
     neighbours: dict[str, tuple[Neighbours, ...]]   # by entry url
+    profiles: dict[str, Profile]                    # by person slug: what content/people/ tells of them
     lead: Entry | None          # the front page's lead: the newest article marked `featured`, else the newest
     front: dict[str, tuple[Entry, ...]]             # by dossier slug: its card's newest, none shown above it
     related: dict[str, tuple[Entry, ...]]           # by entry url: same dossier, shared people
@@ -218,6 +220,8 @@ def load_site(config: Config, drafts: bool = False, reading: Reading | None = No
     articles = reading.articles(config, errors)
 
     _repeated_ids(config, articles, errors)
+    profiles = _profiles(config, errors)
+    names = _spellings(profiles)
     known = {d.slug for d in config.dossiers}
     entries: list[Entry] = []
     urls: dict[str, str] = {}
@@ -236,6 +240,8 @@ def load_site(config: Config, drafts: bool = False, reading: Reading | None = No
             errors.append(BuilderError(f"unknown dossier '{unknown[0]}' (config.yaml has: "
                                        f"{', '.join(sorted(known))})", config.content_dir / a.path))
             continue
+        if names and any(slug_of(name) in names for name in a.people):
+            a = replace(a, people=tuple(dict.fromkeys(names.get(slug_of(name), name) for name in a.people)))
         entry = _entry(a)
         if entry.url in urls:
             hint = "change its 'slug:'" if a.own_slug else "change one title or set 'slug:'"
@@ -256,7 +262,36 @@ def load_site(config: Config, drafts: bool = False, reading: Reading | None = No
                 dossiers=views, entries=tuple(entries), people=people,
                 years=_years(entries, "archive/", "Archive"),
                 neighbours=_neighbours(views), related=reading.related(entries, people),
-                lead=lead, front=_front(views, lead, config.latest), newest=newest, **counts)
+                profiles=profiles, lead=lead, front=_front(views, lead, config.latest), newest=newest, **counts)
+
+
+def _profiles(config: Config, errors: list[BuilderError]) -> dict[str, Profile]:
+    """The people's files by person slug; what is wrong with one, in `errors`."""
+    found: dict[str, Profile] = {}
+    for rel in profile_files(config.content_dir):
+        try:
+            profile = read_profile(config.content_dir, rel, config.root)
+        except BuilderError as exc:
+            errors.append(exc)
+            continue
+        if slug_of(profile.name) != profile.slug:
+            text = read_text(config.content_dir, rel, config.root)
+            errors.append(BuilderError(f"'name' {profile.name} has the page people/{slug_of(profile.name)}/: "
+                                       f"name the file {slug_of(profile.name)}.md", config.content_dir / rel,
+                                       line_of(text, "name")))
+            continue
+        found[profile.slug] = profile
+    return found
+
+
+def _spellings(profiles: dict[str, Profile]) -> dict[str, str]:
+    """Per slug of a spelling a person's file names (their name, their aliases), the name to show:
+    each alias merges the articles naming a person so into that person's."""
+    names: dict[str, str] = {}
+    for profile in profiles.values():
+        for spelling in (profile.name, *profile.aliases):
+            names.setdefault(slug_of(spelling), profile.name)
+    return names
 
 
 def _repeated_ids(config: Config, articles: list[Article], errors: list[BuilderError]) -> None:

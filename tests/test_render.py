@@ -621,3 +621,22 @@ def test_an_article_shows_why_it_matters_labelled_key_points_its_publisher_and_m
     assert "The second story" in coverage and "Kyodo" in coverage and "The later story" not in coverage
     assert "The later story" in related and "The second story" not in related
     assert "More coverage" not in (site / "articles/2024/the-later-story/index.html").read_text(encoding="utf-8")
+
+
+def test_a_persons_role_shows_wherever_they_are_named_and_an_edit_rebuilds_as_a_clean_build(repo_copy):
+    """Issue 17 item 5: a person's role (content/people/) follows their name on their page, the
+    people index, a dossier's key people and an article's people; after an edit to the file (a
+    role, an alias) the incremental build is the clean one."""
+    from tests.test_build import clean_build, tree
+    site = built(repo_copy)
+    role = '<a href="/people/fumio-kishida/">Fumio Kishida</a><span class="role">, Prime Minister of Japan, 2021–2024</span>'
+    for page in ("people/", DOSSIER, KISHIDA):
+        assert role in (site / page / "index.html").read_text(encoding="utf-8"), page
+    person = (site / PERSON / "index.html").read_text(encoding="utf-8")
+    assert '<p class="profile">Prime Minister of Japan, 2021–2024, Japan</p>' in person and "comfort women" in person
+    profile = repo_copy / "content" / "people" / "fumio-kishida.md"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("2021–2024", "from 2021")
+                       .replace("country: Japan", "country: Japan\naliases: [Kishida Fumio]"), encoding="utf-8")
+    built(repo_copy)
+    assert "Prime Minister of Japan, from 2021" in (site / KISHIDA / "index.html").read_text(encoding="utf-8")
+    assert tree(repo_copy / "site") == clean_build(copy_project(repo_copy.parent / "clean", repo_copy))

@@ -267,3 +267,26 @@ def test_a_dossier_counts_its_articles_per_month_and_the_people_it_names_most(pr
     assert view.activity[0].date == dt.date(2024, 1, 1)
     assert [(p.name, p.slug, p.count) for p in view.people] == [("Kim Jong-un", "kim-jong-un", 3),
                                                                 ("Taro Yamada", "taro-yamada", 1)]
+
+
+def test_a_persons_file_gives_their_role_and_merges_their_spellings(project):
+    """Issue 17 item 5: `content/people/<slug>.md` gives a person's name, role, country, a line of
+    biography and aliases; an article naming an alias names that person, as their file spells
+    them; a file that is not the name's page, or says what it may not, is refused at its line."""
+    write(project, "2024/a.md", "title: A\ndate: 2024-01-10\ndossiers: [japan-dprk]\npeople: [Kim Jong-eun, Taro Yamada]")
+    write(project, "2024/b.md", "title: B\ndate: 2024-01-11\ndossiers: [japan-dprk]\npeople: [Kim Jong-un]")
+    people = project.root / "content" / "people"
+    people.mkdir()
+    (people / "kim-jong-un.md").write_text("---\nname: Kim Jong Un\nrole: Supreme Leader\ncountry: North Korea\n"
+                                           "aliases: [Kim Jong-eun]\n---\n\nLeader since\n2011.\n")
+    site = load_site(project.config)
+    assert [(p.name, len(p.entries)) for p in site.people] == [("Kim Jong Un", 2), ("Taro Yamada", 1)]
+    assert site.entries[1].article.people == ("Kim Jong Un", "Taro Yamada")
+    profile = site.profiles["kim-jong-un"]
+    assert (profile.role, profile.country, profile.aliases, profile.bio) == (
+        "Supreme Leader", "North Korea", ("Kim Jong-eun",), "Leader since 2011.")
+    (people / "kim-jong-un.md").write_text("---\nrole: Leader\nname: Kim Jong Il\n---\n")
+    assert "people/kim-jong-un.md:3: 'name' Kim Jong Il has the page people/kim-jong-il/: name the file " \
+           "kim-jong-il.md" in refusal(project)
+    (people / "kim-jong-un.md").write_text("---\nname: Kim Jong Un\nrank: marshal\n---\n")
+    assert "kim-jong-un.md:3: unknown key 'rank' (a person's file has: name, role, country, aliases)" in refusal(project)

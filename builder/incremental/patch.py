@@ -66,7 +66,8 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
             continue          # the same text (a file rewritten as it was)
         if (a.head, a.dossiers, a.status) != (old.article.head, old.article.dossiers, old.article.status):
             return None
-        new[old.url] = replace(old, article=a)
+        # The same front matter: the same people, as load_site spelled them from content/people/.
+        new[old.url] = replace(old, article=replace(a, people=old.article.people))
         olds.add(id(old))
     if not new:
         return site, []
