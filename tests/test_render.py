@@ -282,7 +282,7 @@ def screenshots(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-@pytest.mark.parametrize("name,path", [("home", ""), ("dossier", DOSSIER), ("article", KISHIDA)])
+@pytest.mark.parametrize("name,path", [("home", ""), ("dossier", DOSSIER), ("article", KISHIDA), ("person", PERSON)])
 def test_no_horizontal_scrolling(browser, server, screenshots, name, path, width):
     with open_page(browser, server.url(path), width=width, height=800) as (page, _):
         shot = screenshots / f"{name}-{width}.png"
@@ -297,6 +297,28 @@ def test_no_horizontal_scrolling(browser, server, screenshots, name, path, width
     assert shot.stat().st_size > 0
     assert scroll <= inner, (f"/briefing/{path} at {width} px scrolls sideways: scrollWidth {scroll} > "
                              f"innerWidth {inner}; screenshot {shot}; too wide: {wide}")
+
+
+SHOTS = {"home": "", "dossier": "dossiers/japan-dprk/", "article": KISHIDA, "person": PERSON}
+
+
+def test_screenshots_of_each_page_type_light_and_dark(browser, server, screenshots, capsys):
+    """Issue 17 item 6: home, a dossier, an article and a person at 390 and 1280 px, light and
+    dark, as PNGs in the folder printed, to look at; at 1280 px the sidebar stands beside the
+    main column, at 390 px below it."""
+    for name, path in SHOTS.items():
+        for width in (390, 1280):
+            for scheme in ("light", "dark"):
+                with open_page(browser, server.url(path), width=width, height=900, color_scheme=scheme) as (page, _):
+                    shot = screenshots / f"{name}-{width}-{scheme}.png"
+                    page.screenshot(path=str(shot), full_page=True)
+                    main, aside = (page.eval_on_selector(s, "e => e.getBoundingClientRect().toJSON()")
+                                   for s in ("main", ".sidebar"))
+                assert shot.stat().st_size > 10_000, shot
+                beside = aside["left"] >= main["right"] and aside["top"] < main["bottom"]
+                assert beside == (width == 1280), (name, width, main, aside)
+    with capsys.disabled():
+        print(f"\nscreenshots of home, dossier, article, person (390/1280 px, light/dark): {screenshots}")
 
 
 # ---------------------------------------------------------------- reproducible builds
