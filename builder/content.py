@@ -464,13 +464,13 @@ def read_profile(content_dir: Path, rel: str, project: Path | None = None) -> Pr
             if name not in _PROFILE_KEYS:
                 raise ValueError(f"unknown key '{name}' (a person's file has: {', '.join(_PROFILE_KEYS)})")
         name = "name"
-        values = {"name": _title("name", meta.get("name")), "role": _text("role", meta.get("role")),
-                  "country": _text("country", meta.get("country"))}
+        title = _title(name, meta.get(name))
         name = "aliases"
-        values["aliases"] = _strings("aliases", meta.get("aliases"))
+        aliases = _strings(name, meta.get(name))
     except ValueError as exc:
         raise BuilderError(str(exc), path, line_of(text, name)) from None
-    return Profile(PurePath(rel).stem, bio=" ".join(body.split()), **values)
+    return Profile(PurePath(rel).stem, title, _text("role", meta.get("role")), _text("country", meta.get("country")),
+                   aliases, " ".join(body.split()))
 
 
 def profile_files(content_dir: Path) -> list[str]:

@@ -13,8 +13,19 @@ from typing import Protocol
 
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
-from builder.content import (DOSSIERS, Article, Page, Profile, article_files, line_of, profile_files, read_article,
-                             read_page, read_profile, read_text)
+from builder.content import (
+    DOSSIERS,
+    Article,
+    Page,
+    Profile,
+    article_files,
+    line_of,
+    profile_files,
+    read_article,
+    read_page,
+    read_profile,
+    read_text,
+)
 from builder.errors import BuilderError, BuilderErrors
 from builder.parallel import ordered
 from builder.text import slugify, words

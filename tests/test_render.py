@@ -572,6 +572,7 @@ def test_dates_are_short_never_wrap_and_the_current_section_is_marked(repo_copy)
     navigation marks the current section (aria-current "page" on it, "true" on a page below it);
     every dossier has its own colour label; no page or stylesheet asks another host for anything."""
     import datetime as dt
+
     from builder.render import shortdate
     assert shortdate(dt.date(2024, 9, 6)) == "6 Sep 2024" and shortdate(None) == "Undated"
     site = built(repo_copy)
@@ -580,7 +581,8 @@ def test_dates_are_short_never_wrap_and_the_current_section_is_marked(repo_copy)
     dossier = (site / DOSSIER / "index.html").read_text(encoding="utf-8")
     assert f'href="/{DOSSIER}" aria-current="page">Japan–ROK</a>' in dossier
     assert re.search(r'<nav aria-label="Sections">.*?</nav>', dossier, re.S).group(0).count("aria-current") == 1
-    assert 'href="/people/" aria-current="true">People</a>' in (site / PERSON / "index.html").read_text(encoding="utf-8")
+    person = (site / PERSON / "index.html").read_text(encoding="utf-8")
+    assert 'href="/people/" aria-current="true">People</a>' in person
     labels = {m for p in html_files(site) for m in re.findall(r'class="label (c\d)"', p.read_text(encoding="utf-8"))}
     assert labels == {"c0", "c1", "c2"}   # three dossiers, three colours
     assert re.search(r'<time datetime="2024-\d\d-\d\d">\d{1,2} [A-Z][a-z]{2} 2024</time>',
@@ -617,7 +619,8 @@ def test_a_dossier_is_a_timeline_with_its_state_of_play_activity_and_key_people(
     assert re.search(r'<h2 id="state" class="kicker">State of play</h2>\s*<p>Japan\'s relations', page)
     assert re.search(r'<div class="timeline">\s*<section aria-labelledby="m-1">\s*<h2 id="m-1">March 2024</h2>', page)
     assert '<th scope="row">Mar 2024</th><td>1</td>' in page and 'role="img"' in page
-    people = re.search(r'<h2 class="aside-head">Key people</h2>\s*<ul class="key-people">(.*?)</ul>', page, re.S).group(1)
+    people = re.search(r'<h2 class="aside-head">Key people</h2>\s*<ul class="key-people">(.*?)</ul>',
+                       page, re.S).group(1)
     assert re.search(r'<a href="/people/shinzo-abe/">Shinzo Abe</a>(, [^<]+)? <span class="count">\(3\)</span>', people)
 
 
@@ -628,7 +631,8 @@ def test_an_article_shows_why_it_matters_labelled_key_points_its_publisher_and_m
     articles = project.root / "content" / "articles" / "2024"
     articles.mkdir(parents=True)
     for name, date, extra in (
-            ("first", "2024-05-01", "note: Tokyo's first offer in years.\nkey_points: [Talks resume]\npublisher: Arab News\n"),
+            ("first", "2024-05-01",
+             "note: Tokyo's first offer in years.\nkey_points: [Talks resume]\npublisher: Arab News\n"),
             ("second", "2024-05-02", "publisher: Kyodo\n"), ("later", "2024-09-01", "")):
         (articles / f"{name}.md").write_text(
             f"---\ntitle: The {name} story\ndate: {date}\n{extra}dossiers: [japan-dprk]\n"
@@ -651,7 +655,8 @@ def test_a_persons_role_shows_wherever_they_are_named_and_an_edit_rebuilds_as_a_
     role, an alias) the incremental build is the clean one."""
     from tests.test_build import clean_build, tree
     site = built(repo_copy)
-    role = '<a href="/people/fumio-kishida/">Fumio Kishida</a><span class="role">, Prime Minister of Japan, 2021–2024</span>'
+    role = ('<a href="/people/fumio-kishida/">Fumio Kishida</a>'
+            '<span class="role">, Prime Minister of Japan, 2021–2024</span>')
     for page in ("people/", DOSSIER, KISHIDA):
         assert role in (site / page / "index.html").read_text(encoding="utf-8"), page
     person = (site / PERSON / "index.html").read_text(encoding="utf-8")

@@ -239,7 +239,8 @@ def test_the_front_page_leads_with_a_featured_article_and_shows_each_headline_on
     dossier's card holds its newest (config `latest`) not shown above it, so an article filed in two
     dossiers, or the lead, appears once on the front page."""
     for day in range(1, 6):
-        write(project, f"2024/d{day}.md", f"title: Story {day}\ndate: 2024-05-0{day}\ndossiers: [japan-dprk, japan-rok]")
+        write(project, f"2024/d{day}.md",
+              f"title: Story {day}\ndate: 2024-05-0{day}\ndossiers: [japan-dprk, japan-rok]")
     site = load_site(project.config)
     assert site.lead.article.title == "Story 5"
     assert [e.article.title for e in site.front["japan-dprk"]] == ["Story 4", "Story 3", "Story 2"]
@@ -256,7 +257,8 @@ def test_the_front_page_leads_with_a_featured_article_and_shows_each_headline_on
 def test_a_dossier_counts_its_articles_per_month_and_the_people_it_names_most(project):
     """Issue 17 item 3: a dossier's activity is its articles per month from its first month to the
     site's newest (months without any included), and its people are those it names most."""
-    write(project, "2024/a.md", "title: A\ndate: 2024-01-10\ndossiers: [japan-dprk]\npeople: [Taro Yamada, Kim Jong Un]")
+    write(project, "2024/a.md",
+          "title: A\ndate: 2024-01-10\ndossiers: [japan-dprk]\npeople: [Taro Yamada, Kim Jong Un]")
     write(project, "2024/b.md", "title: B\ndate: 2024-01-20\ndossiers: [japan-dprk]\npeople: [Kim Jong Un]")
     write(project, "2024/c.md", "title: C\ndate: 2024-03-02\ndossiers: [japan-dprk]\npeople: [Kim Jong-un]")
     write(project, "2024/d.md", "title: D\ndate: 2024-04-30\ndossiers: [japan-rok]\npeople: [Taro Yamada]")
@@ -273,7 +275,8 @@ def test_a_persons_file_gives_their_role_and_merges_their_spellings(project):
     """Issue 17 item 5: `content/people/<slug>.md` gives a person's name, role, country, a line of
     biography and aliases; an article naming an alias names that person, as their file spells
     them; a file that is not the name's page, or says what it may not, is refused at its line."""
-    write(project, "2024/a.md", "title: A\ndate: 2024-01-10\ndossiers: [japan-dprk]\npeople: [Kim Jong-eun, Taro Yamada]")
+    write(project, "2024/a.md",
+          "title: A\ndate: 2024-01-10\ndossiers: [japan-dprk]\npeople: [Kim Jong-eun, Taro Yamada]")
     write(project, "2024/b.md", "title: B\ndate: 2024-01-11\ndossiers: [japan-dprk]\npeople: [Kim Jong-un]")
     people = project.root / "content" / "people"
     people.mkdir()
@@ -289,4 +292,5 @@ def test_a_persons_file_gives_their_role_and_merges_their_spellings(project):
     assert "people/kim-jong-un.md:3: 'name' Kim Jong Il has the page people/kim-jong-il/: name the file " \
            "kim-jong-il.md" in refusal(project)
     (people / "kim-jong-un.md").write_text("---\nname: Kim Jong Un\nrank: marshal\n---\n")
-    assert "kim-jong-un.md:3: unknown key 'rank' (a person's file has: name, role, country, aliases)" in refusal(project)
+    assert ("kim-jong-un.md:3: unknown key 'rank' (a person's file has: name, role, country, aliases)"
+            in refusal(project))
