@@ -251,8 +251,10 @@ def load_site(config: Config, drafts: bool = False, reading: Reading | None = No
             errors.append(BuilderError(f"unknown dossier '{unknown[0]}' (config.yaml has: "
                                        f"{', '.join(sorted(known))})", config.content_dir / a.path))
             continue
-        if names and any(slug_of(name) in names for name in a.people):
-            a = replace(a, people=tuple(dict.fromkeys(names.get(slug_of(name), name) for name in a.people)))
+        if names and a.people:
+            spelled = tuple(dict.fromkeys(names.get(slug_of(name), name) for name in a.people))
+            if spelled != a.people:   # else the record stays the one the parse cache holds
+                a = replace(a, people=spelled)
         entry = _entry(a)
         if entry.url in urls:
             hint = "change its 'slug:'" if a.own_slug else "change one title or set 'slug:'"
