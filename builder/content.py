@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover
 
 ARTICLES = "articles"
 DOSSIERS = "dossiers"
+PEOPLE = "people"
 STATUSES = ("published", "unfiled", "rejected")
 
 
@@ -89,6 +90,14 @@ def _url(name: str, value: Any) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
         raise ValueError(f"'{name}' must be an http:// or https:// address, got {value!r}")
     return text
+
+
+def _flag(name: str, value: Any) -> bool:
+    if value in (None, ""):
+        return False
+    if not isinstance(value, bool):
+        raise ValueError(f"'{name}' must be true or false, got {value!r}")
+    return value
 
 
 def _status(name: str, value: Any) -> str | None:
@@ -162,6 +171,7 @@ class Article:
     wire: str | None = field(default=None, metadata=_key(_line, shared=True))
     dateline: str | None = field(default=None, metadata=_key(_line, shared=True))
     summary: str = field(default="", metadata=_key(_text))
+    note: str = field(default="", metadata=_key(_text))        # the curator's: why it matters
     key_points: tuple[str, ...] = field(default=(), metadata=_key(_strings, write=list))
     people: tuple[str, ...] = field(default=(), metadata=_key(_strings, write=list, shared=True))
     # None: the file does not say, classify at load
@@ -171,6 +181,7 @@ class Article:
     classification: dict[str, Any] = field(default_factory=dict, metadata=_key(_mapping, shared=True))
     status: str | None = field(default=None, metadata=_key(_status, shared=True))  # None: derived from dossiers
     review: tuple[str, ...] = field(default=(), metadata=_key(_strings, write=list, shared=True))
+    featured: bool = field(default=False, metadata=_key(_flag, written=bool))   # the front page's lead
     source: Source | None = field(default=None, metadata=_key(  # None: written by hand
         _one_source, write=lambda value: value.as_yaml() if value else None))
     other_sources: tuple[Source, ...] = field(default=(), metadata=_key(
@@ -425,6 +436,47 @@ def read_page(content_dir: Path, rel: Path, default_title: str, project: Path | 
     meta, body = split_front_matter(read_text(content_dir, rel, project), path)
     title = found if isinstance(found := meta.get("title"), str) else default_title
     return Page(rel, title, body)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What `content/people/<slug>.md` tells of the person whose page is `people/<slug>/`: the name to
+    show, their role, country and a line of biography (the body), and other spellings of the name."""
+    slug: str
+    name: str
+    role: str = ""
+    country: str = ""
+    aliases: tuple[str, ...] = ()
+    bio: str = ""
+
+
+_PROFILE_KEYS = ("name", "role", "country", "aliases")
+
+
+def read_profile(content_dir: Path, rel: str, project: Path | None = None) -> Profile:
+    """A person's file read; a BuilderError at the line of what is wrong with it."""
+    path = content_dir / rel
+    text = read_text(content_dir, rel, project)
+    meta, body = split_front_matter(text, path)
+    name = ""
+    try:
+        for name in meta:
+            if name not in _PROFILE_KEYS:
+                raise ValueError(f"unknown key '{name}' (a person's file has: {', '.join(_PROFILE_KEYS)})")
+        name = "name"
+        title = _title(name, meta.get(name))
+        name = "aliases"
+        aliases = _strings(name, meta.get(name))
+    except ValueError as exc:
+        raise BuilderError(str(exc), path, line_of(text, name)) from None
+    return Profile(PurePath(rel).stem, title, _text("role", meta.get("role")), _text("country", meta.get("country")),
+                   aliases, " ".join(body.split()))
+
+
+def profile_files(content_dir: Path) -> list[str]:
+    """Every person's file, `people/<slug>.md`, relative to `content_dir`, in order."""
+    folder = content_dir / PEOPLE
+    return sorted(f"{PEOPLE}/{p.name}" for p in folder.glob("*.md")) if folder.is_dir() else []
 
 
 def set_keys(text: str, values: dict[str, Any], path: Path) -> str:

@@ -131,7 +131,8 @@ class DossierPage(PageKind):
         return page.dossier.title
 
     def shown(self, page: DossierView, shown: Shown) -> object:
-        return page.dossier, page.intro, len(page.entries), shown.listed(page.recent), shown.years(page)
+        return (page.dossier, page.intro, len(page.entries), shown.listed(page.recent), shown.years(page),
+                page.chart, page.people)
 
 
 class ArticlePage(PageKind):

@@ -3,11 +3,13 @@
 
 Template context (everything a template may use):
 - `site`: the Site model; `config`: its Config; `dossiers`: the DossierViews
+- `colour`: per dossier slug its label's colour class (`c0`..`c5`, by config order)
+- `page_path`: the page's path under the site ("dossiers/japan-rok/"), for the current-section marker
 - `page`: the model its kind (`builder.pages`) gives it: an Entry, a DossierView, a Person, a Year, or
   None for home and the indexes
 - `url(path)`: a site-relative path made correct under `base_url`
-- filters: `markdown` (Markdown to safe HTML), `isodate`, `longdate`, `slug`, and `runs(attr)`
-  (groupby that keeps the order, for timelines)
+- filters: `markdown` (Markdown to safe HTML), `isodate`, `longdate` ("6 September 2024"),
+  `shortdate` ("6 Sep 2024"), `slug`, and `runs(attr)` (groupby that keeps the order, for timelines)
 
 An article's body is shown on its own page only: pages listing or linking an article (timelines,
 neighbours, related) show its front matter, and are not rendered again when only its body changes.
@@ -68,11 +70,20 @@ def environment(templates_dir: Path, base_url: str, markdown: Callable[[str], st
     env.filters["markdown"] = lambda text: Markup(render(text or ""))
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else "Undated"
+    env.filters["shortdate"] = shortdate
     env.filters["slug"] = slugify
     # Jinja's groupby sorts groups by name; timelines must keep their newest-first order.
     env.filters["runs"] = lambda items, attribute: [
         (k, list(g)) for k, g in itertools.groupby(items, key=operator.attrgetter(attribute))]
     return env
+
+
+def shortdate(d: dt.date | None) -> str:
+    """The date every listing shows: "6 Sep 2024", the same length of month for every month."""
+    return f"{d.day} {d:%b %Y}" if d else "Undated"
+
+
+COLOURS = 6   # label colours in the stylesheet (.c0 to .c5)
 
 
 def machine_files(site: Site) -> dict[str, str]:
@@ -153,7 +164,8 @@ class _Pages:
         self.root = absolute_root(site.config.base_url)
         self.titles = {d.slug: d.title for d in site.config.dossiers}
         self.common = {"site": site, "config": site.config, "dossiers": site.dossiers,
-                       "updated": last_updated(site)}
+                       "updated": last_updated(site),
+                       "colour": {d.slug: f"c{i % COLOURS}" for i, d in enumerate(site.config.dossiers)}}
 
     def render(self, batch: range) -> dict[str, str]:
         """Render and put the pages of `todo` in `batch`; returns the Markdown HTML it added to the

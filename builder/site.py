@@ -13,10 +13,22 @@ from typing import Protocol
 
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
-from builder.content import DOSSIERS, Article, Page, article_files, line_of, read_article, read_page, read_text
+from builder.content import (
+    DOSSIERS,
+    Article,
+    Page,
+    Profile,
+    article_files,
+    line_of,
+    profile_files,
+    read_article,
+    read_page,
+    read_profile,
+    read_text,
+)
 from builder.errors import BuilderError, BuilderErrors
 from builder.parallel import ordered
-from builder.text import slugify
+from builder.text import slugify, words
 
 
 @dataclass(frozen=True)
@@ -51,16 +63,46 @@ class Year:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A person as a timeline counts them: the articles of it naming them."""
+    name: str
+    slug: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Month:
+    """A month of a timeline's activity chart: "2024-09" and its articles."""
+    label: str
+    count: int
+
+    @property
+    def date(self) -> dt.date:
+        return dt.date(int(self.label[:4]), int(self.label[5:]), 1)
+
+
+@dataclass(frozen=True)
 class DossierView:
     dossier: Dossier
     intro: Page
     entries: tuple[Entry, ...]  # newest first, undated last
     recent: tuple[Entry, ...]   # the newest ones, shown on the dossier's page
     years: tuple[Year, ...]     # all of them by year, when more than `recent`; else none
+    # Counted here, once, rather than by templates looping over thousands of entries:
+    activity: tuple[Month, ...] = ()        # articles per month, oldest first, up to the site's newest month
+    people: tuple[Mention, ...] = ()        # the people it names most, most first
 
     @property
     def url(self) -> str:
         return f"dossiers/{self.dossier.slug}/"
+
+    @property
+    def chart(self) -> tuple[Month, ...]:
+        """The months its page charts: the last CHART."""
+        return self.activity[-CHART:]
+
+
+CHART = 24
 
 
 @dataclass(frozen=True)
@@ -93,11 +135,37 @@ class Site:
     people: tuple[Person, ...]  # by name
     years: tuple[Year, ...]     # newest first, undated last
     neighbours: dict[str, tuple[Neighbours, ...]]   # by entry url
+    profiles: dict[str, Profile]                    # by person slug: what content/people/ tells of them
+    lead: Entry | None          # the front page's lead: the newest article marked `featured`, else the newest
+    front: dict[str, tuple[Entry, ...]]             # by dossier slug: its card's newest, none shown above it
     related: dict[str, tuple[Entry, ...]]           # by entry url: same dossier, shared people
     unfiled: int
     rejected: int
     review: int
     newest: dt.date | None      # the newest article's date
+
+    def coverage(self, entry: Entry) -> tuple[Entry, ...]:
+        """Of the articles related to `entry`, those on the same event (same_event): its "More coverage"."""
+        return tuple(other for other in self.related.get(entry.url, ()) if same_event(entry.article, other.article))
+
+
+EVENT_DAYS = 3     # two articles this many days apart or closer may tell of one event
+EVENT_SHARED = 2   # ... when they name this many people in common, or this many words of their titles
+
+
+def same_event(a: Article, b: Article) -> bool:
+    """Whether two articles (related ones: sharing a dossier and a person) tell of the same event:
+    dated close together, with people or title words in common."""
+    if a.date is None or b.date is None or abs((a.date - b.date).days) > EVENT_DAYS:
+        return False
+    if len({slug_of(n) for n in a.people} & {slug_of(n) for n in b.people}) >= EVENT_SHARED:
+        return True
+    return len(_title_words(a.title) & _title_words(b.title)) >= EVENT_SHARED
+
+
+def _title_words(title: str) -> set[str]:
+    """A title's words long enough to say something (not "the", "says", "to")."""
+    return {w for w in words(title) if len(w) > 4}
 
 
 def newest_first(a: Article) -> tuple:
@@ -163,6 +231,8 @@ def load_site(config: Config, drafts: bool = False, reading: Reading | None = No
     articles = reading.articles(config, errors)
 
     _repeated_ids(config, articles, errors)
+    profiles = _profiles(config, errors)
+    names = _spellings(profiles)
     known = {d.slug for d in config.dossiers}
     entries: list[Entry] = []
     urls: dict[str, str] = {}
@@ -181,6 +251,10 @@ def load_site(config: Config, drafts: bool = False, reading: Reading | None = No
             errors.append(BuilderError(f"unknown dossier '{unknown[0]}' (config.yaml has: "
                                        f"{', '.join(sorted(known))})", config.content_dir / a.path))
             continue
+        if names and a.people:
+            spelled = tuple(dict.fromkeys(names.get(slug_of(name), name) for name in a.people))
+            if spelled != a.people:   # else the record stays the one the parse cache holds
+                a = replace(a, people=spelled)
         entry = _entry(a)
         if entry.url in urls:
             hint = "change its 'slug:'" if a.own_slug else "change one title or set 'slug:'"
@@ -193,13 +267,44 @@ def load_site(config: Config, drafts: bool = False, reading: Reading | None = No
         raise BuilderErrors(errors) if len(errors) > 1 else errors[0]
 
     entries.sort(key=entry_order)
-    views = tuple(_view(config, d, entries) for d in config.dossiers)
+    newest = max((e.article.date for e in entries if e.article.date), default=None)
     people = _people(entries, config.page_size)
+    views = tuple(_view(config, d, entries, newest, people) for d in config.dossiers)
+    lead = next((e for e in entries if e.article.featured), entries[0] if entries else None)
     return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title, config.root),
                 dossiers=views, entries=tuple(entries), people=people,
                 years=_years(entries, "archive/", "Archive"),
                 neighbours=_neighbours(views), related=reading.related(entries, people),
-                newest=max((e.article.date for e in entries if e.article.date), default=None), **counts)
+                profiles=profiles, lead=lead, front=_front(views, lead, config.latest), newest=newest, **counts)
+
+
+def _profiles(config: Config, errors: list[BuilderError]) -> dict[str, Profile]:
+    """The people's files by person slug; what is wrong with one, in `errors`."""
+    found: dict[str, Profile] = {}
+    for rel in profile_files(config.content_dir):
+        try:
+            profile = read_profile(config.content_dir, rel, config.root)
+        except BuilderError as exc:
+            errors.append(exc)
+            continue
+        if slug_of(profile.name) != profile.slug:
+            text = read_text(config.content_dir, rel, config.root)
+            errors.append(BuilderError(f"'name' {profile.name} has the page people/{slug_of(profile.name)}/: "
+                                       f"name the file {slug_of(profile.name)}.md", config.content_dir / rel,
+                                       line_of(text, "name")))
+            continue
+        found[profile.slug] = profile
+    return found
+
+
+def _spellings(profiles: dict[str, Profile]) -> dict[str, str]:
+    """Per slug of a spelling a person's file names (their name, their aliases), the name to show:
+    each alias merges the articles naming a person so into that person's."""
+    names: dict[str, str] = {}
+    for profile in profiles.values():
+        for spelling in (profile.name, *profile.aliases):
+            names.setdefault(slug_of(spelling), profile.name)
+    return names
 
 
 def _repeated_ids(config: Config, articles: list[Article], errors: list[BuilderError]) -> None:
@@ -226,12 +331,57 @@ def is_shown(a: Article, drafts: bool) -> bool:
     return a.status != "rejected" and (drafts or (a.status != "unfiled" and bool(a.dossiers)))
 
 
-def _view(config: Config, dossier: Dossier, entries: list[Entry]) -> DossierView:
+def _view(config: Config, dossier: Dossier, entries: list[Entry], newest: dt.date | None,
+          people: tuple[Person, ...]) -> DossierView:
     found = tuple(e for e in entries if dossier.slug in (e.article.dossiers or ()))
     intro = read_page(config.content_dir, Path(DOSSIERS, f"{dossier.slug}.md"), dossier.title,
                       config.root)
     return DossierView(dossier, intro, found, *_paged(found, config.page_size, f"dossiers/{dossier.slug}/",
-                                                      dossier.title))
+                                                      dossier.title),
+                       activity=_activity(found, newest), people=_mentions(found, people))
+
+
+def _activity(entries: Sequence[Entry], newest: dt.date | None) -> tuple[Month, ...]:
+    """Articles per month from the timeline's oldest dated month to `newest`'s, months without any
+    included, so that charts of different dossiers end together."""
+    counts: dict[tuple[int, int], int] = {}
+    for entry in entries:
+        if (date := entry.article.date) is not None:
+            counts[date.year, date.month] = counts.get((date.year, date.month), 0) + 1
+    if not counts or newest is None:
+        return ()
+    year, month = min(counts)
+    months = []
+    while (year, month) <= (newest.year, newest.month):
+        months.append(Month(f"{year:04d}-{month:02d}", counts.get((year, month), 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(months)
+
+
+KEY_PEOPLE = 6   # people a dossier's page names as the ones it mentions most
+
+
+def _mentions(entries: Sequence[Entry], people: tuple[Person, ...]) -> tuple[Mention, ...]:
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for slug in {slug_of(name) for name in entry.article.people}:
+            counts[slug] = counts.get(slug, 0) + 1
+    names = {p.slug: p.name for p in people if p.slug in counts}
+    top = sorted(counts, key=lambda slug: (-counts[slug], names[slug].casefold(), slug))[:KEY_PEOPLE]
+    return tuple(Mention(names[slug], slug, counts[slug]) for slug in top)
+
+
+def _front(views: tuple[DossierView, ...], lead: Entry | None, size: int) -> dict[str, tuple[Entry, ...]]:
+    """Each dossier's card on the front page: its `size` newest articles not shown above it (the
+    lead, an earlier card), so that each headline appears once on the page."""
+    shown = {lead.url} if lead else set()
+    front = {}
+    for view in views:
+        # At most len(shown) of its newest are taken already: the slice bounds the look.
+        picks = tuple(e for e in view.entries[:size + len(shown)] if e.url not in shown)[:size]
+        shown.update(e.url for e in picks)
+        front[view.dossier.slug] = picks
+    return front
 
 
 # The same few hundred names recur in thousands of articles, and serve loads the same titles build

@@ -12,9 +12,9 @@ from builder.errors import BuilderError
 
 
 def test_round_trip_keeps_unknown_curator_keys():
-    text = "---\ntitle: A\ndate: 2024-01-02\nnote: keep me\n---\n\nBody.\n"
+    text = "---\ntitle: A\ndate: 2024-01-02\nremark: keep me\n---\n\nBody.\n"
     article = parse_article(text, Path("x.md"), Path("x.md"))
-    assert article.extra == {"note": "keep me"} and article.date == dt.date(2024, 1, 2)
+    assert article.extra == {"remark": "keep me"} and article.date == dt.date(2024, 1, 2)
     assert parse_article(dump(article), Path("x.md"), Path("x.md")) == article
 
 
@@ -98,7 +98,7 @@ def test_a_front_matter_key_is_one_field_of_article(tmp_path):
         from pathlib import Path
         from builder.content import dump, parse_article
         from builder.errors import BuilderError
-        text = "---\ntopics: [trade, chips]\ntitle: A\nnote: mine\n---\n\nBody.\n"
+        text = "---\ntopics: [trade, chips]\ntitle: A\nremark: mine\n---\n\nBody.\n"
         article = parse_article(text, Path("a.md"), "a.md")
         print(article.topics, article.extra)
         print(dump(article) + dump(parse_article("---\ntitle: B\n---\nx\n", Path("b.md"), "b.md")))
@@ -107,8 +107,8 @@ def test_a_front_matter_key_is_one_field_of_article(tmp_path):
         except BuilderError as exc:
             print(exc)
         ''')
-    assert out == ("('trade', 'chips') {'note': 'mine'}\n"
-                   "---\ntitle: A\ndate: null\ntopics:\n- trade\n- chips\nnote: mine\n---\n\nBody.\n"
+    assert out == ("('trade', 'chips') {'remark': 'mine'}\n"
+                   "---\ntitle: A\ndate: null\ntopics:\n- trade\n- chips\nremark: mine\n---\n\nBody.\n"
                    "---\ntitle: B\ndate: null\n---\n\nx\n\n"
                    "c.md:3: 'topics' must be a list of text\n")
 

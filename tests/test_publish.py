@@ -136,7 +136,7 @@ def test_refuses_uncommitted_content_unless_allowed(repo):
     article.write_text(article.read_text(encoding="utf-8") + "\nAn unsaved thought.\n", encoding="utf-8")
     config = repo / "config.yaml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("  latest: 5", "  latest: 5\n  cname: news.example.org"), encoding="utf-8")
+    config.write_text(text.replace("  latest: 3", "  latest: 3\n  cname: news.example.org"), encoding="utf-8")
 
     refused = publish(repo)
     assert refused.returncode == 1

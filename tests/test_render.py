@@ -282,7 +282,7 @@ def screenshots(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-@pytest.mark.parametrize("name,path", [("home", ""), ("dossier", DOSSIER), ("article", KISHIDA)])
+@pytest.mark.parametrize("name,path", [("home", ""), ("dossier", DOSSIER), ("article", KISHIDA), ("person", PERSON)])
 def test_no_horizontal_scrolling(browser, server, screenshots, name, path, width):
     with open_page(browser, server.url(path), width=width, height=800) as (page, _):
         shot = screenshots / f"{name}-{width}.png"
@@ -297,6 +297,28 @@ def test_no_horizontal_scrolling(browser, server, screenshots, name, path, width
     assert shot.stat().st_size > 0
     assert scroll <= inner, (f"/briefing/{path} at {width} px scrolls sideways: scrollWidth {scroll} > "
                              f"innerWidth {inner}; screenshot {shot}; too wide: {wide}")
+
+
+SHOTS = {"home": "", "dossier": "dossiers/japan-dprk/", "article": KISHIDA, "person": PERSON}
+
+
+def test_screenshots_of_each_page_type_light_and_dark(browser, server, screenshots, capsys):
+    """Issue 17 item 6: home, a dossier, an article and a person at 390 and 1280 px, light and
+    dark, as PNGs in the folder printed, to look at; at 1280 px the sidebar stands beside the
+    main column, at 390 px below it."""
+    for name, path in SHOTS.items():
+        for width in (390, 1280):
+            for scheme in ("light", "dark"):
+                with open_page(browser, server.url(path), width=width, height=900, color_scheme=scheme) as (page, _):
+                    shot = screenshots / f"{name}-{width}-{scheme}.png"
+                    page.screenshot(path=str(shot), full_page=True)
+                    main, aside = (page.eval_on_selector(s, "e => e.getBoundingClientRect().toJSON()")
+                                   for s in ("main", ".sidebar"))
+                assert shot.stat().st_size > 10_000, shot
+                beside = aside["left"] >= main["right"] and aside["top"] < main["bottom"]
+                assert beside == (width == 1280), (name, width, main, aside)
+    with capsys.disabled():
+        print(f"\nscreenshots of home, dossier, article, person (390/1280 px, light/dark): {screenshots}")
 
 
 # ---------------------------------------------------------------- reproducible builds
@@ -324,7 +346,7 @@ def test_two_builds_are_byte_identical(tmp_path, epoch):
     assert not differ, f"{len(differ)} of {len(first)} files differ between two builds: {differ[:20]}"
     assert len(first) > 50
     if epoch:   # the variable was honoured (2023-11-14), so the test compared what it meant to
-        assert b"14 November 2023" in first["index.html"]
+        assert b"14 Nov 2023" in first["index.html"]
 
 
 # ---------------------------------------------------------------- hostile seed text
@@ -534,3 +556,114 @@ def test_an_article_with_a_url_links_to_the_original(project):
     assert '<a href="https://www.arabnews.com/node/1" rel="noopener">Read at Arab News</a>' in page("named")
     assert '<a href="https://www.example.com/a?b=1&amp;c=2" rel="noopener">Read at example.com</a>' in page("hosted")
     assert "Read at" not in page("plain")
+
+
+# ---------------------------------------------------------------- issue 17: a briefing that reads like one
+
+def built(root: Path) -> Path:
+    from builder.build import build
+    from builder.config import load_config
+    build(load_config(root / "config.yaml"), run_ingest=False)
+    return root / "site"
+
+
+def test_dates_are_short_never_wrap_and_the_current_section_is_marked(repo_copy):
+    """Issue 17 item 1: every listing dates as "6 Sep 2024" inside <time> that never wraps; the
+    navigation marks the current section (aria-current "page" on it, "true" on a page below it);
+    every dossier has its own colour label; no page or stylesheet asks another host for anything."""
+    import datetime as dt
+
+    from builder.render import shortdate
+    assert shortdate(dt.date(2024, 9, 6)) == "6 Sep 2024" and shortdate(None) == "Undated"
+    site = built(repo_copy)
+    css = (site / "assets" / "style.css").read_text(encoding="utf-8")
+    assert re.search(r"(^|\n)time \{ white-space: nowrap; \}", css)
+    dossier = (site / DOSSIER / "index.html").read_text(encoding="utf-8")
+    assert f'href="/{DOSSIER}" aria-current="page">Japan–ROK</a>' in dossier
+    assert re.search(r'<nav aria-label="Sections">.*?</nav>', dossier, re.S).group(0).count("aria-current") == 1
+    person = (site / PERSON / "index.html").read_text(encoding="utf-8")
+    assert 'href="/people/" aria-current="true">People</a>' in person
+    labels = {m for p in html_files(site) for m in re.findall(r'class="label (c\d)"', p.read_text(encoding="utf-8"))}
+    assert labels == {"c0", "c1", "c2"}   # three dossiers, three colours
+    assert re.search(r'<time datetime="2024-\d\d-\d\d">\d{1,2} [A-Z][a-z]{2} 2024</time>',
+                     (site / "index.html").read_text(encoding="utf-8"))
+    fetched = [ref for p in html_files(site) for ref in re.findall(
+        r'<(?:script|img|link rel="stylesheet")[^>]*?(?:src|href)="([^"]+)"', p.read_text(encoding="utf-8"))]
+    assert fetched and not [ref for ref in fetched if urlsplit(ref).netloc], fetched
+    assert not re.search(r"url\(|@import", css)
+
+
+def test_the_front_page_has_a_lead_a_card_per_dossier_and_each_headline_once(repo_copy):
+    """Issue 17 item 2: the site's name shows once (the H1 is for screen readers); a lead story,
+    then a card per dossier with its newest and an activity chart described in words; every
+    article links once, each with its dossier labels."""
+    home = (built(repo_copy) / "index.html").read_text(encoding="utf-8")
+    main = re.search(r"<main.*?</main>", home, re.S).group(0)
+    assert '<h1 class="visually-hidden">' in main and "Latest across all dossiers" not in main
+    assert home.count("East Asia &amp; Ukraine Diplomacy Briefing</") == 3   # masthead, H1, colophon
+    links = re.findall(r'<a href="/(articles/[^"]+)">', main)
+    assert links and len(links) == len(set(links)), links
+    assert 'class="lead' in main and main.count('class="dossier-card') == 3
+    items = re.findall(r"<li><a href=\"/articles/.*?</li>", main, re.S)
+    assert items and all('class="label c' in item for item in items)
+    assert re.search(r'<svg [^>]*role="img" aria-labelledby="d-ukraine-diplomacy-chart">\s*'
+                     r'<title id="d-ukraine-diplomacy-chart">Articles per month, ', main)
+
+
+def test_a_dossier_is_a_timeline_with_its_state_of_play_activity_and_key_people(repo_copy):
+    """Issue 17 item 3: a dossier's page shows its intro as "State of play", its articles grouped by
+    month on a rail, a chart of its articles per month with the counts as a table, and the people
+    it names most; its years keep their own pages."""
+    site = built(repo_copy)
+    page = (site / "dossiers/japan-dprk/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h2 id="state" class="kicker">State of play</h2>\s*<p>Japan\'s relations', page)
+    assert re.search(r'<div class="timeline">\s*<section aria-labelledby="m-1">\s*<h2 id="m-1">March 2024</h2>', page)
+    assert '<th scope="row">Mar 2024</th><td>1</td>' in page and 'role="img"' in page
+    people = re.search(r'<h2 class="aside-head">Key people</h2>\s*<ul class="key-people">(.*?)</ul>',
+                       page, re.S).group(1)
+    assert re.search(r'<a href="/people/shinzo-abe/">Shinzo Abe</a>(, [^<]+)? <span class="count">\(3\)</span>', people)
+
+
+def test_an_article_shows_why_it_matters_labelled_key_points_its_publisher_and_more_coverage(project):
+    """Issue 17 item 4: the curator's `note:` is shown as "Why it matters", key points under a
+    "Key points" heading, the source as its publisher; articles on the same event (days apart,
+    people in common) are "More coverage", other related ones stay "Related"."""
+    articles = project.root / "content" / "articles" / "2024"
+    articles.mkdir(parents=True)
+    for name, date, extra in (
+            ("first", "2024-05-01",
+             "note: Tokyo's first offer in years.\nkey_points: [Talks resume]\npublisher: Arab News\n"),
+            ("second", "2024-05-02", "publisher: Kyodo\n"), ("later", "2024-09-01", "")):
+        (articles / f"{name}.md").write_text(
+            f"---\ntitle: The {name} story\ndate: {date}\n{extra}dossiers: [japan-dprk]\n"
+            "people: [Taro Yamada, Kim Jong Un]\n---\n\nText.\n", encoding="utf-8")
+    site = built(project.root)
+    page = (site / "articles/2024/the-first-story/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h2 id="why">Why it matters</h2>\s*<p>Tokyo&#39;s first offer in years.</p>', page)
+    assert re.search(r'<h2 id="key-points">Key points</h2>\s*<ul><li>Talks resume</li></ul>', page)
+    assert '<p class="source-line">Published by Arab News</p>' in page
+    coverage = re.search(r'<h2 id="coverage">More coverage</h2>(.*?)</section>', page, re.S).group(1)
+    related = re.search(r'<h2 id="related">Related</h2>(.*?)</section>', page, re.S).group(1)
+    assert "The second story" in coverage and "Kyodo" in coverage and "The later story" not in coverage
+    assert "The later story" in related and "The second story" not in related
+    assert "More coverage" not in (site / "articles/2024/the-later-story/index.html").read_text(encoding="utf-8")
+
+
+def test_a_persons_role_shows_wherever_they_are_named_and_an_edit_rebuilds_as_a_clean_build(repo_copy):
+    """Issue 17 item 5: a person's role (content/people/) follows their name on their page, the
+    people index, a dossier's key people and an article's people; after an edit to the file (a
+    role, an alias) the incremental build is the clean one."""
+    from tests.test_build import clean_build, tree
+    site = built(repo_copy)
+    role = ('<a href="/people/fumio-kishida/">Fumio Kishida</a>'
+            '<span class="role">, Prime Minister of Japan, 2021–2024</span>')
+    for page in ("people/", DOSSIER, KISHIDA):
+        assert role in (site / page / "index.html").read_text(encoding="utf-8"), page
+    person = (site / PERSON / "index.html").read_text(encoding="utf-8")
+    assert '<p class="profile">Prime Minister of Japan, 2021–2024, Japan</p>' in person and "comfort women" in person
+    profile = repo_copy / "content" / "people" / "fumio-kishida.md"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("2021–2024", "from 2021")
+                       .replace("country: Japan", "country: Japan\naliases: [Kishida Fumio]"), encoding="utf-8")
+    built(repo_copy)
+    assert "Prime Minister of Japan, from 2021" in (site / KISHIDA / "index.html").read_text(encoding="utf-8")
+    assert tree(repo_copy / "site") == clean_build(copy_project(repo_copy.parent / "clean", repo_copy))

@@ -232,3 +232,65 @@ def test_an_empty_slug_leaves_the_address_to_the_title(project):
     """Issue 15 item 9: `slug:` left empty is no slug: the title makes the address."""
     write(project, "2024/a.md", "title: Japan and North Korea talk\ndate: 2024-05-01\nslug:")
     assert [e.url for e in load_site(project.config).entries] == ["articles/2024/japan-and-north-korea-talk/"]
+
+
+def test_the_front_page_leads_with_a_featured_article_and_shows_each_headline_once(project):
+    """Issue 17 item 2: the lead is the newest article marked `featured: true`, else the newest; each
+    dossier's card holds its newest (config `latest`) not shown above it, so an article filed in two
+    dossiers, or the lead, appears once on the front page."""
+    for day in range(1, 6):
+        write(project, f"2024/d{day}.md",
+              f"title: Story {day}\ndate: 2024-05-0{day}\ndossiers: [japan-dprk, japan-rok]")
+    site = load_site(project.config)
+    assert site.lead.article.title == "Story 5"
+    assert [e.article.title for e in site.front["japan-dprk"]] == ["Story 4", "Story 3", "Story 2"]
+    assert [e.article.title for e in site.front["japan-rok"]] == ["Story 1"]
+    assert site.front["ukraine-diplomacy"] == ()
+    write(project, "2024/d2.md", "title: Story 2\ndate: 2024-05-02\nfeatured: true\ndossiers: [japan-dprk]")
+    site = load_site(project.config)
+    assert site.lead.article.title == "Story 2" and site.lead.article.featured
+    assert [e.article.title for e in site.front["japan-dprk"]] == ["Story 5", "Story 4", "Story 3"]
+    write(project, "2024/d2.md", "title: Story 2\ndate: 2024-05-02\nfeatured: maybe\ndossiers: [japan-dprk]")
+    assert "d2.md:4: 'featured' must be true or false, got 'maybe'" in refusal(project)
+
+
+def test_a_dossier_counts_its_articles_per_month_and_the_people_it_names_most(project):
+    """Issue 17 item 3: a dossier's activity is its articles per month from its first month to the
+    site's newest (months without any included), and its people are those it names most."""
+    write(project, "2024/a.md",
+          "title: A\ndate: 2024-01-10\ndossiers: [japan-dprk]\npeople: [Taro Yamada, Kim Jong Un]")
+    write(project, "2024/b.md", "title: B\ndate: 2024-01-20\ndossiers: [japan-dprk]\npeople: [Kim Jong Un]")
+    write(project, "2024/c.md", "title: C\ndate: 2024-03-02\ndossiers: [japan-dprk]\npeople: [Kim Jong-un]")
+    write(project, "2024/d.md", "title: D\ndate: 2024-04-30\ndossiers: [japan-rok]\npeople: [Taro Yamada]")
+    write(project, "2024/e.md", "title: E\ndossiers: [japan-dprk]")
+    view = load_site(project.config).dossiers[0]
+    assert [(m.label, m.count) for m in view.activity] == [("2024-01", 2), ("2024-02", 0), ("2024-03", 1),
+                                                           ("2024-04", 0)]
+    assert view.activity[0].date == dt.date(2024, 1, 1)
+    assert [(p.name, p.slug, p.count) for p in view.people] == [("Kim Jong-un", "kim-jong-un", 3),
+                                                                ("Taro Yamada", "taro-yamada", 1)]
+
+
+def test_a_persons_file_gives_their_role_and_merges_their_spellings(project):
+    """Issue 17 item 5: `content/people/<slug>.md` gives a person's name, role, country, a line of
+    biography and aliases; an article naming an alias names that person, as their file spells
+    them; a file that is not the name's page, or says what it may not, is refused at its line."""
+    write(project, "2024/a.md",
+          "title: A\ndate: 2024-01-10\ndossiers: [japan-dprk]\npeople: [Kim Jong-eun, Taro Yamada]")
+    write(project, "2024/b.md", "title: B\ndate: 2024-01-11\ndossiers: [japan-dprk]\npeople: [Kim Jong-un]")
+    people = project.root / "content" / "people"
+    people.mkdir()
+    (people / "kim-jong-un.md").write_text("---\nname: Kim Jong Un\nrole: Supreme Leader\ncountry: North Korea\n"
+                                           "aliases: [Kim Jong-eun]\n---\n\nLeader since\n2011.\n")
+    site = load_site(project.config)
+    assert [(p.name, len(p.entries)) for p in site.people] == [("Kim Jong Un", 2), ("Taro Yamada", 1)]
+    assert site.entries[1].article.people == ("Kim Jong Un", "Taro Yamada")
+    profile = site.profiles["kim-jong-un"]
+    assert (profile.role, profile.country, profile.aliases, profile.bio) == (
+        "Supreme Leader", "North Korea", ("Kim Jong-eun",), "Leader since 2011.")
+    (people / "kim-jong-un.md").write_text("---\nrole: Leader\nname: Kim Jong Il\n---\n")
+    assert "people/kim-jong-un.md:3: 'name' Kim Jong Il has the page people/kim-jong-il/: name the file " \
+           "kim-jong-il.md" in refusal(project)
+    (people / "kim-jong-un.md").write_text("---\nname: Kim Jong Un\nrank: marshal\n---\n")
+    assert ("kim-jong-un.md:3: unknown key 'rank' (a person's file has: name, role, country, aliases)"
+            in refusal(project))

@@ -86,7 +86,9 @@ def fingerprints(site: Site, pages: list[Output], file: dict[str, str], link: di
     page need not be rendered. Each article is hashed once as its page shows it (`file`, from
     article_prints) and once as others show it (`link`, from link_prints); those need hold only
     the articles `pages` show."""
-    every = _digest(site.config, last_updated(site), code())
+    # What content/people/ says shows wherever a person is named, and its aliases respell articles'
+    # people: every page depends on it.
+    every = _digest(site.config, last_updated(site), code(), sorted(site.profiles.items()))
     templates = template_prints(site.config.templates_dir)
 
     def whole() -> str:     # home and the indexes show the whole site

@@ -66,7 +66,8 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
             continue          # the same text (a file rewritten as it was)
         if (a.head, a.dossiers, a.status) != (old.article.head, old.article.dossiers, old.article.status):
             return None
-        new[old.url] = replace(old, article=a)
+        # The same front matter: the same people, as load_site spelled them from content/people/.
+        new[old.url] = replace(old, article=replace(a, people=old.article.people))
         olds.add(id(old))
     if not new:
         return site, []
@@ -109,7 +110,9 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
         people=tuple(replace(p, entries=swap(p.entries), recent=swap(p.recent), years=years(p.years))
                      if p.slug in names else p for p in site.people),
         neighbours=site.neighbours | {url: neighbours(site.neighbours[url]) for url in touched},
-        related=site.related | {url: listed(site.related[url]) for url in relating if url in site.related}
+        related=site.related | {url: listed(site.related[url]) for url in relating if url in site.related},
+        lead=site.lead and new.get(site.lead.url, site.lead),
+        front={slug: listed(found) for slug, found in site.front.items()}
     ), list(new.values())
 
 
