@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from builder.errors import BuilderError
-from builder.files import write_atomic
+from builder.files import marked_encoding, web_encoding, write_atomic
 from builder.readers import ORIGIN
 
 TIMEOUT = 20.0          # seconds a page may take, from asking to its last byte
@@ -25,8 +25,6 @@ REDIRECTS = 5           # redirects followed from one address
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 AGENT = "briefing-builder-clip/0.1 (+a curator saving a page to read it later)"
 _HOST = re.compile(r"[^a-z0-9.-]+")
-# A byte order mark decides a page's charset before anything else does (the HTML standard's sniffing).
-_MARKS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,11 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 
 def fetch(url: str, timeout: float, max_bytes: int) -> Page:
     """The HTML page at `url`, or a BuilderError naming the address and why there is none."""
-    if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).netloc:
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:   # `http://[oops`
+        raise BuilderError(f"is not a web address ({exc})", url) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise BuilderError("only http:// and https:// addresses can be clipped", url)
     opener = urllib.request.build_opener(_Redirects())
     request = urllib.request.Request(url, headers={"User-Agent": AGENT, "Accept": ", ".join(HTML_TYPES)})
@@ -116,12 +118,13 @@ def _as_sent(data: bytes, headers: Message) -> bytes:
     the page has no mark: saved, the page then reads as the browser read it (a mark decides, then
     the server's charset, then the page's own `<meta charset>`), which the file alone would not."""
     charset = headers.get_content_charset()
-    if not charset or data.startswith(_MARKS):
-        return data
+    codec = web_encoding(charset) if charset else None
+    if codec is None or marked_encoding(data):
+        return data   # no charset a browser reads: the page's own evidence is read instead
     try:
-        return codecs.BOM_UTF8 + data.decode(charset).encode("utf-8")
-    except (LookupError, UnicodeDecodeError):
-        return data   # a charset that is wrong or unknown: the page's own evidence is read instead
+        return codecs.BOM_UTF8 + data.decode(codec).encode("utf-8")
+    except UnicodeDecodeError:
+        return data   # the wrong charset: as above
 
 
 def seed_name(url: str, day: dt.date) -> str:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from builder.dates import find_dates, month_first
 from builder.errors import BuilderError
 from builder.extract import Block, Decision, Draft, Extraction, Verdict
+from builder.files import web_encoding
 
 # A story's line numbers are those of the mail's text as this reader lays it out, one block (a
 # paragraph, a heading, a list item) a line: an HTML part may be one long line, and `explain` lists
@@ -115,10 +116,12 @@ def _part_text(part: MIMEPart, path: Path) -> str:
                           mail_errors.InvalidBase64PaddingDefect)) for d in part.defects):
         raise BuilderError(f"its {what} part is damaged (not valid base64)", path)
     charset = part.get_content_charset() or "utf-8"
+    codec = web_encoding(charset)
+    if codec is None:
+        raise BuilderError(f"its {what} part names the charset {charset!r}, which no browser or mail program reads",
+                           path)
     try:
-        return payload.decode(charset)
-    except LookupError:
-        raise BuilderError(f"its {what} part names an unknown charset {charset!r}", path) from None
+        return payload.decode(codec)
     except UnicodeDecodeError as exc:
         raise BuilderError(f"its {what} part is not {charset} (byte 0x{payload[exc.start]:02x} at offset "
                            f"{exc.start}) as its headers say", path) from None
@@ -127,7 +130,10 @@ def _part_text(part: MIMEPart, path: Path) -> str:
 def _web(url: str) -> str | None:
     """`url` when it is an address a page may link (http or https, a host, no spaces)."""
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:   # `http://[oops`: no address at all
+        return None
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc and not re.search(r"\s", url) \
         else None
 

@@ -8,8 +8,8 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from builder.content import FIELDS
 from builder.errors import BuilderError
 from builder.extract import Extraction, extract
 from builder.files import decode, read_bytes
@@ -56,9 +56,10 @@ def origin(seed: Path) -> tuple[str, str] | None:
         raise BuilderError(f"cannot read: {exc.strerror}", shortcut) from None
     found = _ORIGIN_LINE.search(text)
     url = found[1] if found else ""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BuilderError("names no http:// or https:// address (a line `URL=https://...`)", shortcut)
+    try:
+        FIELDS["url"].parse("url", url)
+    except ValueError:
+        raise BuilderError("names no http:// or https:// address (a line `URL=https://...`)", shortcut) from None
     return url, f"the address it was clipped from ({shortcut.name})"
 
 

@@ -17,12 +17,14 @@ import pytest
 import yaml
 
 from builder.clip import seed_name
+from builder.markdown import markdown_text
 from tests.conftest import REPO
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLE = (FIXTURES / "clip-article-page.html").read_bytes()
 LATIN1 = (FIXTURES / "clip-page-served-in-latin1.html").read_text(encoding="utf-8").encode("latin-1")
 LIMIT_MB = 1
+ESCAPES = ARTICLE.replace(b"<p>", b"<p>The file C:\\x00\\new was found on the ministry's server. ", 1)
 
 
 class _Site(BaseHTTPRequestHandler):
@@ -62,6 +64,10 @@ class _Site(BaseHTTPRequestHandler):
             self.send(302, "text/html", Location="/loop")
         elif path == "/to-ftp":
             self.send(302, "text/html", Location="ftp://127.0.0.1/page.html")
+        elif path == "/quotes":   # Windows-1252's quotes, served as ISO-8859-1, as browsers read it
+            self.send(200, "text/html; charset=iso-8859-1", LATIN1.replace(b"The city's", b"\x93The city\x94s"))
+        elif path.startswith("/charset/"):   # a label Python knows but no browser reads
+            self.send(200, f"text/html; charset={path.split('/')[2]}", ESCAPES)
         elif path == "/huge":   # no length said: the limit is found while reading
             self.send(200, "text/html", b"<p>" + b"x" * (LIMIT_MB * 2**20 + 1))
         else:
@@ -163,3 +169,25 @@ def test_a_seed_name_is_one_file_in_the_seeds_folder_whatever_the_address(url, n
     made = seed_name(url, dt.date(2025, 3, 4))
     assert made.startswith(f"2025-03-04_{name}_") and made.endswith(".html")
     assert "/" not in made and "\\" not in made and Path(made).name == made
+
+
+def test_clip_reads_a_servers_charset_as_a_browser_does(clip_project, site):
+    """Issue 18 review: a page served as ISO-8859-1 is Windows-1252 (curly quotes, not C1 controls);
+    a label no browser reads (`undefined`, `punycode` raised UnicodeError; `unicode_escape` made
+    `\\x00` a NUL) leaves the page's bytes as they came; an address urlsplit refuses is one line and
+    the addresses after it are clipped."""
+    charsets = ["undefined", "punycode", "unicode_escape", "utf-7"]
+    urls = [f"{site}/quotes", "http://[oops/x", *(f"{site}/charset/{c}" for c in charsets)]
+    done = clip(clip_project, *urls)
+    assert done.stderr.splitlines() == ["error: http://[oops/x: is not a web address (Invalid IPv6 URL)"]
+    seeds = clip_project.root / "seeds"
+    day = dt.date.today()
+    quoted = (seeds / seed_name(urls[0], day)).read_bytes()
+    assert quoted.startswith(codecs.BOM_UTF8) and "“The city”s".encode() in quoted
+    for url in urls[2:]:
+        assert (seeds / seed_name(url, day)).read_bytes() == ESCAPES, url
+    texts = {yaml.safe_load(text.split("---\n")[1])["title"]: " ".join(markdown_text(text.split("---\n", 2)[2]))
+             for text in clip_project.articles().values()}
+    assert "“The city”s" in texts.pop("Kyiv café owners reopen after the winter blackouts")
+    [japan] = texts.values()   # its four copies are one story
+    assert "The file C:\\x00\\new was found" in japan

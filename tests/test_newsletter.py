@@ -170,7 +170,7 @@ def test_a_mail_without_headlines_is_one_story_titled_by_its_subject(project):
     (b"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n!!notbase64=\n",
      "its text part is damaged (not valid base64)"),
     (b"Subject: x\nContent-Type: text/html; charset=x-klingon\n\n<p>hi</p>\n",
-     "its HTML part names an unknown charset 'x-klingon'"),
+     "its HTML part names the charset 'x-klingon', which no browser or mail program reads"),
     (b"Subject: x\nContent-Type: text/plain; charset=utf-8\n\nna\xefve\n",
      "its text part is not utf-8 (byte 0xef at offset 2) as its headers say"),
     (b"Subject: x\nContent-Type: image/png\n\nxxxx\n", "holds no HTML or text part to read"),
@@ -207,3 +207,35 @@ three months, trade officials said, hoping for an agreement before the summer.</
     assert set(bodies) == {"Together with Seoul, Tokyo drafts a copyright treaty",
                            "Ad hoc talks on the tariffs resume in Geneva"}
     assert "Users who want to unsubscribe" in bodies["Together with Seoul, Tokyo drafts a copyright treaty"]
+
+
+@pytest.mark.parametrize("charset", ["undefined", "punycode", "utf-7", "unicode_escape"])
+def test_a_mail_in_a_charset_no_mail_program_reads_is_one_line(project, charset):
+    """Issue 18 review: a part whose charset Python knows but no browser or mail program reads
+    (`undefined`, `punycode` raised UnicodeError; UTF-7, `unicode_escape` read text into other text)
+    is refused in one line like an unknown one, and the others are ingested."""
+    bad = project.seed("bad.eml", f"Subject: x\nContent-Type: text/html; charset={charset}\n\n<p>hi</p>\n")
+    shutil.copy(DIGEST, project.root / "seeds" / DIGEST.name)
+    report = ingest(project.config)
+    assert [str(p) for p in report.problems] == [
+        f"{bad}: seed its HTML part names the charset {charset!r}, which no browser or mail program reads; skipped"]
+    assert len(project.articles()) == 4
+
+
+def test_a_link_urlsplit_refuses_is_no_story_s_url(project):
+    """Issue 18 review: an address urlsplit refuses (`http://[oops/x`, a ValueError) is a link a page
+    may not have: the story is read without it, the rest of the ingest goes on."""
+    project.seed("oops.eml", """\
+From: Tech Brief <t@techbrief.example>
+Subject: Tech Brief
+Date: Thu, 06 Mar 2025 07:00:00 +0000
+Content-Type: text/html; charset=utf-8
+
+<h2><a href="http://[oops/x">Negotiators resume tariff talks in Geneva</a></h2>
+<p>Negotiators from the two countries resumed talks on tariffs in Geneva on Thursday, after a pause of
+three months, trade officials said, hoping for an agreement before the summer.</p>
+""")
+    report = ingest(project.config)
+    assert not report.problems
+    [(meta, body)] = articles(project)
+    assert meta["title"] == "Negotiators resume tariff talks in Geneva" and "url" not in meta

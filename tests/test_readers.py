@@ -34,3 +34,14 @@ def test_a_clipped_seed_s_address_is_read_from_its_internet_shortcut(tmp_path: P
     with pytest.raises(BuilderError) as caught:
         origin(seed)
     assert str(caught.value) == f"{tmp_path / 'x.url'}: names no http:// or https:// address (a line `URL=https://...`)"
+
+
+def test_a_shortcut_whose_address_urlsplit_refuses_is_one_error(tmp_path: Path):
+    """Issue 18 review: `URL=http://[oops/x` (urlsplit's ValueError) is the shortcut's one-line
+    refusal, not a traceback that stops the ingest."""
+    seed = tmp_path / "x.html"
+    seed.write_text("<p>page</p>")
+    seed.with_suffix(".url").write_text("[InternetShortcut]\nURL=http://[oops/x\n")
+    with pytest.raises(BuilderError) as caught:
+        origin(seed)
+    assert str(caught.value) == f"{tmp_path / 'x.url'}: names no http:// or https:// address (a line `URL=https://...`)"
