@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import functools
 import hashlib
 import http.client
+import io
 import re
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -54,6 +57,87 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+@dataclass(frozen=True)
+class _Deadline:
+    end: float      # time.monotonic() by which the page must be whole
+
+    def left(self) -> float:
+        """The seconds left; a TimeoutError when there are none."""
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        return left
+
+
+class _TimedReading(io.RawIOBase):
+    """A socket's bytes, each read waiting at most the time left: a server sending a byte at a time,
+    each in time, cannot hold a page past its deadline, headers included."""
+
+    def __init__(self, sock: socket.socket, deadline: _Deadline):
+        super().__init__()
+        self.sock, self.raw, self.deadline = sock, sock.makefile("rb", buffering=0), deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int | None:
+        self.sock.settimeout(self.deadline.left())
+        return self.raw.readinto(buffer)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+class _TimedSocket:
+    """A connection's socket whose every read and write waits at most the time left."""
+
+    def __init__(self, sock: socket.socket, deadline: _Deadline):
+        self._sock, self._deadline = sock, deadline
+
+    def makefile(self, mode: str = "rb", *args, **kwargs) -> io.BufferedReader:   # http.client reads "rb" only
+        return io.BufferedReader(_TimedReading(self._sock, self._deadline))
+
+    def sendall(self, data: bytes) -> None:
+        self._sock.settimeout(self._deadline.left())
+        self._sock.sendall(data)
+
+    def __getattr__(self, name: str):
+        return getattr(self._sock, name)
+
+
+class _TimedHTTP(http.client.HTTPConnection):
+    """An HTTP connection made, and read, within the time left until a deadline."""
+
+    def __init__(self, *args, deadline: _Deadline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def connect(self) -> None:
+        self.timeout = self.deadline.left()   # connecting (and TLS's handshake) waits the time left too
+        super().connect()
+        self.sock = _TimedSocket(self.sock, self.deadline)
+
+
+class _TimedHTTPS(_TimedHTTP, http.client.HTTPSConnection):
+    """The same over TLS (its connect wraps the socket, then the deadline's wraps that)."""
+
+
+class _Timed(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
+    """urllib's HTTP and HTTPS handlers (build_opener then leaves its own out) over connections
+    that keep to one deadline, redirects included."""
+
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req):
+        return self.do_open(functools.partial(_TimedHTTP, deadline=self.deadline), req)
+
+    def https_open(self, req):
+        return self.do_open(functools.partial(_TimedHTTPS, deadline=self.deadline), req)
+
+
 def fetch(url: str, timeout: float, max_bytes: int) -> Page:
     """The HTML page at `url`, or a BuilderError naming the address and why there is none."""
     try:
@@ -62,9 +146,9 @@ def fetch(url: str, timeout: float, max_bytes: int) -> Page:
         raise BuilderError(f"is not a web address ({exc})", url) from None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise BuilderError("only http:// and https:// addresses can be clipped", url)
-    opener = urllib.request.build_opener(_Redirects())
+    deadline = _Deadline(time.monotonic() + timeout)
+    opener = urllib.request.build_opener(_Redirects(), _Timed(deadline))
     request = urllib.request.Request(url, headers={"User-Agent": AGENT, "Accept": ", ".join(HTML_TYPES)})
-    deadline = time.monotonic() + timeout
     try:
         with opener.open(request, timeout=timeout) as response:
             headers = response.headers
@@ -73,7 +157,7 @@ def fetch(url: str, timeout: float, max_bytes: int) -> Page:
                 raise BuilderError(f"is {kind}, not an HTML page", url)
             if headers.get("Content-Encoding", "identity").lower() != "identity":
                 raise BuilderError(f"came compressed ({headers['Content-Encoding']}), which was not asked for", url)
-            data = _read(response, url, deadline, max_bytes)
+            data = _read(response, url, max_bytes)
             return Page(response.geturl(), _as_sent(data, headers))
     except _Refused as exc:
         raise BuilderError(str(exc), url) from None
@@ -92,19 +176,17 @@ def fetch(url: str, timeout: float, max_bytes: int) -> Page:
         raise BuilderError(f"the server's answer cannot be read ({exc.__class__.__name__}: {exc})", url) from None
 
 
-def _read(response, url: str, deadline: float, max_bytes: int) -> bytes:
-    """The body, refused once it is over `max_bytes` or still arriving after the deadline (each read
-    waits at most the timeout, so a server sending a byte at a time cannot hold it for ever)."""
+def _read(response, url: str, max_bytes: int) -> bytes:
+    """The body, refused once it is over `max_bytes` (each read takes what has come, so the limit is
+    told as soon as it is passed; the connection keeps the deadline)."""
     length = response.headers.get("Content-Length", "")
     if length.isdigit() and int(length) > max_bytes:
         raise BuilderError(_too_large(max_bytes), url)
     chunks, size = [], 0
-    while chunk := response.read(64 * 1024):
+    while chunk := response.read1(64 * 1024):
         size += len(chunk)
         if size > max_bytes:
             raise BuilderError(_too_large(max_bytes), url)
-        if time.monotonic() > deadline:
-            raise TimeoutError
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import queue
 import subprocess
 import sys
 import threading
@@ -27,9 +28,28 @@ LIMIT_MB = 1
 ESCAPES = ARTICLE.replace(b"<p>", b"<p>The file C:\\x00\\new was found on the ministry's server. ", 1)
 
 
+DRIPS = 40          # pieces a dripping answer comes in
+DRIP = 0.2          # seconds between two pieces: each well within the client's timeout, all far over it
+
+
 class _Site(BaseHTTPRequestHandler):
     """Saved pages and every way a fetch goes wrong, by path."""
     release: threading.Event   # set by the test when it is done: the slow answer then ends
+    dripped: queue.Queue[bool]  # of each dripping answer, whether it was all sent before the client hung up
+
+    def drip(self, head: bytes, body: bytes) -> None:
+        """`head`, then `body`, the one of them dripping in DRIPS pieces is the one that is longer."""
+        data = head + body
+        step = -(-max(len(head), len(body)) // DRIPS)
+        cuts = range(0, len(head), step) if len(head) > len(body) else [0, *range(len(head), len(data), step)]
+        try:
+            for start, end in zip(cuts, [*cuts[1:], len(data)]):
+                self.wfile.write(data[start:end])
+                self.release.wait(DRIP)
+        except OSError:
+            self.dripped.put(False)
+        else:
+            self.dripped.put(True)
 
     def log_message(self, *args) -> None:   # the test's output is the client's
         pass
@@ -68,22 +88,35 @@ class _Site(BaseHTTPRequestHandler):
             self.send(200, "text/html; charset=iso-8859-1", LATIN1.replace(b"The city's", b"\x93The city\x94s"))
         elif path.startswith("/charset/"):   # a label Python knows but no browser reads
             self.send(200, f"text/html; charset={path.split('/')[2]}", ESCAPES)
+        elif path == "/drip/head":   # its headers a byte or so at a time
+            self.drip(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nX-Pad: " + b"x" * 80 + b"\r\n\r\n", ARTICLE[:60])
+        elif path == "/drip/body":
+            self.drip(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n", ARTICLE)
         elif path == "/huge":   # no length said: the limit is found while reading
             self.send(200, "text/html", b"<p>" + b"x" * (LIMIT_MB * 2**20 + 1))
         else:
             self.send(404, "text/html")
 
 
+class Served(str):
+    """The local site's address, with its handler (what the handler saw)."""
+
+    def __new__(cls, url: str, handler: type[_Site]) -> Served:
+        made = super().__new__(cls, url)
+        made.handler = handler
+        return made
+
+
 @pytest.fixture
-def site() -> Iterator[str]:
+def site() -> Iterator[Served]:
     release = threading.Event()
-    handler = type("Site", (_Site,), {"release": release})
+    handler = type("Site", (_Site,), {"release": release, "dripped": queue.Queue()})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield Served(f"http://127.0.0.1:{server.server_address[1]}", handler)
     finally:
         release.set()
         server.shutdown()
@@ -191,3 +224,15 @@ def test_clip_reads_a_servers_charset_as_a_browser_does(clip_project, site):
     assert "“The city”s" in texts.pop("Kyiv café owners reopen after the winter blackouts")
     [japan] = texts.values()   # its four copies are one story
     assert "The file C:\\x00\\new was found" in japan
+
+
+def test_clip_s_timeout_is_for_the_whole_page(clip_project, site):
+    """Issue 18 review: a server dripping its headers or its body a piece at a time, each piece well
+    within the timeout, is cut off at the timeout (each read waits only the time left): one line
+    `no answer within 1 s` each, and the body is not read to its end (it was: a read waited for a
+    whole block, and the deadline was looked at only between blocks)."""
+    done = clip(clip_project, f"{site}/drip/head", f"{site}/drip/body")
+    assert done.stderr.splitlines() == [f"error: {site}/drip/head: no answer within 1 s",
+                                        f"error: {site}/drip/body: no answer within 1 s"]
+    assert list((clip_project.root / "seeds").iterdir()) == []
+    assert [site.handler.dripped.get(timeout=DRIPS * DRIP) for _ in range(2)] == [False, False]
