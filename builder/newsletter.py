@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import itertools
 import re
 from dataclasses import dataclass
 from email import errors as mail_errors, policy
@@ -29,6 +30,7 @@ SHORT = 15              # words of a line without a closing stop a footer may ho
 DATE_REACH = 3          # lines below a story's headline where it may print its own date
 DATE_LINE = 80          # characters: a longer line holding a date is running text, not a dateline
 DATE_WORDS = 3          # words besides its date a dateline may hold (`Published`, `· 4 min read`)
+DEPTH = 256             # elements open at once: one deeper opens nothing (its text is read as its parent's)
 
 _SKIPPED = frozenset("script style head title noscript template svg object iframe".split())
 _VOID = frozenset("br hr img meta link input wbr col area base source embed param track".split())
@@ -141,43 +143,53 @@ def _web(url: str) -> str | None:
 # --- an HTML part into lines --------------------------------------------------------------------
 
 class _Layout(HTMLParser):
-    """An HTML part's visible text, one line per block; scripts, styles and hidden text left out."""
+    """An HTML part's visible text, one line per block; scripts, styles and hidden text left out.
+    What is open is counted as it opens and closes, so each piece of text costs the same however
+    deep it is."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.lines: list[_Line] = []
         self.open: list[tuple[str, bool]] = []       # (tag, hidden) of each open element
+        self.count: dict[str, int] = {}              # open elements by tag
+        self.kinds: list[str] = []                   # h or li, of each open heading or list item
         self.hidden = 0                              # open elements whose text is not shown
         self.chunks: list[tuple[str, str | None, bool]] = []   # (text, link, bold) since the last block
         self.links: list[str] = []                   # the web address of each open `a`
-        self.bold = 0
+        self.bold = 0                                # open elements making text bold (a heading too)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCKS:
             self.flush()
         if tag == "hr" and not self.hidden:
             self.add("hr", "", (), False, False)
-        if tag in _VOID:
+        if tag in _VOID or len(self.open) == DEPTH:
             return
         values = dict(attrs)
         hide = tag in _SKIPPED or "hidden" in values or _HIDDEN.search(values.get("style") or "") is not None
         self.open.append((tag, hide))
+        self.count[tag] = self.count.get(tag, 0) + 1
         self.hidden += hide
         if tag == "a":
             self.links.append(_web(values.get("href") or "") or "")   # "": a link, but none a page may have
-        self.bold += tag in _BOLD
+        if tag in _HEADINGS or tag == "li":
+            self.kinds.append("li" if tag == "li" else "h")
+        self.bold += tag in _BOLD or tag in _HEADINGS
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _BLOCKS:
             self.flush()
-        if not any(name == tag for name, _ in self.open):
+        if not self.count.get(tag):
             return   # a stray end tag: nothing to close
         while self.open:
             name, hide = self.open.pop()
+            self.count[name] -= 1
             self.hidden -= hide
             if name == "a" and self.links:
                 self.links.pop()
-            self.bold -= name in _BOLD
+            if name in _HEADINGS or name == "li":
+                self.kinds.pop()
+            self.bold -= name in _BOLD or name in _HEADINGS
             if name == tag:
                 break
         if tag in _BLOCKS:
@@ -186,10 +198,7 @@ class _Layout(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.hidden:
             link = self.links[-1] if self.links else None
-            self.chunks.append((data, link, self.bold > 0 or self._inside(_HEADINGS)))
-
-    def _inside(self, tags: frozenset[str]) -> bool:
-        return any(name in tags for name, _ in self.open)
+            self.chunks.append((data, link, self.bold > 0))
 
     def flush(self) -> None:
         chunks, self.chunks = self.chunks, []
@@ -197,17 +206,11 @@ class _Layout(HTMLParser):
         if not text:
             return
         shown = [(" ".join(c.split()), link, bold) for c, link, bold in chunks if c.strip()]
-        links: list[tuple[str, str]] = []
-        for chunk, link, _ in shown:
-            if link:
-                if links and links[-1][0] == link:
-                    links[-1] = (link, f"{links[-1][1]} {chunk}")
-                else:
-                    links.append((link, chunk))
-        kind = next(("h" if name in _HEADINGS else "li" for name, _ in reversed(self.open)
-                     if name in _HEADINGS or name == "li"), "p")
-        self.add(kind, text, tuple(links), all(link is not None for _, link, _ in shown),
-                 all(bold for _, _, bold in shown))
+        # Pieces of one link, text outside links between them or not, are its text.
+        links = [(link, " ".join(chunk for chunk, _, _ in group))
+                 for link, group in itertools.groupby((s for s in shown if s[1]), key=lambda s: s[1])]
+        self.add(self.kinds[-1] if self.kinds else "p", text, tuple(links),
+                 all(link is not None for _, link, _ in shown), all(bold for _, _, bold in shown))
 
     def add(self, kind: str, text: str, links: tuple[tuple[str, str], ...], linked: bool, bold: bool) -> None:
         if kind == "hr" and (not self.lines or self.lines[-1].kind == "hr"):
@@ -344,7 +347,7 @@ class _Newsletter:
         """Indexes of the lines that begin a story: a heading, or a short line all bold or all a link,
         with text below it; not the mail's subject printed as its masthead, nor a `Read more` link."""
         for k, line in enumerate(lines):
-            below = next((n for n in lines[k + 1:] if n.kind != "hr"), None)
+            below = next((lines[j] for j in range(k + 1, len(lines)) if lines[j].kind != "hr"), None)
             if line.kind == "hr" or below is None or line.words > TITLE_WORDS or _READ_MORE.match(line.text):
                 continue
             if line.kind == "h":

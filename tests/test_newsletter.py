@@ -13,6 +13,7 @@ import yaml
 from builder.explain import explain_seed
 from builder.ingest import ingest
 from builder.markdown import markdown_renderer
+from builder.newsletter import DEPTH, _Layout
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DIGEST = FIXTURES / "newsletter-four-stories-sponsor-footer.eml"
@@ -239,3 +240,22 @@ three months, trade officials said, hoping for an agreement before the summer.</
     assert not report.problems
     [(meta, body)] = articles(project)
     assert meta["title"] == "Negotiators resume tariff talks in Geneva" and "url" not in meta
+
+
+def test_a_mail_of_elements_never_closed_is_read_in_one_pass(project):
+    """Issue 18 review: `<span>word ` repeated, none closed, made each piece of text look through
+    every open element (220 KB took seconds, growing with the square of the size): the open
+    elements are counted and their nesting capped, so a 2 MB mail of them is read at once; text and
+    blocks beyond the cap read as those at it. Each of a mail's lines no longer copies those below it."""
+    layout = _Layout()
+    layout.feed("<p>" + "<span>word <p>" * 3 * DEPTH)
+    assert len(layout.open) == DEPTH
+    words, paragraphs = 200_000, 50_000
+    head = "From: A <a@example.org>\nDate: Wed, 05 Mar 2025 09:00:00 +0000\nContent-Type: text/html; charset=utf-8\n"
+    project.seed("unclosed.eml", f"{head}Subject: Deep\n\n<p>" + "<span>word " * words + "</p>\n")
+    project.seed("lines.eml", f"{head}Subject: Long\n\n" + "<span><p>line " * paragraphs)
+    report = ingest(project.config)
+    assert not report.problems
+    found = {meta["title"]: body for meta, body in articles(project)}
+    assert found["Deep"].split() == ["word"] * words
+    assert found["Long"].strip().split("\n\n") == ["line"] * paragraphs
