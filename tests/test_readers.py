@@ -3,9 +3,14 @@
 from pathlib import Path
 
 import pytest
+import yaml
 
+from builder.check import check
 from builder.errors import BuilderError
+from builder.incremental import stamp as stamp_module
+from builder.ingest import ingest
 from builder.readers import READERS, extraction, origin, seed_files
+from tests.test_webpage import ARTICLE, page
 
 
 def test_seeds_are_the_files_whose_extension_has_a_reader(tmp_path: Path):
@@ -45,3 +50,24 @@ def test_a_shortcut_whose_address_urlsplit_refuses_is_one_error(tmp_path: Path):
     with pytest.raises(BuilderError) as caught:
         origin(seed)
     assert str(caught.value) == f"{tmp_path / 'x.url'}: names no http:// or https:// address (a line `URL=https://...`)"
+
+
+def test_an_edited_shortcut_is_read_again(project, monkeypatch):
+    """Issue 18 review: ingest kept a seed's results by the seed's file alone, so an edit of its
+    `.url` gave the old `url:`, and `check` did not see a shortcut made wrong: the shortcut's own
+    signature is part of what the results are kept for."""
+    monkeypatch.setattr(stamp_module, "RACY", 0)   # trust the times of files written a moment ago
+    canonical = '<link rel="canonical" href="https://news.example.com/world/peace-talks-istanbul">'
+    seed = project.seed("talks.html", page(ARTICLE).replace(canonical, ""))
+    shortcut = seed.with_suffix(".url")
+    urls = []
+    for url in ("https://news.example.com/a", "https://news.example.com/b"):
+        shortcut.write_text(f"[InternetShortcut]\nURL={url}\n")
+        assert not ingest(project.config).problems
+        [text] = project.articles().values()
+        urls.append(yaml.safe_load(text.split("---\n")[1])["url"])
+    assert urls == ["https://news.example.com/a", "https://news.example.com/b"]
+    shortcut.write_text("[InternetShortcut]\nURL=ftp://news.example.com/b\n")
+    why = f"{shortcut}: seed names no http:// or https:// address (a line `URL=https://...`); skipped"
+    assert [str(p) for p in check(project.config).problems] == [why]
+    assert [str(p) for p in ingest(project.config).problems] == [why]
