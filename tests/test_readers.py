@@ -71,3 +71,23 @@ def test_an_edited_shortcut_is_read_again(project, monkeypatch):
     why = f"{shortcut}: seed names no http:// or https:// address (a line `URL=https://...`); skipped"
     assert [str(p) for p in check(project.config).problems] == [why]
     assert [str(p) for p in ingest(project.config).problems] == [why]
+
+
+def test_a_clipped_page_s_canonical_link_counts_only_on_the_host_it_was_clipped_from(tmp_path: Path):
+    """Issue 18 review: a page's canonical link overrode the address it was fetched from, so a page
+    could name any site as its original: the fetched address is its url: unless the canonical link
+    is on the same host (then it is the cleaner address), and url_source says which."""
+    seed = tmp_path / "talks.html"
+    seed.write_text(page(ARTICLE))   # canonical https://news.example.com/world/peace-talks-istanbul
+    shortcut = seed.with_suffix(".url")
+    shortcut.write_text("[InternetShortcut]\nURL=https://news.example.com/world/talks?utm=x#top\n")
+    [draft] = extraction(seed, seed.read_bytes()).drafts
+    assert (draft.url, draft.url_source) == (
+        "https://news.example.com/world/peace-talks-istanbul",
+        "canonical link, on the host it was clipped from (talks.url)")
+    shortcut.write_text("[InternetShortcut]\nURL=https://mirror.example.org/talks\n")
+    [draft] = extraction(seed, seed.read_bytes()).drafts
+    assert (draft.url, draft.url_source) == (
+        "https://mirror.example.org/talks",
+        "the address it was clipped from (talks.url); the page's canonical link "
+        "https://news.example.com/world/peace-talks-istanbul is on another host")
