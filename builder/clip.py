@@ -9,6 +9,7 @@ import functools
 import hashlib
 import http.client
 import io
+import ipaddress
 import re
 import socket
 import time
@@ -47,14 +48,43 @@ class _Refused(Exception):
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
-    """Redirects followed up to a limit, to http(s) addresses only (urllib's own would follow ftp)."""
+    """Redirects followed up to a limit, to http(s) addresses only (urllib's own would follow ftp),
+    and into a local network only from an address there (`local`): a page on the web cannot send
+    clip to the curator's router or a cloud machine's metadata."""
 
     max_redirections = REDIRECTS
 
+    def __init__(self, local: bool):
+        super().__init__()
+        self.local = local
+
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
+        try:
+            parts = urlsplit(newurl)
+        except ValueError:
+            raise _Refused(f"redirected to {newurl}, which is not a web address") from None
+        if parts.scheme.lower() not in ("http", "https"):
             raise _Refused(f"redirected to {newurl}, not an http:// or https:// address")
+        if not self.local and _local(parts.hostname):
+            raise _Refused(f"redirected to {newurl}, an address in a local network ({parts.hostname}), "
+                           "where the address asked for is not")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _local(host: str | None) -> bool:
+    """Whether `host` is, or resolves to, an address off the public internet (loopback, private,
+    link-local and the like). A host that does not resolve is not: connecting to it will say so."""
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP) if host else []
+    except (OSError, UnicodeError):
+        return False
+    for *_, sockaddr in found:
+        ip = ipaddress.ip_address(sockaddr[0])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        if not ip.is_global:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -138,6 +168,11 @@ class _Timed(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
         return self.do_open(functools.partial(_TimedHTTPS, deadline=self.deadline), req)
 
 
+def _opener(deadline: _Deadline, local: bool) -> urllib.request.OpenerDirector:
+    """urllib's opener of an address, keeping to `deadline`; `local`: the address is in a local network."""
+    return urllib.request.build_opener(_Redirects(local), _Timed(deadline))
+
+
 def fetch(url: str, timeout: float, max_bytes: int) -> Page:
     """The HTML page at `url`, or a BuilderError naming the address and why there is none."""
     try:
@@ -146,8 +181,7 @@ def fetch(url: str, timeout: float, max_bytes: int) -> Page:
         raise BuilderError(f"is not a web address ({exc})", url) from None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise BuilderError("only http:// and https:// addresses can be clipped", url)
-    deadline = _Deadline(time.monotonic() + timeout)
-    opener = urllib.request.build_opener(_Redirects(), _Timed(deadline))
+    opener = _opener(_Deadline(time.monotonic() + timeout), _local(parts.hostname))
     request = urllib.request.Request(url, headers={"User-Agent": AGENT, "Accept": ", ".join(HTML_TYPES)})
     try:
         with opener.open(request, timeout=timeout) as response:

@@ -10,14 +10,16 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
 
-from builder.clip import seed_name
+from builder.clip import _Deadline, _opener, _Refused, fetch, seed_name
 from builder.markdown import markdown_text
 from tests.conftest import REPO
 
@@ -92,6 +94,8 @@ class _Site(BaseHTTPRequestHandler):
             self.drip(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nX-Pad: " + b"x" * 80 + b"\r\n\r\n", ARTICLE[:60])
         elif path == "/drip/body":
             self.drip(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n", ARTICLE)
+        elif path.startswith("/redirect?"):
+            self.send(302, "text/html", Location=parse_qs(urlsplit(path).query)["to"][0])
         elif path == "/huge":   # no length said: the limit is found while reading
             self.send(200, "text/html", b"<p>" + b"x" * (LIMIT_MB * 2**20 + 1))
         else:
@@ -236,3 +240,17 @@ def test_clip_s_timeout_is_for_the_whole_page(clip_project, site):
                                         f"error: {site}/drip/body: no answer within 1 s"]
     assert list((clip_project.root / "seeds").iterdir()) == []
     assert [site.handler.dripped.get(timeout=DRIPS * DRIP) for _ in range(2)] == [False, False]
+
+
+def test_a_redirect_into_the_local_network_is_refused_unless_the_page_asked_for_was_there(site):
+    """Issue 18 review: redirects were checked for their scheme only, so a page on the web could
+    send clip to 127.0.0.1, a private or a link-local address (a router's, a cloud's metadata): such
+    a redirect is refused, unless the address asked for is itself one (as a test server's is)."""
+    assert fetch(f"{site}/old/cafes", 5, 2**20).url == f"{site}/news/kyiv-cafes.html"
+    for target in (f"{site}/news/kyiv-cafes.html", "http://169.254.169.254/latest/meta-data",
+                   "http://[::1]:9/", "http://10.1.2.3/"):
+        with pytest.raises(_Refused) as refused:
+            _opener(_Deadline(time.monotonic() + 5), local=False).open(f"{site}/redirect?to={target}")
+        host = urlsplit(target).hostname
+        assert str(refused.value) == f"redirected to {target}, an address in a local network ({host}), " \
+            "where the address asked for is not", target
