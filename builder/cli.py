@@ -64,14 +64,15 @@ def _clip(args, config) -> int:
     from builder.clip import TIMEOUT, clip
     from builder.ingest import ingest
     timeout = TIMEOUT if args.timeout is None else args.timeout
-    done = clip(config.seeds_dir, args.urls, timeout, config.max_seed_bytes, dt.date.today())
+    lock = ProjectLock(config, "clip")   # while saving each page, and ingesting: not while fetching
+    done = clip(config.seeds_dir, args.urls, timeout, config.max_seed_bytes, dt.date.today(), lock)
     for url, path in done.saved:
         print(f"clipped {url} -> {path}")
     for problem in done.problems:
         print(f"error: {problem}", file=sys.stderr)
     if not done.saved:
         return 1
-    with ProjectLock(config, "clip"):
+    with lock:
         report = ingest(config)
     report.print()
     print(report.summary(False))

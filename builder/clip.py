@@ -10,18 +10,20 @@ import hashlib
 import http.client
 import io
 import ipaddress
+import os
 import re
 import socket
 import time
 import urllib.error
 import urllib.request
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from builder.errors import BuilderError
-from builder.files import marked_encoding, web_encoding, write_atomic
+from builder.files import marked_encoding, web_encoding
 from builder.readers import ORIGIN
 
 TIMEOUT = 20.0          # seconds a page may take, from asking to its last byte
@@ -253,26 +255,35 @@ def seed_name(url: str, day: dt.date) -> str:
 
 
 def save(seeds_dir: Path, asked: str, page: Page, day: dt.date) -> Path:
-    """Write the page and its Internet shortcut (the address it was found at), each whole; the
-    shortcut first, so a seed is never without it."""
+    """Write the page and its Internet shortcut (the address it was found at): both are staged
+    beside them first, and put in place only once both are whole, so that a page clipped before
+    keeps its two files when the new ones cannot be written."""
     path = seeds_dir / seed_name(asked, day)
-    shortcut = path.with_suffix(ORIGIN)
-    write_atomic(shortcut, f"[InternetShortcut]\r\nURL={page.url}\r\n")
+    files = ((path.with_suffix(ORIGIN), f"[InternetShortcut]\r\nURL={page.url}\r\n".encode()), (path, page.data))
+    # Not a seed's name: ingest passes over one a crash left.
+    staged = [target.with_name(f".{target.name}.{os.getpid()}.clip") for target, _ in files]
+    seeds_dir.mkdir(parents=True, exist_ok=True)
     try:
-        write_atomic(path, page.data)
-    except BaseException:
-        shortcut.unlink(missing_ok=True)
-        raise
+        for tmp, (_, data) in zip(staged, files):
+            tmp.write_bytes(data)
+        for tmp, (target, _) in zip(staged, files):
+            os.replace(tmp, target)
+    finally:
+        for tmp in staged:
+            tmp.unlink(missing_ok=True)
     return path
 
 
-def clip(seeds_dir: Path, urls: list[str], timeout: float, max_bytes: int, day: dt.date) -> Clipped:
-    """Fetch and save each address; a failure is told and the others go on."""
+def clip(seeds_dir: Path, urls: list[str], timeout: float, max_bytes: int, day: dt.date,
+         lock: AbstractContextManager[object]) -> Clipped:
+    """Fetch and save each address, saving while holding `lock` (the project's: no build reads the
+    seeds meanwhile, no other clip saves); a failure is told and the others go on."""
     done = Clipped()
     for url in urls:
         try:
             page = fetch(url, timeout, max_bytes)
-            done.saved.append((url, save(seeds_dir, url, page, day)))
+            with lock:
+                done.saved.append((url, save(seeds_dir, url, page, day)))
         except BuilderError as exc:
             done.problems.append(exc)
         except OSError as exc:

@@ -19,7 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from builder.clip import _Deadline, _opener, _Refused, fetch, seed_name
+from builder.clip import Page, _Deadline, _opener, _Refused, fetch, save, seed_name
+from builder.lock import ProjectLock
 from builder.markdown import markdown_text
 from tests.conftest import REPO
 
@@ -254,3 +255,41 @@ def test_a_redirect_into_the_local_network_is_refused_unless_the_page_asked_for_
         host = urlsplit(target).hostname
         assert str(refused.value) == f"redirected to {target}, an address in a local network ({host}), " \
             "where the address asked for is not", target
+
+
+def test_a_page_that_cannot_be_saved_leaves_the_last_clip_of_it_whole(tmp_path):
+    """Issue 18 review: saving wrote the new shortcut, then the page; when the page could not be
+    written (here: over the size a process may write, as a full disk would refuse it) the shortcut
+    was deleted, leaving the page clipped before without its address. Both files are staged
+    first, and replace the old ones only once both are whole."""
+    seeds, day = tmp_path / "seeds", dt.date(2025, 3, 4)
+    first = save(seeds, "https://news.example.com/a", Page("https://news.example.com/a", ARTICLE), day)
+    before = {p.name: p.read_bytes() for p in seeds.iterdir()}
+    script = f"""
+import resource, signal, sys, datetime as dt
+from pathlib import Path
+from builder.clip import Page, save
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, ({len(ARTICLE) // 2}, {len(ARTICLE) // 2}))
+try:
+    save(Path({str(seeds)!r}), "https://news.example.com/a", Page("https://news.example.com/b", {ARTICLE * 2!r}),
+         dt.date(2025, 3, 4))
+except OSError as exc:
+    print(exc.strerror)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO)
+    assert done.stdout == "File too large\n", done.stderr
+    assert {p.name: p.read_bytes() for p in seeds.iterdir()} == before and first.name in before
+
+
+def test_clip_saves_and_ingests_holding_the_project_s_lock(clip_project, site):
+    """Issue 18 review: clip wrote seeds/ before taking the lock, so a build (or a second clip of
+    the same page) could meet its files half replaced: it waits for the lock before saving."""
+    with ProjectLock(clip_project.config, "build"):
+        running = subprocess.Popen([sys.executable, "-m", "builder", "clip", f"{site}/news/japan-talks.html"],
+                                   cwd=clip_project.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+        assert running.stderr.readline().startswith("waiting for another build of this project")
+        assert list((clip_project.root / "seeds").iterdir()) == []
+    out, _ = running.communicate(timeout=120)
+    assert running.returncode == 0 and "ingest: wrote 1 article(s)" in out
