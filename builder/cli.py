@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import traceback
 from pathlib import Path
@@ -89,6 +90,21 @@ def _publish(args, config) -> int:
     return publish(config, remote=args.remote, branch=args.branch, allow_dirty=args.allow_dirty)
 
 
+MAX_TIMEOUT = 86400.0   # seconds --timeout may be: a day (a socket's timeout has a limit)
+
+
+def _seconds(text: str) -> float:
+    """--timeout's value: a positive, finite number of seconds, up to MAX_TIMEOUT."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= MAX_TIMEOUT:   # nan too
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, "
+                                         f"not {text!r}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m builder", description="Build the curated news briefing.")
     p.add_argument("--config", type=Path, default=Path("config.yaml"), help="config file (default: config.yaml)")
@@ -125,7 +141,7 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("clip", help="fetch web pages, save each as a seed (seeds/*.html) and ingest")
     s.add_argument("urls", nargs="+", metavar="URL", help="http:// or https:// address of a page")
-    s.add_argument("--timeout", type=float, help="seconds a page may take to arrive (default: 20)")
+    s.add_argument("--timeout", type=_seconds, help="seconds a page may take to arrive (default: 20)")
     s.set_defaults(run=_clip)
 
     s = sub.add_parser("serve", help="build, serve site/ locally, rebuild and reload the browser on change")

@@ -19,7 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from builder.clip import Page, _Deadline, _opener, _Refused, fetch, save, seed_name
+from builder.cli import MAX_TIMEOUT
+from builder.clip import TIMEOUT, Page, _Deadline, _opener, _Refused, fetch, save, seed_name
 from builder.lock import ProjectLock
 from builder.markdown import markdown_text
 from tests.conftest import REPO
@@ -293,3 +294,23 @@ def test_clip_saves_and_ingests_holding_the_project_s_lock(clip_project, site):
         assert list((clip_project.root / "seeds").iterdir()) == []
     out, _ = running.communicate(timeout=120)
     assert running.returncode == 0 and "ingest: wrote 1 article(s)" in out
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "0", "soon", "1e300"])
+def test_a_timeout_that_is_no_number_of_seconds_is_refused_in_one_line(clip_project, value):
+    """Issue 18 review: --timeout inf was an OverflowError's traceback, -1, 0 and nan odd errors per
+    page: a positive, finite number of seconds (up to a day) is asked for before anything is fetched."""
+    done = subprocess.run([sys.executable, "-m", "builder", "clip", "--timeout", value, "http://127.0.0.1:9/"],
+                          cwd=clip_project.root, capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1] == "python -m builder clip: error: argument --timeout: must be a number " \
+        f"of seconds above 0 and at most {MAX_TIMEOUT:g}, not {value!r}"
+
+
+def test_clip_s_help_names_its_default_timeout():
+    """Issue 18 review: the help names the timeout clip keeps to when given none (cli does not
+    import clip, a command's whole network stack, for its help)."""
+    done = subprocess.run([sys.executable, "-m", "builder", "clip", "--help"], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    assert f"(default: {TIMEOUT:g})" in " ".join(done.stdout.split())
