@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from builder.content import FIELDS
 from builder.errors import BuilderError
 from builder.extract import Draft, Extraction, extract
-from builder.files import decode, read_bytes
+from builder.files import decode, marked_encoding, read_bytes
 from builder.newsletter import read_newsletter
 from builder.webpage import read_webpage
 
@@ -42,6 +42,7 @@ READERS: dict[str, Reader] = {
 # manager opens in the browser): the address is what was fetched, which nothing in the page, a
 # forged canonical link included, can change. A reader falls back to it for `url:`.
 ORIGIN = ".url"
+SHORTCUT_BYTES = 64 * 1024   # a shortcut is a few lines: a larger file is read no further
 _ORIGIN_LINE = re.compile(r"^URL=(\S+)\s*$", re.M)
 
 
@@ -50,11 +51,17 @@ def origin(seed: Path) -> tuple[str, str] | None:
     None when it has none. A shortcut that names no web address is a BuilderError naming it."""
     shortcut = seed.with_suffix(ORIGIN)
     try:
-        text = decode(read_bytes(shortcut, (seed.parent,)), shortcut)
+        if shortcut.stat().st_size > SHORTCUT_BYTES:
+            raise BuilderError(f"is larger than a shortcut (over {SHORTCUT_BYTES // 1024} KB)", shortcut)
+        data = read_bytes(shortcut, (seed.parent,))
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise BuilderError(f"cannot read: {exc.strerror}", shortcut) from None
+    try:
+        text = data.decode(marked_encoding(data) or "utf-8")
+    except UnicodeDecodeError:   # Windows writes a shortcut in its ANSI code page
+        text = data.decode("cp1252", "replace")
     found = _ORIGIN_LINE.search(text)
     url = found[1] if found else ""
     try:

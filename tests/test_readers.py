@@ -9,7 +9,7 @@ from builder.check import check
 from builder.errors import BuilderError
 from builder.incremental import stamp as stamp_module
 from builder.ingest import ingest
-from builder.readers import READERS, extraction, origin, seed_files
+from builder.readers import READERS, SHORTCUT_BYTES, extraction, origin, seed_files
 from tests.test_webpage import ARTICLE, page
 
 
@@ -91,3 +91,19 @@ def test_a_clipped_page_s_canonical_link_counts_only_on_the_host_it_was_clipped_
         "https://mirror.example.org/talks",
         "the address it was clipped from (talks.url); the page's canonical link "
         "https://news.example.com/world/peace-talks-istanbul is on another host")
+
+
+def test_a_shortcut_is_read_leniently_and_only_so_far(tmp_path: Path):
+    """Issue 18 review: a shortcut Windows wrote in its ANSI code page was refused as not UTF-8,
+    which skipped its seed; and a shortcut was read whole whatever its size. Its address is read
+    from any bytes, and a shortcut larger than one is refused."""
+    seed = tmp_path / "x.html"
+    seed.write_text("<p>page</p>")
+    seed.with_suffix(".url").write_bytes(b"[InternetShortcut]\r\nIconFile=C:\\Caf\xe9\\icon.ico\r\n"
+                                         b"URL=https://news.example.com/a\r\n")
+    assert origin(seed) == ("https://news.example.com/a", "the address it was clipped from (x.url)")
+    seed.with_suffix(".url").write_bytes(b"[InternetShortcut]\r\nURL=https://news.example.com/a\r\n"
+                                         + b"; padding\r\n" * (SHORTCUT_BYTES // 10))
+    with pytest.raises(BuilderError) as caught:
+        origin(seed)
+    assert str(caught.value).startswith(f"{tmp_path / 'x.url'}: is larger than a shortcut (over ")
