@@ -13,7 +13,7 @@ from email.message import EmailMessage, MIMEPart
 from email.utils import parseaddr
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from builder.dates import find_dates, month_first
 from builder.errors import BuilderError
@@ -24,7 +24,7 @@ from builder.files import web_encoding
 # paragraph, a heading, a list item) a line: an HTML part may be one long line, and `explain` lists
 # these lines with their numbers.
 
-MIN_WORDS = 12          # fewer words of text than this is no story (a section label, a greeting)
+STORY_WORDS = 12        # fewer words of text than this is no story (a section label, a greeting)
 TITLE_WORDS = 20        # a line longer than this is no headline
 SHORT = 15              # words of a line without a closing stop a footer may hold (an address, a name)
 DATE_REACH = 3          # lines below a story's headline where it may print its own date
@@ -66,6 +66,10 @@ _LEGAL = re.compile(r"©|\bcopyright\b|all\s+rights\s+reserved|privacy\s+policy|
 _READ_MORE = re.compile(r"^\W*(?:read\s+(?:more|the\s+(?:full\s+)?(?:story|article|piece))|continue\s+reading|"
                         r"full\s+story|more\s+here|weiterlesen|lire\s+la\s+suite|leer\s+más|leggi)\b", re.I)
 _URL = re.compile(r"<?(https?://[^\s<>()\"]+[^\s<>()\".,;:!?])>?|\((https?://[^\s<>()\"]+)\)")
+# Query parameters of mailers and ad networks that say who clicked, not what page.
+_TRACKING = re.compile(r"(?:utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|igshid|twclid|mc_cid|mc_eid|"
+                       r"_hsenc|_hsmi|mkt_tok|vero_id|vero_conv|oly_anon_id|oly_enc_id|ck_subscriber_id|__s|"
+                       r"ml_subscriber|ml_subscriber_hash|sc_cid|rb_clickid|s_cid)$", re.I)
 _RULE = re.compile(r"^\s*([-=_*~#])(?:\s*\1){2,}\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 _END_STOP = re.compile(r"[.!:;…][\"'”’)\]]*$")
@@ -96,6 +100,10 @@ def read_newsletter(data: bytes, path: Path, explain: bool = False) -> Extractio
     assert isinstance(message, EmailMessage), "policy.default makes EmailMessages"
     if not message.keys():
         raise BuilderError("is not an e-mail: it does not begin with headers (From:, Subject:, Date:)", path)
+    # Forwarded as an attachment: the newsletter is the attached mail (the note around it is the
+    # forwarder's), unless the mail holds HTML of its own.
+    while message.get_body(preferencelist=("html",)) is None and (attached := _attached(message)) is not None:
+        message = attached
     part = message.get_body(preferencelist=("html", "plain"))
     if part is None:
         raise BuilderError("holds no HTML or text part to read", path)
@@ -105,6 +113,16 @@ def read_newsletter(data: bytes, path: Path, explain: bool = False) -> Extractio
     if not lines:
         raise BuilderError(f"its {'HTML' if html else 'text'} part holds no text", path)
     return _Newsletter(message, lines, explain).extraction()
+
+
+def _attached(message: EmailMessage) -> EmailMessage | None:
+    """The first mail attached to `message` (message/rfc822), if any."""
+    for part in message.iter_attachments():
+        if part.get_content_type() == "message/rfc822":
+            inner = part.get_content()
+            if isinstance(inner, EmailMessage):
+                return inner
+    return None
 
 
 def _part_text(part: MIMEPart, path: Path) -> str:
@@ -424,8 +442,8 @@ class _Newsletter:
                        if line.kind != "hr" and line.number not in self.why)
         words = sum(len(b.text.split()) for b in blocks if b.kind != "h")
         first, last = lines[0].number, (body[-1] if body else lines[0]).number
-        if words < MIN_WORDS:
-            why = f"{words} word(s) of text, fewer than {MIN_WORDS}: no story"
+        if words < STORY_WORDS:
+            why = f"{words} word(s) of text, fewer than {STORY_WORDS}: no story"
             self.decisions.append(Decision(first, last, "not an article", why))
             for line in lines:
                 self.why.setdefault(line.number, why)
@@ -475,6 +493,21 @@ def _sponsor_story(lines: list[_Line], head: _Line, body: list[_Line]) -> bool:
 
 
 def _story_link(head: _Line | None, body: list[_Line]) -> tuple[str | None, str | None]:
+    """The story's link, less the mailer's tracking parameters (url: is the story's address)."""
+    url, where = _linked(head, body)
+    return (_untracked(url) if url else None), where
+
+
+def _untracked(url: str) -> str:
+    """`url` without the query parameters that only track who clicked (`utm_source`, `fbclid`...);
+    the others as they were, in their order."""
+    parts = urlsplit(url)
+    query = parts.query.split("&")
+    kept = [p for p in query if not _TRACKING.match(p.partition("=")[0])]
+    return url if len(kept) == len(query) else urlunsplit(parts._replace(query="&".join(kept)))
+
+
+def _linked(head: _Line | None, body: list[_Line]) -> tuple[str | None, str | None]:
     """The story's link: its headline's, else its `Read more` link, else the one address it links."""
     if head is not None and head.links:
         return head.links[0][0], "the story's headline link in the newsletter"

@@ -3,13 +3,16 @@ sponsor blocks and footers dropped; text-only, multipart/alternative and broken 
 
 from __future__ import annotations
 
+import email
 import shutil
+from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 import yaml
 
+import builder.newsletter as newsletter_module
 from builder.explain import explain_seed
 from builder.ingest import ingest
 from builder.markdown import markdown_renderer
@@ -259,3 +262,48 @@ def test_a_mail_of_elements_never_closed_is_read_in_one_pass(project):
     found = {meta["title"]: body for meta, body in articles(project)}
     assert found["Deep"].split() == ["word"] * words
     assert found["Long"].strip().split("\n\n") == ["line"] * paragraphs
+
+
+@pytest.mark.parametrize("note", [None, "Worth a read, see below."])
+def test_a_newsletter_forwarded_as_an_attachment_is_read_from_the_attached_mail(project, note):
+    """Issue 18 review: a newsletter forwarded as an attachment (message/rfc822), with or without a
+    note of the one forwarding it, was refused as holding no HTML or text part: the attached mail
+    is read, its own subject, sender and date with it."""
+    newsletter = email.message_from_bytes(DIGEST.read_bytes(), policy=policy.default)
+    forward = EmailMessage()
+    forward["From"], forward["Subject"] = "A curator <c@example.org>", "Fwd: The Morning Brief"
+    forward["Date"] = "Sat, 08 Mar 2025 10:00:00 +0000"
+    if note:
+        forward.set_content(note)
+    forward.add_attachment(newsletter)
+    project.seed("forwarded.eml", forward.as_bytes())
+    report = ingest(project.config)
+    assert not report.problems
+    found = [meta for meta, _ in articles(project)]
+    assert len(found) == 4 and {meta["publisher"] for meta in found} == {"The Morning Brief"}
+    assert "2025-03-04" in {str(meta["date"]) for meta in found}
+
+
+def test_a_story_s_link_loses_its_tracking_parameters(project):
+    """Issue 18 review: a newsletter's links carry the mailer's tracking (utm_*, fbclid, mc_eid...):
+    the url: is the story's address without them, its other parameters and fragment as they were."""
+    link = "https://news.example.com/a?id=7&amp;utm_source=brief&amp;utm_medium=email&amp;fbclid=x1&amp;mc_eid=e2" \
+        "&amp;page=2#top"
+    project.seed("tracked.eml", f"""\
+From: Tech Brief <t@techbrief.example>
+Subject: Tech Brief
+Date: Thu, 06 Mar 2025 07:00:00 +0000
+Content-Type: text/html; charset=utf-8
+
+<h2><a href="{link}">Negotiators resume tariff talks in Geneva</a></h2>
+<p>Negotiators from the two countries resumed talks on tariffs in Geneva on Thursday, after a pause of
+three months, trade officials said, hoping for an agreement before the summer.</p>
+""")
+    ingest(project.config)
+    [(meta, _)] = articles(project)
+    assert meta["url"] == "https://news.example.com/a?id=7&page=2#top"
+
+
+def test_the_newsletter_s_least_story_is_not_named_as_extract_s_least_article():
+    """Issue 18 review: newsletter.MIN_WORDS shadowed extract.MIN_WORDS, another rule of the same name."""
+    assert not hasattr(newsletter_module, "MIN_WORDS") and newsletter_module.STORY_WORDS
