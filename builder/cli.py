@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import traceback
 from pathlib import Path
@@ -64,14 +65,15 @@ def _clip(args, config) -> int:
     from builder.clip import TIMEOUT, clip
     from builder.ingest import ingest
     timeout = TIMEOUT if args.timeout is None else args.timeout
-    done = clip(config.seeds_dir, args.urls, timeout, config.max_seed_bytes, dt.date.today())
+    lock = ProjectLock(config, "clip")   # while saving each page, and ingesting: not while fetching
+    done = clip(config.seeds_dir, args.urls, timeout, config.max_seed_bytes, dt.date.today(), lock)
     for url, path in done.saved:
         print(f"clipped {url} -> {path}")
     for problem in done.problems:
         print(f"error: {problem}", file=sys.stderr)
     if not done.saved:
         return 1
-    with ProjectLock(config, "clip"):
+    with lock:
         report = ingest(config)
     report.print()
     print(report.summary(False))
@@ -86,6 +88,21 @@ def _serve(args, config) -> int:
 def _publish(args, config) -> int:
     from builder.publish import publish
     return publish(config, remote=args.remote, branch=args.branch, allow_dirty=args.allow_dirty)
+
+
+MAX_TIMEOUT = 86400.0   # seconds --timeout may be: a day (a socket's timeout has a limit)
+
+
+def _seconds(text: str) -> float:
+    """--timeout's value: a positive, finite number of seconds, up to MAX_TIMEOUT."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= MAX_TIMEOUT:   # nan too
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, "
+                                         f"not {text!r}")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -124,7 +141,7 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("clip", help="fetch web pages, save each as a seed (seeds/*.html) and ingest")
     s.add_argument("urls", nargs="+", metavar="URL", help="http:// or https:// address of a page")
-    s.add_argument("--timeout", type=float, help="seconds a page may take to arrive (default: 20)")
+    s.add_argument("--timeout", type=_seconds, help="seconds a page may take to arrive (default: 20)")
     s.set_defaults(run=_clip)
 
     s = sub.add_parser("serve", help="build, serve site/ locally, rebuild and reload the browser on change")

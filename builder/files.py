@@ -1,6 +1,7 @@
 """Reading the project's input files (seeds, content): what a regular file holds, as text in UTF-8
 or in the UTF-16/32 its byte order mark names, and the refusal of anything else (a FIFO, a folder,
-a link leading outside the project) without waiting on it; and writing a file whole or not at all."""
+a link leading outside the project) without waiting on it; the charsets a browser reads; and
+writing a file whole or not at all."""
 
 from __future__ import annotations
 
@@ -64,6 +65,37 @@ _MARKS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"), (cod
 def marked_encoding(data: bytes) -> str | None:
     """The encoding a byte order mark at the start of `data` names (its codec drops the mark)."""
     return next((name for mark, name in _MARKS if data.startswith(mark)), None)
+
+
+# The charsets a browser reads (the WHATWG Encoding Standard's), by Python's codec name, with the
+# labels it reads as another: Latin-1 and ASCII as Windows-1252, their supersets, and so on. Any
+# other codec Python knows (UTF-7, unicode_escape, punycode, `undefined`) is no page's charset.
+_WEB = frozenset("""utf-8 utf-16 utf-16-le utf-16-be cp866 iso8859-2 iso8859-3 iso8859-4 iso8859-5 iso8859-6
+iso8859-7 iso8859-8 iso8859-10 iso8859-13 iso8859-14 iso8859-15 iso8859-16 koi8-r koi8-u mac-roman mac-cyrillic
+cp874 cp1250 cp1251 cp1252 cp1253 cp1254 cp1255 cp1256 cp1257 cp1258 gbk gb18030 big5hkscs euc_jp iso2022_jp
+cp932 cp949""".split())
+_READ_AS = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874",
+            "tis-620": "cp874", "gb2312": "gbk", "big5": "big5hkscs", "shift_jis": "cp932", "euc_kr": "cp949",
+            "utf-8-sig": "utf-8"}
+# WHATWG labels Python's codecs do not know.
+_LABELS = {"windows-874": "cp874", "x-mac-cyrillic": "mac-cyrillic", "iso-8859-8-i": "iso8859-8",
+           "unicode-1-1-utf-8": "utf-8", "x-sjis": "cp932", "windows-31j": "cp932", "ms_kanji": "cp932",
+           "x-cp1252": "cp1252", "x-gbk": "gbk"}
+
+
+def web_encoding(label: str, in_page: bool = False) -> str | None:
+    """The Python codec that reads text labelled `label` as a browser does, or None for a label
+    that names no charset a browser reads. `in_page`: declared by the page's own bytes (a `<meta>`),
+    where UTF-16 cannot be meant (those bytes read as ASCII), so UTF-8 is."""
+    label = label.strip().lower()
+    try:
+        name = codecs.lookup(_LABELS.get(label, label)).name
+    except LookupError:
+        return None
+    name = _READ_AS.get(name, name)
+    if name not in _WEB:
+        return None
+    return "utf-8" if in_page and name.startswith("utf-16") else name
 
 
 def decode(data: bytes, path: Path | str) -> str:

@@ -22,12 +22,12 @@ from builder.content import ARTICLES, Article, Source, dump, parse_article, read
 from builder.errors import BuilderError
 from builder.extract import Draft
 from builder.files import decode, read_bytes, write_atomic
-from builder.incremental.cache import PerFile, cache_key
+from builder.incremental.cache import PerFile, cache_key, trusted
 from builder.ledger import load_ledger, save_ledger
 from builder.markdown import escape_markdown
 from builder.parallel import ordered
 from builder.people import find_people
-from builder.readers import extraction as read, read_seed, seed_files
+from builder.readers import ORIGIN, extraction as read, read_seed, seed_files
 from builder.text import key, slugify
 
 SKETCH = 32            # shingle hashes kept per article for near-duplicate detection
@@ -443,9 +443,19 @@ class _Seed:
 
 
 def _remembered(job: tuple[Config, PerFile], seed: Path) -> _Seed:
-    """What `_process` made of this seed when it was last ingested unchanged, or made now."""
+    """What `_process` made of this seed when it was last ingested unchanged, its Internet shortcut
+    (readers.origin, its `url:`) unchanged too, or made now."""
     config, results = job
-    return results.get(seed, lambda path: _process(config, path))
+    compute = functools.partial(_process, config)
+    try:
+        shortcut = trusted(seed.with_suffix(ORIGIN))
+    except FileNotFoundError:
+        return results.get(seed, compute)
+    except OSError:   # origin() tells what is wrong with it
+        shortcut = None
+    if shortcut is None:   # or too fresh to trust its signature
+        return compute(seed)
+    return PerFile(results.folder, f"{results.key} {shortcut}").get(seed, compute)
 
 
 def _process(config: Config, seed: Path) -> _Seed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import itertools
 import re
 from dataclasses import dataclass
 from email import errors as mail_errors, policy
@@ -12,22 +13,24 @@ from email.message import EmailMessage, MIMEPart
 from email.utils import parseaddr
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from builder.dates import find_dates, month_first
 from builder.errors import BuilderError
 from builder.extract import Block, Decision, Draft, Extraction, Verdict
+from builder.files import web_encoding
 
 # A story's line numbers are those of the mail's text as this reader lays it out, one block (a
 # paragraph, a heading, a list item) a line: an HTML part may be one long line, and `explain` lists
 # these lines with their numbers.
 
-MIN_WORDS = 12          # fewer words of text than this is no story (a section label, a greeting)
+STORY_WORDS = 12        # fewer words of text than this is no story (a section label, a greeting)
 TITLE_WORDS = 20        # a line longer than this is no headline
 SHORT = 15              # words of a line without a closing stop a footer may hold (an address, a name)
 DATE_REACH = 3          # lines below a story's headline where it may print its own date
 DATE_LINE = 80          # characters: a longer line holding a date is running text, not a dateline
 DATE_WORDS = 3          # words besides its date a dateline may hold (`Published`, `· 4 min read`)
+DEPTH = 256             # elements open at once: one deeper opens nothing (its text is read as its parent's)
 
 _SKIPPED = frozenset("script style head title noscript template svg object iframe".split())
 _VOID = frozenset("br hr img meta link input wbr col area base source embed param track".split())
@@ -63,6 +66,10 @@ _LEGAL = re.compile(r"©|\bcopyright\b|all\s+rights\s+reserved|privacy\s+policy|
 _READ_MORE = re.compile(r"^\W*(?:read\s+(?:more|the\s+(?:full\s+)?(?:story|article|piece))|continue\s+reading|"
                         r"full\s+story|more\s+here|weiterlesen|lire\s+la\s+suite|leer\s+más|leggi)\b", re.I)
 _URL = re.compile(r"<?(https?://[^\s<>()\"]+[^\s<>()\".,;:!?])>?|\((https?://[^\s<>()\"]+)\)")
+# Query parameters of mailers and ad networks that say who clicked, not what page.
+_TRACKING = re.compile(r"(?:utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|igshid|twclid|mc_cid|mc_eid|"
+                       r"_hsenc|_hsmi|mkt_tok|vero_id|vero_conv|oly_anon_id|oly_enc_id|ck_subscriber_id|__s|"
+                       r"ml_subscriber|ml_subscriber_hash|sc_cid|rb_clickid|s_cid)$", re.I)
 _RULE = re.compile(r"^\s*([-=_*~#])(?:\s*\1){2,}\s*$")
 _ITEM = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 _END_STOP = re.compile(r"[.!:;…][\"'”’)\]]*$")
@@ -93,6 +100,10 @@ def read_newsletter(data: bytes, path: Path, explain: bool = False) -> Extractio
     assert isinstance(message, EmailMessage), "policy.default makes EmailMessages"
     if not message.keys():
         raise BuilderError("is not an e-mail: it does not begin with headers (From:, Subject:, Date:)", path)
+    # Forwarded as an attachment: the newsletter is the attached mail (the note around it is the
+    # forwarder's), unless the mail holds HTML of its own.
+    while message.get_body(preferencelist=("html",)) is None and (attached := _attached(message)) is not None:
+        message = attached
     part = message.get_body(preferencelist=("html", "plain"))
     if part is None:
         raise BuilderError("holds no HTML or text part to read", path)
@@ -102,6 +113,16 @@ def read_newsletter(data: bytes, path: Path, explain: bool = False) -> Extractio
     if not lines:
         raise BuilderError(f"its {'HTML' if html else 'text'} part holds no text", path)
     return _Newsletter(message, lines, explain).extraction()
+
+
+def _attached(message: EmailMessage) -> EmailMessage | None:
+    """The first mail attached to `message` (message/rfc822), if any."""
+    for part in message.iter_attachments():
+        if part.get_content_type() == "message/rfc822":
+            inner = part.get_content()
+            if isinstance(inner, EmailMessage):
+                return inner
+    return None
 
 
 def _part_text(part: MIMEPart, path: Path) -> str:
@@ -115,10 +136,12 @@ def _part_text(part: MIMEPart, path: Path) -> str:
                           mail_errors.InvalidBase64PaddingDefect)) for d in part.defects):
         raise BuilderError(f"its {what} part is damaged (not valid base64)", path)
     charset = part.get_content_charset() or "utf-8"
+    codec = web_encoding(charset)
+    if codec is None:
+        raise BuilderError(f"its {what} part names the charset {charset!r}, which no browser or mail program reads",
+                           path)
     try:
-        return payload.decode(charset)
-    except LookupError:
-        raise BuilderError(f"its {what} part names an unknown charset {charset!r}", path) from None
+        return payload.decode(codec)
     except UnicodeDecodeError as exc:
         raise BuilderError(f"its {what} part is not {charset} (byte 0x{payload[exc.start]:02x} at offset "
                            f"{exc.start}) as its headers say", path) from None
@@ -127,7 +150,10 @@ def _part_text(part: MIMEPart, path: Path) -> str:
 def _web(url: str) -> str | None:
     """`url` when it is an address a page may link (http or https, a host, no spaces)."""
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:   # `http://[oops`: no address at all
+        return None
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc and not re.search(r"\s", url) \
         else None
 
@@ -135,43 +161,53 @@ def _web(url: str) -> str | None:
 # --- an HTML part into lines --------------------------------------------------------------------
 
 class _Layout(HTMLParser):
-    """An HTML part's visible text, one line per block; scripts, styles and hidden text left out."""
+    """An HTML part's visible text, one line per block; scripts, styles and hidden text left out.
+    What is open is counted as it opens and closes, so each piece of text costs the same however
+    deep it is."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.lines: list[_Line] = []
         self.open: list[tuple[str, bool]] = []       # (tag, hidden) of each open element
+        self.count: dict[str, int] = {}              # open elements by tag
+        self.kinds: list[str] = []                   # h or li, of each open heading or list item
         self.hidden = 0                              # open elements whose text is not shown
         self.chunks: list[tuple[str, str | None, bool]] = []   # (text, link, bold) since the last block
         self.links: list[str] = []                   # the web address of each open `a`
-        self.bold = 0
+        self.bold = 0                                # open elements making text bold (a heading too)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCKS:
             self.flush()
         if tag == "hr" and not self.hidden:
             self.add("hr", "", (), False, False)
-        if tag in _VOID:
+        if tag in _VOID or len(self.open) == DEPTH:
             return
         values = dict(attrs)
         hide = tag in _SKIPPED or "hidden" in values or _HIDDEN.search(values.get("style") or "") is not None
         self.open.append((tag, hide))
+        self.count[tag] = self.count.get(tag, 0) + 1
         self.hidden += hide
         if tag == "a":
             self.links.append(_web(values.get("href") or "") or "")   # "": a link, but none a page may have
-        self.bold += tag in _BOLD
+        if tag in _HEADINGS or tag == "li":
+            self.kinds.append("li" if tag == "li" else "h")
+        self.bold += tag in _BOLD or tag in _HEADINGS
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _BLOCKS:
             self.flush()
-        if not any(name == tag for name, _ in self.open):
+        if not self.count.get(tag):
             return   # a stray end tag: nothing to close
         while self.open:
             name, hide = self.open.pop()
+            self.count[name] -= 1
             self.hidden -= hide
             if name == "a" and self.links:
                 self.links.pop()
-            self.bold -= name in _BOLD
+            if name in _HEADINGS or name == "li":
+                self.kinds.pop()
+            self.bold -= name in _BOLD or name in _HEADINGS
             if name == tag:
                 break
         if tag in _BLOCKS:
@@ -180,10 +216,7 @@ class _Layout(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.hidden:
             link = self.links[-1] if self.links else None
-            self.chunks.append((data, link, self.bold > 0 or self._inside(_HEADINGS)))
-
-    def _inside(self, tags: frozenset[str]) -> bool:
-        return any(name in tags for name, _ in self.open)
+            self.chunks.append((data, link, self.bold > 0))
 
     def flush(self) -> None:
         chunks, self.chunks = self.chunks, []
@@ -191,17 +224,11 @@ class _Layout(HTMLParser):
         if not text:
             return
         shown = [(" ".join(c.split()), link, bold) for c, link, bold in chunks if c.strip()]
-        links: list[tuple[str, str]] = []
-        for chunk, link, _ in shown:
-            if link:
-                if links and links[-1][0] == link:
-                    links[-1] = (link, f"{links[-1][1]} {chunk}")
-                else:
-                    links.append((link, chunk))
-        kind = next(("h" if name in _HEADINGS else "li" for name, _ in reversed(self.open)
-                     if name in _HEADINGS or name == "li"), "p")
-        self.add(kind, text, tuple(links), all(link is not None for _, link, _ in shown),
-                 all(bold for _, _, bold in shown))
+        # Pieces of one link, text outside links between them or not, are its text.
+        links = [(link, " ".join(chunk for chunk, _, _ in group))
+                 for link, group in itertools.groupby((s for s in shown if s[1]), key=lambda s: s[1])]
+        self.add(self.kinds[-1] if self.kinds else "p", text, tuple(links),
+                 all(link is not None for _, link, _ in shown), all(bold for _, _, bold in shown))
 
     def add(self, kind: str, text: str, links: tuple[tuple[str, str], ...], linked: bool, bold: bool) -> None:
         if kind == "hr" and (not self.lines or self.lines[-1].kind == "hr"):
@@ -338,7 +365,7 @@ class _Newsletter:
         """Indexes of the lines that begin a story: a heading, or a short line all bold or all a link,
         with text below it; not the mail's subject printed as its masthead, nor a `Read more` link."""
         for k, line in enumerate(lines):
-            below = next((n for n in lines[k + 1:] if n.kind != "hr"), None)
+            below = next((lines[j] for j in range(k + 1, len(lines)) if lines[j].kind != "hr"), None)
             if line.kind == "hr" or below is None or line.words > TITLE_WORDS or _READ_MORE.match(line.text):
                 continue
             if line.kind == "h":
@@ -415,8 +442,8 @@ class _Newsletter:
                        if line.kind != "hr" and line.number not in self.why)
         words = sum(len(b.text.split()) for b in blocks if b.kind != "h")
         first, last = lines[0].number, (body[-1] if body else lines[0]).number
-        if words < MIN_WORDS:
-            why = f"{words} word(s) of text, fewer than {MIN_WORDS}: no story"
+        if words < STORY_WORDS:
+            why = f"{words} word(s) of text, fewer than {STORY_WORDS}: no story"
             self.decisions.append(Decision(first, last, "not an article", why))
             for line in lines:
                 self.why.setdefault(line.number, why)
@@ -466,6 +493,21 @@ def _sponsor_story(lines: list[_Line], head: _Line, body: list[_Line]) -> bool:
 
 
 def _story_link(head: _Line | None, body: list[_Line]) -> tuple[str | None, str | None]:
+    """The story's link, less the mailer's tracking parameters (url: is the story's address)."""
+    url, where = _linked(head, body)
+    return (_untracked(url) if url else None), where
+
+
+def _untracked(url: str) -> str:
+    """`url` without the query parameters that only track who clicked (`utm_source`, `fbclid`...);
+    the others as they were, in their order."""
+    parts = urlsplit(url)
+    query = parts.query.split("&")
+    kept = [p for p in query if not _TRACKING.match(p.partition("=")[0])]
+    return url if len(kept) == len(query) else urlunsplit(parts._replace(query="&".join(kept)))
+
+
+def _linked(head: _Line | None, body: list[_Line]) -> tuple[str | None, str | None]:
     """The story's link: its headline's, else its `Read more` link, else the one address it links."""
     if head is not None and head.links:
         return head.links[0][0], "the story's headline link in the newsletter"

@@ -10,9 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from builder.content import FIELDS
 from builder.errors import BuilderError
-from builder.extract import Extraction, extract
-from builder.files import decode, read_bytes
+from builder.extract import Draft, Extraction, extract
+from builder.files import decode, marked_encoding, read_bytes
 from builder.newsletter import read_newsletter
 from builder.webpage import read_webpage
 
@@ -41,6 +42,7 @@ READERS: dict[str, Reader] = {
 # manager opens in the browser): the address is what was fetched, which nothing in the page, a
 # forged canonical link included, can change. A reader falls back to it for `url:`.
 ORIGIN = ".url"
+SHORTCUT_BYTES = 64 * 1024   # a shortcut is a few lines: a larger file is read no further
 _ORIGIN_LINE = re.compile(r"^URL=(\S+)\s*$", re.M)
 
 
@@ -49,16 +51,23 @@ def origin(seed: Path) -> tuple[str, str] | None:
     None when it has none. A shortcut that names no web address is a BuilderError naming it."""
     shortcut = seed.with_suffix(ORIGIN)
     try:
-        text = decode(read_bytes(shortcut, (seed.parent,)), shortcut)
+        if shortcut.stat().st_size > SHORTCUT_BYTES:
+            raise BuilderError(f"is larger than a shortcut (over {SHORTCUT_BYTES // 1024} KB)", shortcut)
+        data = read_bytes(shortcut, (seed.parent,))
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise BuilderError(f"cannot read: {exc.strerror}", shortcut) from None
+    try:
+        text = data.decode(marked_encoding(data) or "utf-8")
+    except UnicodeDecodeError:   # Windows writes a shortcut in its ANSI code page
+        text = data.decode("cp1252", "replace")
     found = _ORIGIN_LINE.search(text)
     url = found[1] if found else ""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BuilderError("names no http:// or https:// address (a line `URL=https://...`)", shortcut)
+    try:
+        FIELDS["url"].parse("url", url)
+    except ValueError:
+        raise BuilderError("names no http:// or https:// address (a line `URL=https://...`)", shortcut) from None
     return url, f"the address it was clipped from ({shortcut.name})"
 
 
@@ -92,8 +101,22 @@ def extraction(path: Path, data: bytes, explain: bool = False) -> Extraction:
         raise _skipped(exc) from None
     if clipped is None:
         return found
-    url, where = clipped
-    return replace(found, drafts=tuple(d if d.url else replace(d, url=url, url_source=where) for d in found.drafts))
+    return replace(found, drafts=tuple(_clipped_url(d, *clipped, path.with_suffix(ORIGIN).name) for d in found.drafts))
+
+
+def _clipped_url(draft: Draft, url: str, where: str, shortcut: str) -> Draft:
+    """The address a page was clipped from is its original, which nothing in the page can change:
+    the address the page names for itself only when it is on the same host (a cleaner address of
+    the same page, its tracking parameters left out)."""
+    if draft.url and _host(draft.url) == _host(url):
+        return replace(draft, url_source=f"{draft.url_source}, on the host it was clipped from ({shortcut})")
+    other = f"; the page's {draft.url_source} {draft.url} is on another host" if draft.url else ""
+    return replace(draft, url=url, url_source=where + other)
+
+
+def _host(url: str) -> str:
+    """The address's host, less `www.` (both are valid addresses: url: holds only those)."""
+    return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 def _skipped(exc: BuilderError) -> BuilderError:

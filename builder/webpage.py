@@ -3,7 +3,6 @@ cleaned of the controls and notices it kept, as the blocks a `.txt` seed's text 
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import json
 import re
@@ -15,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 from builder.content import FIELDS
 from builder.errors import BuilderError
 from builder.extract import MIN_WORDS, Block, Decision, Draft, Extraction, Verdict
-from builder.files import marked_encoding, text_only
+from builder.files import marked_encoding, text_only, web_encoding
 from builder.lines import Line, read_lines
 from builder.text import key
 
@@ -25,8 +24,6 @@ Element = Any   # an lxml element of trafilatura's tree (lxml ships no type info
 _PRESCAN = 4096     # bytes at the top of a page where its charset is declared
 _META_CHARSET = re.compile(rb"""<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
-# Browsers read a page labelled Latin-1 or ASCII as Windows-1252 (its superset), as HTML says to.
-_AS_WINDOWS_1252 = {"iso8859-1", "latin-1", "ascii"}
 # Between a headline and a site's name in a `<title>`: ` | `, ` - `, ` – `, ` — `, ` · `, ` » `, ` :: `.
 _SITE_SEPARATOR = re.compile(r"\s+(?:[|\-–—·•»~]|::)\s+")
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
@@ -100,21 +97,21 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
     note = ""
     if declared:
         label = declared.group(1).decode("ascii")
-        try:
-            name = codecs.lookup(label).name
-            name = "cp1252" if name in _AS_WINDOWS_1252 else name
-            return text_only(data.decode(name), path), f"{name} (declared by the page: charset={label})"
-        except LookupError:
-            note = f"; the page declares charset={label}, which is no known charset"
-        except UnicodeDecodeError:
-            note = f"; the page declares charset={label}, but its bytes are not that"
+        name = web_encoding(label, in_page=True)
+        if name is None:
+            note = f"; the page declares charset={label}, which is no charset a browser reads"
+        else:
+            try:
+                return text_only(data.decode(name), path), f"{name} (declared by the page: charset={label})"
+            except UnicodeDecodeError:
+                note = f"; the page declares charset={label}, but its bytes are not that"
     try:
         return text_only(data.decode("utf-8"), path), f"utf-8 (the bytes are UTF-8{note or '; no charset declared'})"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
     best = from_bytes(data).best()
-    name = best.encoding if best is not None else "cp1252"
+    name = (web_encoding(best.encoding) if best is not None else None) or "cp1252"
     return text_only(data.decode(name, "replace"), path), f"{name} (detected{note or '; no charset declared'})"
 
 
@@ -144,7 +141,7 @@ def _ld_ingredients(text: str) -> list[str]:
     """The `recipeIngredient` list anywhere in a JSON-LD script (a `@graph` holds several things)."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):   # nested deeper than Python recurses: no recipe of ours
         return []
     todo = [data]
     while todo:
@@ -175,10 +172,10 @@ def _with_ingredients(found: list[tuple[str, str]], ingredients: tuple[str, ...]
 def _address(evidence: _Evidence, decisions: list[Decision]) -> tuple[str | None, str | None]:
     """The original's address: its canonical link, else its og:url; an http(s) one only, made
     absolute against the other when relative."""
-    absolute = next((u for u, _ in evidence.urls if urlsplit(u).scheme), None)
+    absolute = next((u for u, _ in evidence.urls if _scheme(u)), None)
     for url, where in evidence.urls:
-        full = urljoin(absolute, url) if absolute else url
-        try:
+        try:   # urlsplit refuses some addresses (`http://[oops`) with a ValueError, as the field does
+            full = urljoin(absolute, url) if absolute else url
             FIELDS["url"].parse("url", full)
         except ValueError:
             decisions.append(Decision(1, 1, "url", f"{where} {url!r} left out: not an http(s) address"))
@@ -187,6 +184,13 @@ def _address(evidence: _Evidence, decisions: list[Decision]) -> tuple[str | None
         return full, where
     decisions.append(Decision(1, 1, "url", "none: the page has no canonical link or og:url"))
     return None, None
+
+
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url).scheme
+    except ValueError:
+        return ""
 
 
 def _text_of(element: Element) -> list[str]:

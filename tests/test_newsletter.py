@@ -3,16 +3,20 @@ sponsor blocks and footers dropped; text-only, multipart/alternative and broken 
 
 from __future__ import annotations
 
+import email
 import shutil
+from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 import yaml
 
+import builder.newsletter as newsletter_module
 from builder.explain import explain_seed
 from builder.ingest import ingest
 from builder.markdown import markdown_renderer
+from builder.newsletter import DEPTH, _Layout
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DIGEST = FIXTURES / "newsletter-four-stories-sponsor-footer.eml"
@@ -170,7 +174,7 @@ def test_a_mail_without_headlines_is_one_story_titled_by_its_subject(project):
     (b"Subject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n!!notbase64=\n",
      "its text part is damaged (not valid base64)"),
     (b"Subject: x\nContent-Type: text/html; charset=x-klingon\n\n<p>hi</p>\n",
-     "its HTML part names an unknown charset 'x-klingon'"),
+     "its HTML part names the charset 'x-klingon', which no browser or mail program reads"),
     (b"Subject: x\nContent-Type: text/plain; charset=utf-8\n\nna\xefve\n",
      "its text part is not utf-8 (byte 0xef at offset 2) as its headers say"),
     (b"Subject: x\nContent-Type: image/png\n\nxxxx\n", "holds no HTML or text part to read"),
@@ -207,3 +211,99 @@ three months, trade officials said, hoping for an agreement before the summer.</
     assert set(bodies) == {"Together with Seoul, Tokyo drafts a copyright treaty",
                            "Ad hoc talks on the tariffs resume in Geneva"}
     assert "Users who want to unsubscribe" in bodies["Together with Seoul, Tokyo drafts a copyright treaty"]
+
+
+@pytest.mark.parametrize("charset", ["undefined", "punycode", "utf-7", "unicode_escape"])
+def test_a_mail_in_a_charset_no_mail_program_reads_is_one_line(project, charset):
+    """Issue 18 review: a part whose charset Python knows but no browser or mail program reads
+    (`undefined`, `punycode` raised UnicodeError; UTF-7, `unicode_escape` read text into other text)
+    is refused in one line like an unknown one, and the others are ingested."""
+    bad = project.seed("bad.eml", f"Subject: x\nContent-Type: text/html; charset={charset}\n\n<p>hi</p>\n")
+    shutil.copy(DIGEST, project.root / "seeds" / DIGEST.name)
+    report = ingest(project.config)
+    assert [str(p) for p in report.problems] == [
+        f"{bad}: seed its HTML part names the charset {charset!r}, which no browser or mail program reads; skipped"]
+    assert len(project.articles()) == 4
+
+
+def test_a_link_urlsplit_refuses_is_no_story_s_url(project):
+    """Issue 18 review: an address urlsplit refuses (`http://[oops/x`, a ValueError) is a link a page
+    may not have: the story is read without it, the rest of the ingest goes on."""
+    project.seed("oops.eml", """\
+From: Tech Brief <t@techbrief.example>
+Subject: Tech Brief
+Date: Thu, 06 Mar 2025 07:00:00 +0000
+Content-Type: text/html; charset=utf-8
+
+<h2><a href="http://[oops/x">Negotiators resume tariff talks in Geneva</a></h2>
+<p>Negotiators from the two countries resumed talks on tariffs in Geneva on Thursday, after a pause of
+three months, trade officials said, hoping for an agreement before the summer.</p>
+""")
+    report = ingest(project.config)
+    assert not report.problems
+    [(meta, body)] = articles(project)
+    assert meta["title"] == "Negotiators resume tariff talks in Geneva" and "url" not in meta
+
+
+def test_a_mail_of_elements_never_closed_is_read_in_one_pass(project):
+    """Issue 18 review: `<span>word ` repeated, none closed, made each piece of text look through
+    every open element (220 KB took seconds, growing with the square of the size): the open
+    elements are counted and their nesting capped, so a 2 MB mail of them is read at once; text and
+    blocks beyond the cap read as those at it. Each of a mail's lines no longer copies those below it."""
+    layout = _Layout()
+    layout.feed("<p>" + "<span>word <p>" * 3 * DEPTH)
+    assert len(layout.open) == DEPTH
+    words, paragraphs = 200_000, 50_000
+    head = "From: A <a@example.org>\nDate: Wed, 05 Mar 2025 09:00:00 +0000\nContent-Type: text/html; charset=utf-8\n"
+    project.seed("unclosed.eml", f"{head}Subject: Deep\n\n<p>" + "<span>word " * words + "</p>\n")
+    project.seed("lines.eml", f"{head}Subject: Long\n\n" + "<span><p>line " * paragraphs)
+    report = ingest(project.config)
+    assert not report.problems
+    found = {meta["title"]: body for meta, body in articles(project)}
+    assert found["Deep"].split() == ["word"] * words
+    assert found["Long"].strip().split("\n\n") == ["line"] * paragraphs
+
+
+@pytest.mark.parametrize("note", [None, "Worth a read, see below."])
+def test_a_newsletter_forwarded_as_an_attachment_is_read_from_the_attached_mail(project, note):
+    """Issue 18 review: a newsletter forwarded as an attachment (message/rfc822), with or without a
+    note of the one forwarding it, was refused as holding no HTML or text part: the attached mail
+    is read, its own subject, sender and date with it."""
+    newsletter = email.message_from_bytes(DIGEST.read_bytes(), policy=policy.default)
+    forward = EmailMessage()
+    forward["From"], forward["Subject"] = "A curator <c@example.org>", "Fwd: The Morning Brief"
+    forward["Date"] = "Sat, 08 Mar 2025 10:00:00 +0000"
+    if note:
+        forward.set_content(note)
+    forward.add_attachment(newsletter)
+    project.seed("forwarded.eml", forward.as_bytes())
+    report = ingest(project.config)
+    assert not report.problems
+    found = [meta for meta, _ in articles(project)]
+    assert len(found) == 4 and {meta["publisher"] for meta in found} == {"The Morning Brief"}
+    assert "2025-03-04" in {str(meta["date"]) for meta in found}
+
+
+def test_a_story_s_link_loses_its_tracking_parameters(project):
+    """Issue 18 review: a newsletter's links carry the mailer's tracking (utm_*, fbclid, mc_eid...):
+    the url: is the story's address without them, its other parameters and fragment as they were."""
+    link = "https://news.example.com/a?id=7&amp;utm_source=brief&amp;utm_medium=email&amp;fbclid=x1&amp;mc_eid=e2" \
+        "&amp;page=2#top"
+    project.seed("tracked.eml", f"""\
+From: Tech Brief <t@techbrief.example>
+Subject: Tech Brief
+Date: Thu, 06 Mar 2025 07:00:00 +0000
+Content-Type: text/html; charset=utf-8
+
+<h2><a href="{link}">Negotiators resume tariff talks in Geneva</a></h2>
+<p>Negotiators from the two countries resumed talks on tariffs in Geneva on Thursday, after a pause of
+three months, trade officials said, hoping for an agreement before the summer.</p>
+""")
+    ingest(project.config)
+    [(meta, _)] = articles(project)
+    assert meta["url"] == "https://news.example.com/a?id=7&page=2#top"
+
+
+def test_the_newsletter_s_least_story_is_not_named_as_extract_s_least_article():
+    """Issue 18 review: newsletter.MIN_WORDS shadowed extract.MIN_WORDS, another rule of the same name."""
+    assert not hasattr(newsletter_module, "MIN_WORDS") and newsletter_module.STORY_WORDS

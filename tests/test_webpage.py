@@ -200,3 +200,22 @@ for problem in report.problems:
     assert int(written) >= 3
     assert problems == [f"{project.root / 'seeds' / 'talks.html'}: seed cannot be read: trafilatura, which reads web "
                         "pages, is not installed (pip install -e . installs it); skipped"]
+
+
+def test_hostile_pages_give_an_article_not_a_traceback(tmp_path):
+    """Issue 18 review: a canonical link urlsplit refuses (`http://[oops/x`), a charset Python knows
+    but no browser reads (`undefined`, `punycode`, UTF-7, `unicode_escape`: the page is read as the
+    UTF-8 it is) and JSON-LD nested deeper than Python recurses give the article, not a traceback."""
+    body = f"<p>{STORY} A path C:\\x00\\new was quoted.</p><p>{MORE}</p>"
+    broken = page(body).replace('href="https://news.example.com/world/peace-talks-istanbul"', 'href="http://[oops/x"')
+    [draft] = read_webpage(broken.encode(), tmp_path / "a.html").drafts
+    assert draft.url is None and any("'http://[oops/x' left out" in d.why for d in draft.decisions)
+    for charset in ("undefined", "punycode", "utf-7", "unicode_escape"):
+        [draft] = read_webpage(page(body, charset=charset).encode(), tmp_path / "b.html").drafts
+        assert "A path C:\\x00\\new was quoted." in " ".join(draft.paragraphs), charset
+        how = next(d.why for d in draft.decisions if d.what == "charset")
+        assert how == f"utf-8 (the bytes are UTF-8; the page declares charset={charset}, which is no charset " \
+                      "a browser reads)", charset
+    deep = '<script type="application/ld+json">{"recipeIngredient": ' + "[" * 100_000 + "]" * 100_000 + "}</script>"
+    [draft] = read_webpage(page(body, head=deep).encode(), tmp_path / "c.html").drafts
+    assert STORY in " ".join(draft.paragraphs)
