@@ -14,7 +14,9 @@ from typing import Protocol
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
 from builder.content import DOSSIERS, Article, Page, article_files, line_of, read_article, read_page, read_text
+from builder.editions import Edition, editions_of
 from builder.errors import BuilderError, BuilderErrors
+from builder.history import first_commits
 from builder.parallel import ordered
 from builder.text import slugify
 
@@ -98,6 +100,7 @@ class Site:
     rejected: int
     review: int
     newest: dt.date | None      # the newest article's date
+    editions: tuple[Edition, ...] = ()  # newest first
 
 
 def newest_first(a: Article) -> tuple:
@@ -134,6 +137,8 @@ class Reading(Protocol):
         """Every article file read and filed, in article_files' order; what is wrong, in `errors`."""
     def related(self, entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tuple[Entry, ...]]:
         """rank_related's answer for every article."""
+    def first_commits(self, config: Config) -> dict[str, dt.date]:
+        """history.first_commits' answer for the content folder."""
 
 
 PARALLEL_FROM = 200  # files to parse; below this a process pool costs more than it saves
@@ -154,6 +159,9 @@ class Plain:
 
     def related(self, entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tuple[Entry, ...]]:
         return rank_related(entries, people)
+
+    def first_commits(self, config: Config) -> dict[str, dt.date]:
+        return first_commits(config.content_dir)
 
 
 def load_site(config: Config, drafts: bool = False, reading: Reading | None = None) -> Site:
@@ -195,11 +203,14 @@ def load_site(config: Config, drafts: bool = False, reading: Reading | None = No
     entries.sort(key=entry_order)
     views = tuple(_view(config, d, entries) for d in config.dossiers)
     people = _people(entries, config.page_size)
+    # Only an article without `added:` needs git to say when it entered the briefing.
+    commits = reading.first_commits(config) if any(e.article.added is None for e in entries) else {}
     return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title, config.root),
                 dossiers=views, entries=tuple(entries), people=people,
                 years=_years(entries, "archive/", "Archive"),
                 neighbours=_neighbours(views), related=reading.related(entries, people),
-                newest=max((e.article.date for e in entries if e.article.date), default=None), **counts)
+                newest=max((e.article.date for e in entries if e.article.date), default=None),
+                editions=editions_of(config, entries, commits), **counts)
 
 
 def _repeated_ids(config: Config, articles: list[Article], errors: list[BuilderError]) -> None:

@@ -109,7 +109,10 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
         people=tuple(replace(p, entries=swap(p.entries), recent=swap(p.recent), years=years(p.years))
                      if p.slug in names else p for p in site.people),
         neighbours=site.neighbours | {url: neighbours(site.neighbours[url]) for url in touched},
-        related=site.related | {url: listed(site.related[url]) for url in relating if url in site.related}
+        related=site.related | {url: listed(site.related[url]) for url in relating if url in site.related},
+        editions=tuple(replace(ed, groups=tuple(replace(g, entries=listed(g.entries)) for g in ed.groups))
+                       if any(not olds.isdisjoint(map(id, g.entries)) for g in ed.groups) else ed
+                       for ed in site.editions),
     ), list(new.values())
 
 
