@@ -45,6 +45,10 @@ class Edition:
         return f"Week of {day}" if self.weekly else day
 
     @property
+    def year(self) -> str:
+        return str(self.date.year)
+
+    @property
     def entries(self) -> tuple[Entry, ...]:
         return tuple(e for g in self.groups for e in g.entries)
 

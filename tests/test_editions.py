@@ -4,7 +4,11 @@ daily or weekly, with the editor's intro; and that an article never changes edit
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
+from builder.content import article_files, read_article
 from builder.site import load_site
 from tests.test_history import git
 
@@ -76,3 +80,56 @@ def test_a_hand_written_article_is_in_the_edition_of_its_first_commit(project):
     git(project.root, "commit", "-q", "-m", "b", day="2024-09-07")
     again = load_site(config, reading=Cached(open_cache(config)))
     assert [e.date for e in again.editions] == [dt.date(2024, 9, 7), dt.date(2024, 9, 6)]
+
+
+STORIES = {
+    "Ulaanbaatar": ["Japan and North Korea held talks in Ulaanbaatar on Tuesday on the abduction of Japanese "
+                    "citizens, officials in Tokyo said, the first such meeting in years.",
+                    "Japanese Prime Minister Taro Yamada said Tokyo would keep pressing Pyongyang to return them."],
+    "Hanoi": ["North Korean and Japanese diplomats met secretly in Hanoi last month to discuss a possible summit "
+              "between Kim Jong Un and the Japanese prime minister, two sources in Tokyo said on Wednesday.",
+              "The sources said the meeting covered missile launches over Hokkaido and long-stalled trade links."],
+    "Stockholm": ["Tokyo protested to Pyongyang through its embassy in Beijing after North Korea fired a ballistic "
+                  "missile that fell inside Japan's exclusive economic zone off Akita, the defence ministry said.",
+                  "Japan will ask the Security Council to meet, a government spokesman in Stockholm told reporters."],
+}
+
+
+def _story(title: str, place: str, extra: str = "") -> str:
+    from tests.test_ingest import arab_news_item, dump
+    return dump(arab_news_item(title, [*STORIES[place], *([extra] if extra else [])]))
+
+
+def test_editions_are_stable_an_article_stays_in_the_edition_of_the_day_it_arrived(project):
+    """Issue 17 item 5: seeds ingested on three days (the clock fixed by SOURCE_DATE_EPOCH, a real
+    `build` each day) put each article in its day's edition; a build days later, after a seed
+    is clipped again with its text changed, and a clean build, move none of them."""
+    def build_on(day: str, *args: str) -> None:
+        epoch = int(dt.datetime.fromisoformat(f"{day}T09:00:00+00:00").timestamp())
+        done = subprocess.run([sys.executable, "-m", "builder", "build", *args], cwd=project.root,
+                              env=os.environ | {"SOURCE_DATE_EPOCH": str(epoch)}, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+    days = {"2024-09-02": ("Japan and North Korea meet in Ulaanbaatar", "Ulaanbaatar"),
+            "2024-09-03": ("Japan and North Korea diplomats met in Hanoi", "Hanoi"),
+            "2024-09-05": ("Japan protests North Korean missile launch", "Stockholm")}
+    for day, (title, place) in days.items():
+        project.seed(f"{place}.txt", _story(title, place))
+        build_on(day)
+
+    def editions() -> dict[str, list[str]]:
+        return {e.date.isoformat(): [x.article.title for x in e.entries] for e in load_site(project.config).editions}
+    expected = {day: [title] for day, (title, _) in days.items()}
+    assert editions() == expected
+    content = project.root / "content"
+    assert {read_article(content, rel).added.isoformat() for rel in article_files(content)} == set(days)
+    project.seed("Hanoi.txt", _story("Japan and North Korea diplomats met in Hanoi", "Hanoi",
+                                     "A paragraph the page gained when it was clipped again."))
+    build_on("2024-09-20")
+    assert editions() == expected
+    assert any("clipped again" in read_article(content, rel).body for rel in article_files(content))
+    build_on("2024-09-21", "--clean")
+    assert editions() == expected
+    for day, (title, _) in days.items():
+        page = (project.root / "site" / "editions" / day / "index.html").read_text(encoding="utf-8")
+        assert title in page and all(other in (title,) or other not in page for other, _ in days.values())
