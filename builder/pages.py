@@ -244,8 +244,8 @@ class EditionIndex(PageKind):
 
 ARTICLE = ArticlePage()
 KINDS: tuple[PageKind, ...] = (Home(), NotFound(), Search(), PeopleIndex(), Archive(), DossierPage(), ARTICLE,
-                               PersonPage(), YearPage(), EditionIndex(), EditionPage(), EditionMail(),
-                               EditionMessage())
+                               EditionIndex(), EditionPage(), EditionMail(), EditionMessage(),
+                               PersonPage(), YearPage())
 
 
 def outputs(site: Site, kinds: Iterable[PageKind] = KINDS) -> list[Output]:
