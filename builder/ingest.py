@@ -501,7 +501,10 @@ def _results_key(config: Config) -> str:
 def _version(package: str) -> str:
     """The installed distribution of `package`, by its metadata folder's name (`name-1.2.dist-info`):
     importlib.metadata would cost more than a small ingest."""
-    spec = importlib.util.find_spec(package)
+    try:
+        spec = importlib.util.find_spec(package)
+    except ImportError:   # a finder that refuses it: as good as not installed
+        spec = None
     if spec is None or not spec.origin:
         return "none"
     found = sorted(p.name for p in Path(spec.origin).parent.parent.glob(f"{package}-*.dist-info"))
