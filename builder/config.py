@@ -18,6 +18,7 @@ from builder.files import decode, read_bytes
 from builder.query import Query, QuerySyntaxError, compile_query
 from builder.text import key
 
+CADENCES = ("daily", "weekly")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")   # whole: fullmatch (a `$` lets a final newline through)
 
 _REQUIRED = object()
@@ -142,6 +143,20 @@ def _text(value: Any) -> str:
     return value.strip()
 
 
+def _cadence(value: Any) -> str:
+    if value not in CADENCES:
+        raise ValueError(f"must be one of {', '.join(CADENCES)}, got {value!r}")
+    return value
+
+
+def _address(value: Any) -> str:
+    """A mail address, optionally with a name: `Briefing <editions@example.org>`."""
+    text = _text(value)
+    if not re.fullmatch(r"(?:[^<>@\n]+<)?[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>?", text) or text.count("<") != text.count(">"):
+        raise ValueError(f"must be a mail address, such as 'Briefing <editions@example.org>', got {value!r}")
+    return text
+
+
 def _folder(value: Any) -> Path:
     """A folder, relative to config.yaml's (load_config resolves every Path)."""
     return Path(_text(value))
@@ -253,6 +268,8 @@ class Config:
     # headlines on a dossier's or person's page; a longer timeline gets a page per year
     page_size: int = setting("site.page_size", _positive_int, 50)
     cname: str | None = setting("site.cname", _text, None)
+    editions: str = setting("editions", _cadence, "daily")    # an edition a day, or an ISO week
+    mail_from: str | None = setting("mail.from", _address, None)   # editions' e-mail; None: from base_url
     dossiers: tuple[Dossier, ...] = structure("dossiers", _dossiers)
     # an alias's key() -> the person's name as the curator writes it
     people: dict[str, str] = structure("people", _people, {})

@@ -165,6 +165,8 @@ class Article:
     body: str                           # Markdown
     date: dt.date | None = field(default=None, metadata=_key(_date, written=lambda value: True))
     date_source: str | None = field(default=None, metadata=_key(_line, shared=True))
+    # The day the article first entered content/ (ingest writes it once): its edition's day.
+    added: dt.date | None = field(default=None, metadata=_key(_date))
     publisher: str | None = field(default=None, metadata=_key(_line, shared=True))
     url: str | None = field(default=None, metadata=_key(_url))             # the original on the web
     url_source: str | None = field(default=None, metadata=_key(_line, shared=True))   # where url came from

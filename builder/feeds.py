@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import overload
 from urllib.parse import quote, urlsplit
 
+from builder.editions import Edition
 from builder.site import Entry
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -118,6 +119,31 @@ def atom(title: str, root: str, feed_path: str, entries: Sequence[Entry], update
             _el(item, "category", term=slug, label=labels.get(slug, slug))
         if a.summary:
             _el(item, "summary", a.summary)
+    return _xml(feed)
+
+
+def editions_atom(title: str, root: str, feed_path: str, editions: Sequence[Edition], *, site_title: str) -> str:
+    """An Atom feed of the newest MAX_ENTRIES `editions` (newest first): each an entry linking its
+    page, updated on its day, summarised by its headlines under their dossiers."""
+    _check(root)
+    feed = _el(None, "feed", xmlns=ATOM_NS)
+    _el(feed, "id", _url(root, feed_path))
+    _el(feed, "title", title)
+    _el(feed, "updated", _stamp(editions[0].date) if editions else EPOCH)
+    _el(feed, "link", rel="self", type="application/atom+xml", href=_url(root, feed_path))
+    _el(feed, "link", rel="alternate", type="text/html", href=_url(root, posixpath.dirname(feed_path) + "/"))
+    _el(_el(feed, "author"), "name", site_title)
+    _el(feed, "generator", GENERATOR)
+    parts = urlsplit(root)
+    for edition in editions[:MAX_ENTRIES]:
+        item = _el(feed, "entry")
+        _el(item, "id", f"tag:{parts.hostname},{TAG_DATE}:{quote(parts.path + edition.url, safe=_URL_SAFE)}")
+        _el(item, "title", edition.intro.title or f"Edition: {edition.title}")
+        _el(item, "link", rel="alternate", type="text/html", href=_url(root, edition.url))
+        _el(item, "updated", _stamp(edition.date))
+        _el(item, "summary", " ".join(
+            f"{g.dossier.title if g.dossier else 'Not yet filed'}: {'; '.join(e.article.title for e in g.entries)}."
+            for g in edition.groups))
     return _xml(feed)
 
 

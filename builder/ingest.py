@@ -6,8 +6,10 @@ The ledger (`ledger.py`) tells an article a person edited (left alone) or delete
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import importlib.util
+import os
 import re
 import sys
 import threading
@@ -244,8 +246,9 @@ class _Writer:
 class _Run:
     """One ingest run over the content folder: what the ledger says, what this run wrote."""
 
-    def __init__(self, config: Config, content_dir: Path, dry_run: bool, report: Report):
+    def __init__(self, config: Config, content_dir: Path, dry_run: bool, report: Report, today: dt.date):
         self.config, self.content_dir, self.dry_run, self.report = config, content_dir, dry_run, report
+        self.today = today                               # the `added:` of what enters content/ now
         self.within = (content_dir, config.root)      # where an article's link may lead
         self.stories = _Stories()
         self.written_this_run: dict[str, str] = {}      # id -> path this run wrote or would write
@@ -326,6 +329,7 @@ class _Run:
         self.stories.add(article.id, sketch)
         if self.protect_all:
             return
+        article, text = self.dated(article, text)
         current = None
         if article.id in self.ledger:
             found = self.untouched(article.id)
@@ -344,6 +348,16 @@ class _Run:
             path = _path_for(article, self.content_dir, self.taken)
             self.taken.add(path)
         self.write(replace(article, path=path), text, current, sketch)
+
+    def dated(self, article: Article, text: str) -> tuple[Article, str]:
+        """`article` (whose file text is `text`) with its `added:`: the day its id first entered the
+        ledger, kept there (none for one written before ingest recorded it), else today."""
+        entry = self.ledger.get(article.id)
+        added = self.today if entry is None else (dt.date.fromisoformat(entry["added"]) if "added" in entry else None)
+        if added == article.added:
+            return article, text
+        article = replace(article, added=added)
+        return article, dump(article)
 
     def offer(self, ident: str, fresh: Article) -> None:
         """Tell the curator that the text of their article `ident` changed in its seed (`fresh`): a
@@ -413,6 +427,8 @@ class _Run:
                                    "line": article.source.lines[0] if article.source else None,
                                    "dossiers": list(article.dossiers or ()),
                                    "sketch": sketch.short(), "size": sketch.size}
+        if article.added:
+            self.ledger[article.id]["added"] = article.added.isoformat()
 
     def finish(self) -> None:
         self.writer.finish()
@@ -509,9 +525,18 @@ PARALLEL_FROM = 16  # seeds; below this a process pool costs more than it saves
 SEEDS = "seeds"     # the folder under the cache folder with each seed's results
 
 
+def clock() -> dt.date:
+    """Ingest's clock: the day of `SOURCE_DATE_EPOCH` when set (reproducible runs, tests), else today's."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
 def ingest(config: Config, seeds_dir: Path | None = None, content_dir: Path | None = None,
-           dry_run: bool = False) -> Report:
-    """Ingest every seed; problems with one seed are reported and the others go on.
+           dry_run: bool = False, today: dt.date | None = None) -> Report:
+    """Ingest every seed; problems with one seed are reported and the others go on. `today` is the
+    day an article written now entered the briefing (its `added:`); by default, clock().
 
     Seeds are processed on all cores; their results are applied here one seed at a time, in a fixed
     order, so the files written do not depend on which worker finished first.
@@ -527,7 +552,7 @@ def ingest(config: Config, seeds_dir: Path | None = None, content_dir: Path | No
         else:
             report.problems.append(BuilderError("no seeds folder", seeds_dir))
         return report
-    run = _Run(config, content_dir, dry_run, report)
+    run = _Run(config, content_dir, dry_run, report, today or clock())
     # Seeds ingested before go first, so a story they hold keeps its file when a new dump repeats it.
     known = {entry.get("seed") for entry in run.ledger.values()}
     seeds = sorted(seed_files(seeds_dir), key=lambda p: (p.name not in known, p.name))

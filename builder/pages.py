@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, ClassVar
 
 from builder.config import Config, Dossier
+from builder.editions import Edition
 from builder.site import DossierView, Entry, Person, Site, Year
 
 
@@ -86,6 +87,10 @@ class PageKind:
 
     def shown(self, page: Any, shown: Shown) -> object:
         return shown.of(page), shown.everything()
+
+    def written(self, page: Any, html: str, site: Site) -> str:
+        """The file's text from its rendered template: for a page, the HTML itself."""
+        return html
 
 
 class _SitePage(PageKind):
@@ -188,8 +193,59 @@ class YearPage(PageKind):
         return page.label, page.parent, page.owner, page.siblings, shown.listed(page.entries)
 
 
+class EditionPage(PageKind):
+    """An edition: what entered the briefing that day (or week), by dossier, under the editor's intro."""
+    template = "edition.html"
+    shows_bodies = False
+
+    def pages(self, site: Site) -> Iterable[tuple[str, Edition]]:
+        return [(f"{e.url}index.html", e) for e in site.editions]
+
+    def title(self, page: Edition) -> str:
+        return f"Edition: {page.title}"
+
+    def shown(self, page: Edition, shown: Shown) -> object:
+        return (page.date, page.weekly, page.intro, page.older, page.newer,
+                [(g.dossier and g.dossier.slug, shown.listed(g.entries)) for g in page.groups])
+
+
+class EditionMail(EditionPage):
+    """An edition as a self-contained e-mail's HTML, beside its page: inline styles, absolute links."""
+    template, in_sitemap = "edition-email.html", False
+
+    def pages(self, site: Site) -> Iterable[tuple[str, Edition]]:
+        return [(f"{e.url}edition.html", e) for e in site.editions]
+
+
+class EditionMessage(EditionMail):
+    """The same e-mail as a message to send with any mail program (builder.mail)."""
+
+    def pages(self, site: Site) -> Iterable[tuple[str, Edition]]:
+        return [(f"{e.url}edition.eml", e) for e in site.editions]
+
+    def written(self, page: Edition, html: str, site: Site) -> str:
+        from builder.mail import message
+        return message(site.config, page, html)
+
+
+class EditionIndex(PageKind):
+    """Every edition, newest first."""
+    template = "editions.html"
+    shows_bodies = False
+
+    def pages(self, site: Site) -> Iterable[tuple[str, tuple[Edition, ...]]]:
+        return [("editions/index.html", site.editions)]
+
+    def title(self, page: tuple[Edition, ...]) -> str:
+        return "Editions"
+
+    def shown(self, page: tuple[Edition, ...], shown: Shown) -> object:
+        return [(e.date, e.weekly, e.intro.title, len(e.entries)) for e in page]
+
+
 ARTICLE = ArticlePage()
 KINDS: tuple[PageKind, ...] = (Home(), NotFound(), Search(), PeopleIndex(), Archive(), DossierPage(), ARTICLE,
+                               EditionIndex(), EditionPage(), EditionMail(), EditionMessage(),
                                PersonPage(), YearPage())
 
 

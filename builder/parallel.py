@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -17,6 +18,9 @@ _job: tuple[Callable, Any] | None = None   # a worker's function and shared data
 def _start(func: Callable, shared: Any) -> None:
     global _job
     _job = (func, shared)
+    # A pool ends its workers with SIGTERM; one forked from serve would inherit its event loop's
+    # handler, which only wakes that loop, and the build would wait for the worker forever.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run(item: Any) -> Any:

@@ -5,8 +5,9 @@ Template context (everything a template may use):
 - `site`: the Site model; `config`: its Config; `dossiers`: the DossierViews
 - `colour`: per dossier slug its label's colour class (`c0`..`c5`, by config order)
 - `page_path`: the page's path under the site ("dossiers/japan-rok/"), for the current-section marker
-- `page`: the model its kind (`builder.pages`) gives it: an Entry, a DossierView, a Person, a Year, or
-  None for home and the indexes
+- `page`: the model its kind (`builder.pages`) gives it: an Entry, a DossierView, a Person, a Year, an
+  Edition (its page, and its e-mail's HTML), every Edition (their index), or None for home and the
+  other indexes
 - `url(path)`: a site-relative path made correct under `base_url`
 - filters: `markdown` (Markdown to safe HTML), `isodate`, `longdate` ("6 September 2024"),
   `shortdate` ("6 Sep 2024"), `slug`, and `runs(attr)` (groupby that keeps the order, for timelines)
@@ -96,6 +97,8 @@ def machine_files(site: Site) -> dict[str, str]:
                                home_path="", site_title=config.title, dossier_titles=titles),
         "feed.json": feeds.json_feed(config.title, root, "feed.json", published, "", site_title=config.title),
         "robots.txt": feeds.robots(root),
+        "editions/atom.xml": feeds.editions_atom(f"Editions · {config.title}", root, "editions/atom.xml",
+                                                 site.editions, site_title=config.title),
     }
     for view in site.dossiers:
         path = f"dossiers/{view.dossier.slug}/atom.xml"
@@ -186,7 +189,8 @@ class _Pages:
                 if entry else None,
             }
             try:
-                html = self.env.get_template(out.kind.template).render(page=out.page, **head, **self.common)
+                html = out.kind.written(out.page, self.env.get_template(out.kind.template).render(
+                    page=out.page, **head, **self.common), self.site)
             except jinja2.TemplateSyntaxError as exc:
                 raise BuilderError(f"template error: {exc.message}", exc.filename or exc.name, exc.lineno) from None
             except jinja2.UndefinedError as exc:

@@ -26,7 +26,9 @@ from builder.content import (
     read_profile,
     read_text,
 )
+from builder.editions import Edition, editions_of
 from builder.errors import BuilderError, BuilderErrors
+from builder.history import first_commits
 from builder.parallel import ordered
 from builder.text import slugify, words
 
@@ -143,6 +145,7 @@ class Site:
     rejected: int
     review: int
     newest: dt.date | None      # the newest article's date
+    editions: tuple[Edition, ...] = ()  # newest first
 
     def coverage(self, entry: Entry) -> tuple[Entry, ...]:
         """Of the articles related to `entry`, those on the same event (same_event): its "More coverage"."""
@@ -202,6 +205,8 @@ class Reading(Protocol):
         """Every article file read and filed, in article_files' order; what is wrong, in `errors`."""
     def related(self, entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tuple[Entry, ...]]:
         """rank_related's answer for every article."""
+    def first_commits(self, config: Config) -> dict[str, dt.date]:
+        """history.first_commits' answer for the content folder."""
 
 
 PARALLEL_FROM = 200  # files to parse; below this a process pool costs more than it saves
@@ -222,6 +227,9 @@ class Plain:
 
     def related(self, entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tuple[Entry, ...]]:
         return rank_related(entries, people)
+
+    def first_commits(self, config: Config) -> dict[str, dt.date]:
+        return first_commits(config.content_dir)
 
 
 def load_site(config: Config, drafts: bool = False, reading: Reading | None = None) -> Site:
@@ -271,11 +279,14 @@ def load_site(config: Config, drafts: bool = False, reading: Reading | None = No
     people = _people(entries, config.page_size)
     views = tuple(_view(config, d, entries, newest, people) for d in config.dossiers)
     lead = next((e for e in entries if e.article.featured), entries[0] if entries else None)
+    # Only an article without `added:` needs git to say when it entered the briefing.
+    commits = reading.first_commits(config) if any(e.article.added is None for e in entries) else {}
     return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title, config.root),
                 dossiers=views, entries=tuple(entries), people=people,
                 years=_years(entries, "archive/", "Archive"),
                 neighbours=_neighbours(views), related=reading.related(entries, people),
-                profiles=profiles, lead=lead, front=_front(views, lead, config.latest), newest=newest, **counts)
+                profiles=profiles, lead=lead, front=_front(views, lead, config.latest), newest=newest,
+                editions=editions_of(config, entries, commits), **counts)
 
 
 def _profiles(config: Config, errors: list[BuilderError]) -> dict[str, Profile]:

@@ -212,7 +212,8 @@ def test_template_change_renders_everything(repo_copy):
     base = repo_copy / "templates" / "base.html"
     base.write_text(base.read_text().replace("Skip to content", "Skip to the content"))
     result = build(config, run_ingest=False)
-    assert result.rendered == result.pages
+    # Every page but the editions' e-mails (edition.html and .eml), which are documents of their own.
+    assert result.rendered == result.pages - 2 * len(result.site.editions)
     assert tree(repo_copy / "site") == clean_build(repo_copy)
 
 
@@ -224,11 +225,12 @@ def test_a_template_change_renders_only_the_pages_using_it(repo_copy):
     person.write_text(person.read_text() + "{# a comment #}\n")
     result = build(config, run_ingest=False)
     assert result.rendered == len(first.site.people) < result.pages
-    macros = repo_copy / "templates" / "macros.html"   # imported by all but 404 and search
+    macros = repo_copy / "templates" / "macros.html"   # not by 404, search, the editions' index, e-mails
     macros.write_text(macros.read_text() + "{# a comment #}\n")
     result = build(config, run_ingest=False)
     site = result.site
-    assert result.rendered == (3 + len(site.dossiers) + len(site.entries) + len(site.people) + len(site.years))
+    assert result.rendered == (3 + len(site.dossiers) + len(site.entries) + len(site.people) + len(site.years)
+                               + len(site.editions))
     assert (repo_copy / "site" / "assets" / "style.css").stat().st_ino == stylesheet   # updated, not rebuilt
     assert tree(repo_copy / "site") == clean_build(repo_copy)
 
@@ -343,11 +345,12 @@ TEMPLATE_EDITS = {  # file -> two variants of one line; flipping between them al
     "base.html": ("Skip to content", "Skip to the content"),
     "article.html": ("<h2>People</h2>", "<h2>People named</h2>"),
     "macros.html": ("{% else %}Undated{% endif %}", "{% else %}No date{% endif %}"),
+    "edition.html": ("As e-mail", "As an e-mail"),
 }
 
 pick = st.integers(0, 20)  # which article (modulo how many there are): shrinks to the first
 article_fields = st.fixed_dictionaries({
-    "headline": st.sampled_from(HEADLINES), "date": st.sampled_from(DATES),
+    "headline": st.sampled_from(HEADLINES), "date": st.sampled_from(DATES), "added": st.sampled_from(DATES),
     "dossiers": st.one_of(st.none(), st.lists(st.sampled_from(DOSSIER_SLUGS), max_size=3, unique=True)),
     "people": st.lists(st.sampled_from(PEOPLE), max_size=2, unique=True),
     "body": st.sampled_from(BODIES), "slug": st.booleans(), "folder": st.sampled_from(FOLDERS)})
@@ -358,6 +361,8 @@ edit = st.one_of(
     body_edit,
     st.tuples(st.just("rename"), pick, st.sampled_from(FOLDERS)),
     st.tuples(st.just("date"), pick, st.sampled_from(DATES)),
+    st.tuples(st.just("added"), pick, st.sampled_from(DATES)),
+    st.tuples(st.just("edition"), st.sampled_from(DATES[1:]), st.sampled_from(INTROS)),
     st.tuples(st.just("title"), pick, st.sampled_from(HEADLINES), st.booleans()),
     st.tuples(st.just("dossiers"), pick, article_fields.map(lambda f: f["dossiers"])),
     st.tuples(st.just("people"), pick, article_fields.map(lambda f: f["people"])),
@@ -420,6 +425,8 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
     def write_article(self, rel: str) -> None:
         a = self.articles[rel]
         lines = [f"title: {a['title']}", f"date: {a['date'] or ''}"]
+        if a["added"]:
+            lines.append(f"added: {a['added']}")
         if a["dossiers"] is not None:   # without the key it is filed by the dossiers' queries
             lines.append(f"dossiers: [{', '.join(a['dossiers'])}]")
         lines.append(f"people: [{', '.join(a['people'])}]")
@@ -434,7 +441,8 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
     def add(self, fields: dict) -> None:
         title, slug = self.new_title(fields["headline"], fields["slug"])
         rel = f"{fields['folder']}/a{self.serial}.md"
-        self.articles[rel] = {"title": title, "slug": slug, "date": fields["date"], "body": fields["body"],
+        self.articles[rel] = {"title": title, "slug": slug, "date": fields["date"], "added": fields.get("added"),
+                              "body": fields["body"],
                               "dossiers": fields["dossiers"], "people": fields["people"]}
         self.write_article(rel)
 
@@ -446,6 +454,8 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
             return self.intro("content/_index.md", args[0])
         if kind == "intro":
             return self.intro(f"content/dossiers/{args[0]}.md", args[1])
+        if kind == "edition":
+            return self.intro(f"content/editions/{args[0]}.md", args[1])
         if kind == "template":
             path = self.root / "templates" / args[0]
             old, new = TEMPLATE_EDITS[args[0]]
@@ -472,8 +482,8 @@ class IncrementalBuildMachine(RuleBasedStateMachine):
         else:
             if kind == "body":
                 a["body"] = args[1] + ("\nA new closing paragraph.\n" if args[2] else "")
-            elif kind == "date":
-                a["date"] = args[1]
+            elif kind in ("date", "added"):
+                a[kind] = args[1]
             elif kind == "title":
                 a["title"], a["slug"] = self.new_title(args[1], args[2])
             else:                   # dossiers or people

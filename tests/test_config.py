@@ -137,3 +137,15 @@ def test_a_config_key_is_one_field_of_config(tmp_path):
                    "bad.yaml:7: 'footer' must be a single value\n"
                    "error: bad.yaml:8: unknown key 'colour' in site "
                    "(expected one of: cname, footer, latest, page_size)\n")
+
+
+def test_editions_are_daily_or_weekly_and_mail_from_is_an_address(tmp_path):
+    """Issue 17 item 2: `editions:` defaults to daily; another cadence or a `mail.from` that is no
+    address is told at its line."""
+    assert load_config(write(tmp_path, MINIMAL)).editions == "daily"
+    weekly = load_config(write(tmp_path, MINIMAL + "editions: weekly\nmail:\n  from: B <e@example.org>\n"))
+    assert (weekly.editions, weekly.mail_from) == ("weekly", "B <e@example.org>")
+    with pytest.raises(BuilderError) as info:
+        load_config(write(tmp_path, MINIMAL + "editions: hourly\nmail:\n  from: nobody\n"))
+    assert ":6: 'editions': must be one of daily, weekly" in str(info.value)
+    assert ":8: 'from': must be a mail address" in str(info.value)

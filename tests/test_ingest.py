@@ -618,3 +618,26 @@ def test_a_utf16_or_utf32_seed_with_a_byte_order_mark_is_read(project, bom, enco
     (text,) = [t for p, t in project.articles().items() if p.startswith("articles/")]
     assert front(text)["title"] == "Japan and North Korea hold rare talks on abductions"
     assert front(text)["date_source"] == "updated, line 6"
+
+
+def test_an_article_records_the_day_it_entered_content_and_keeps_it(project):
+    """Issue 17 item 1: ingest writes `added:` (its clock, a parameter) when it first writes an
+    article; a later ingest of the same story, even a changed one, keeps it; a curator's edit wins."""
+    import datetime as dt
+    project.seed("a.txt", dump(STORY))
+    ingest(project.config, today=dt.date(2024, 9, 6))
+    (rel, text), = project.articles().items()
+    assert front(text)["added"] == dt.date(2024, 9, 6)
+    project.seed("a.txt", dump(arab_news_item("Japan and North Korea hold rare talks on abductions",
+                                              [LEDE, *PARAS, "A paragraph the page gained since."]), OTHER))
+    report = ingest(project.config, today=dt.date(2024, 9, 9))
+    assert not report.problems
+    files = project.articles()
+    assert len(files) == 2 and "A paragraph the page gained" in files[rel]   # rewritten, the same file
+    assert front(files[rel])["added"] == dt.date(2024, 9, 6)
+    other, = (t for r, t in files.items() if r != rel)
+    assert front(other)["added"] == dt.date(2024, 9, 9)
+    path = project.root / "content" / rel
+    path.write_text(files[rel].replace("added: 2024-09-06", "added: 2024-09-01"), encoding="utf-8")
+    ingest(project.config, today=dt.date(2024, 9, 10))
+    assert front(path.read_text(encoding="utf-8"))["added"] == dt.date(2024, 9, 1)

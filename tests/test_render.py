@@ -40,6 +40,8 @@ pytest_plugins = ["tests.browser"]
 KISHIDA = "articles/2024/japans-kishida-south-koreas-yoon-call-to-sustain-momentum-in-improved/"
 DOSSIER = "dossiers/japan-rok/"
 PERSON = "people/fumio-kishida/"
+EDITION = "editions/2024-09-06/"
+MAIL = "edition.html"   # an edition's e-mail HTML beside its page: no page of the site
 XSS = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
@@ -54,7 +56,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.mark.parametrize("feed", ["atom.xml", "dossiers/japan-dprk/atom.xml", "dossiers/japan-rok/atom.xml",
-                                  "dossiers/ukraine-diplomacy/atom.xml"])
+                                  "dossiers/ukraine-diplomacy/atom.xml", "editions/atom.xml"])
 def test_feeds_parse_with_rfc4287_must_haves(site_dir, feed):
     root = ET.parse(site_dir / feed).getroot()
     assert root.tag == f"{ATOM}feed"
@@ -75,7 +77,7 @@ def test_sitemap_lists_every_page(site_dir):
     urlset = ET.parse(site_dir / "sitemap.xml").getroot()
     locs = {urlsplit(url.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")).path for url in urlset}
     pages = {PREFIX + p.relative_to(site_dir).as_posix().removesuffix("index.html")
-             for p in html_files(site_dir) if p.name != "404.html"}
+             for p in html_files(site_dir) if p.name not in ("404.html", MAIL)}
     assert locs == pages
 
 
@@ -103,7 +105,7 @@ def test_every_page_is_valid_html(site_dir):
 AXE_PAGES = {"home": "", "dossier": DOSSIER, "article": KISHIDA, "people": "people/", "person": PERSON,
              "long dossier": "dossiers/japan-dprk/", "dossier year": "dossiers/japan-dprk/2019/",
              "archive": "archive/", "archive year": "archive/2025/",
-             "search": "search/"}
+             "search": "search/", "edition": EDITION, "editions": "editions/", "edition e-mail": EDITION + MAIL}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -282,7 +284,8 @@ def screenshots(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-@pytest.mark.parametrize("name,path", [("home", ""), ("dossier", DOSSIER), ("article", KISHIDA), ("person", PERSON)])
+@pytest.mark.parametrize("name,path", [("home", ""), ("dossier", DOSSIER), ("article", KISHIDA), ("person", PERSON),
+                                       ("edition", EDITION), ("edition e-mail", EDITION + MAIL)])
 def test_no_horizontal_scrolling(browser, server, screenshots, name, path, width):
     with open_page(browser, server.url(path), width=width, height=800) as (page, _):
         shot = screenshots / f"{name}-{width}.png"
@@ -667,3 +670,36 @@ def test_a_persons_role_shows_wherever_they_are_named_and_an_edit_rebuilds_as_a_
     built(repo_copy)
     assert "Prime Minister of Japan, from 2021" in (site / KISHIDA / "index.html").read_text(encoding="utf-8")
     assert tree(repo_copy / "site") == clean_build(copy_project(repo_copy.parent / "clean", repo_copy))
+
+
+def test_the_home_page_leads_with_the_latest_edition_and_every_edition_has_its_page(project):
+    """Issue 17 item 3: an edition's page lists its articles under their dossiers with the editor's
+    intro and links the editions on either side; the index lists every edition; the home page
+    leads with the latest one; the editions' Atom feed has an entry per edition."""
+    from builder.build import build
+    content = project.root / "content"
+    for name, added, dossiers in (("first", "2024-09-02", "[japan-dprk]"), ("second", "2024-09-06", "[japan-rok]"),
+                                  ("third", "2024-09-06", "[ukraine-diplomacy, japan-rok]")):
+        path = content / "articles" / "2024" / f"{name}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\ntitle: The {name} story\ndate: 2024-05-01\nadded: {added}\n"
+                        f"dossiers: {dossiers}\n---\n\nText.\n", encoding="utf-8")
+    (content / "editions").mkdir()
+    (content / "editions" / "2024-09-06.md").write_text("---\ntitle: Summit week\n---\n\nWhat *mattered*.\n",
+                                                        encoding="utf-8")
+    build(project.config, run_ingest=False)
+    site = project.root / "site"
+    friday = (site / "editions" / "2024-09-06" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Edition: 6 Sep 2024</h1>" in friday and "<h2>Summit week</h2>" in friday
+    assert "<em>mattered</em>" in friday
+    rok = friday.index('id="g-japan-rok"')
+    assert rok < friday.index("The second story") < friday.index("The third story") and "g-ukraine" not in friday
+    assert 'rel="prev" href="/editions/2024-09-02/"' in friday and 'rel="next"' not in friday
+    index = (site / "editions" / "index.html").read_text(encoding="utf-8")
+    assert index.index("/editions/2024-09-06/") < index.index("/editions/2024-09-02/") and "Summit week" in index
+    home = (site / "index.html").read_text(encoding="utf-8")
+    latest = home[home.index('id="latest-edition"'):]
+    assert latest.index('href="/editions/2024-09-06/"') < latest.index("The second story")
+    assert "The first story" not in latest[:latest.index("All editions")]
+    feed = ET.parse(site / "editions" / "atom.xml").getroot()
+    assert [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")] == ["Summit week", "Edition: 2 Sep 2024"]

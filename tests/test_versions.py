@@ -25,9 +25,11 @@ KILLER = """
 import atexit, os, sys
 from pathlib import Path
 from builder.cli import main
-real, count, armed = os.replace, 0, sys.argv[1] != "--patch"
+real, count, armed, build = os.replace, 0, sys.argv[1] != "--patch", os.getpid()
 def dying(source, target, *args, **kwargs):
     global count
+    if os.getpid() != build:   # a worker rendering pages (its compiled templates): the build is not killed
+        return real(source, target, *args, **kwargs)
     count += armed
     if armed and count == int(os.environ.get("KILL_AT", 0)) or os.environ.get("KILL_FROM", "\\0") in os.fspath(source):
         os._exit(137)

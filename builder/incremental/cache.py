@@ -4,6 +4,7 @@ and `serve` sessions."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import os
@@ -24,6 +25,7 @@ SHARDS = 16
 HTML = "html"       # HTML_SHARDS pickles of Markdown's HTML, each read only when a page needs it
 HTML_SHARDS = 256   # an edit renders its article's page and its neighbours': each needs one
 RELATED = "related"
+HISTORY = "history"
 
 T = TypeVar("T")
 
@@ -48,6 +50,8 @@ class Cache:
     # What each article's related ones were ranked from, and those related ones, by URL
     # (site._remembered_related, which checks the first as it comes from a pickle).
     related: tuple[object, dict[str, tuple[str, ...]]] = ({}, {})
+    # The commit checked out and, as of it, each article file's first commit (history.first_commits).
+    history: tuple[str | None, dict[str, dt.date]] = (None, {})
     folder: Path | None = None      # the cache folder whose HTML shards are read when needed
     dirty: set[int | str] = field(default_factory=set)  # article shards (and "related") changed since saved
     dirty_html: set[int] = field(default_factory=set)
@@ -70,6 +74,10 @@ class Cache:
     def remember_related(self, inputs: dict[str, tuple], related: dict[str, tuple[str, ...]]) -> None:
         self.related = (inputs, related)
         self.dirty.add(RELATED)
+
+    def remember_history(self, head: str, commits: dict[str, dt.date]) -> None:
+        self.history = (head, commits)
+        self.dirty.add(HISTORY)
 
     def _html_part(self, n: int) -> dict[str, str]:
         shard = self._html.get(n)
@@ -151,6 +159,8 @@ def open_cache(config: Config) -> Cache:
             cache.articles.update(shard[0])
     if (related := _load(config.cache_dir / FOLDER / f"{RELATED}.pickle", cache.key)) is not None:
         cache.related = related[0]
+    if (history := _load(config.cache_dir / FOLDER / f"{HISTORY}.pickle", cache.key)) is not None:
+        cache.history = history[0]
     return cache
 
 
@@ -165,9 +175,10 @@ def save_cache(config: Config, cache: Cache) -> None:
         parts: list[dict] = [{} for _ in range(SHARDS)]
         for rel, value in cache.articles.items():
             parts[_shard(rel)][rel] = value
+        named = {RELATED: cache.related, HISTORY: cache.history}
         for n in cache.dirty:
             _write(config.cache_dir / FOLDER / f"{n}.pickle",
-                   (cache.key, parts[n]) if isinstance(n, int) else (cache.key, cache.related))
+                   (cache.key, parts[n] if isinstance(n, int) else named[n]))
         cache.dirty = set()
     save_html(config, cache)
 

@@ -94,7 +94,9 @@ def fingerprints(site: Site, pages: list[Output], file: dict[str, str], link: di
     def whole() -> str:     # home and the indexes show the whole site
         return _digest(site.home, [(v.dossier, v.intro, shown.listed(v.entries)) for v in site.dossiers],
                        shown.listed(site.entries), [(p.name, p.slug, len(p.entries)) for p in site.people],
-                       [(y.label, len(y.entries)) for y in site.years])
+                       [(y.label, len(y.entries)) for y in site.years],
+                       [(e.date, e.weekly, e.intro, [(g.dossier and g.dossier.slug, shown.listed(g.entries))
+                                                     for g in e.groups]) for e in site.editions[:1]])
 
     shown = Shown(site, file, link, whole)
     return {o.path: _digest(every, o.kind.template, templates.get(o.kind.template), o.kind.shown(o.page, shown))

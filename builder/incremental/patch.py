@@ -112,7 +112,10 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
         neighbours=site.neighbours | {url: neighbours(site.neighbours[url]) for url in touched},
         related=site.related | {url: listed(site.related[url]) for url in relating if url in site.related},
         lead=site.lead and new.get(site.lead.url, site.lead),
-        front={slug: listed(found) for slug, found in site.front.items()}
+        front={slug: listed(found) for slug, found in site.front.items()},
+        editions=tuple(replace(ed, groups=tuple(replace(g, entries=listed(g.entries)) for g in ed.groups))
+                       if any(not olds.isdisjoint(map(id, g.entries)) for g in ed.groups) else ed
+                       for ed in site.editions),
     ), list(new.values())
 
 

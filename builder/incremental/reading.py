@@ -4,12 +4,14 @@ related articles ranked again only near what changed."""
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import os
 from collections.abc import Mapping
 
 from builder.config import Config
 from builder.content import Article, article_files, shared
 from builder.errors import BuilderError
+from builder.history import first_commits, head
 from builder.incremental.cache import Cache, trusted
 from builder.incremental.stamp import Signature
 from builder.parallel import ordered
@@ -49,6 +51,17 @@ class Cached:
                 self.cache.keep(rel, sig, result)
         self.cache.forget_unseen()
         return [articles[rel] for rel in files if rel in articles]
+
+    def first_commits(self, config: Config) -> dict[str, dt.date]:
+        """history.first_commits, read from git again only when another commit is checked out."""
+        commit = head(config.content_dir)
+        if commit is None:
+            return {}
+        known, commits = self.cache.history
+        if known != commit:
+            commits = first_commits(config.content_dir)
+            self.cache.remember_history(commit, commits)
+        return commits
 
     def related(self, entries: list[Entry], people: tuple[Person, ...]) -> dict[str, tuple[Entry, ...]]:
         """rank_related, ranked again only for the articles whose candidates changed since the last build:

@@ -1,0 +1,57 @@
+"""An edition as an e-mail message (`edition.eml`): its e-mail HTML and a plain-text part, made
+with Python's email package, for a curator to send with any mail program."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from email import policy, utils
+from email.message import EmailMessage
+from urllib.parse import urlsplit
+
+from builder.config import Config
+from builder.editions import Edition
+from builder.render import absolute_root
+
+
+def sender(config: Config) -> str:
+    """`mail.from`, else the briefing's title at `editions@` its host."""
+    host = urlsplit(absolute_root(config.base_url)).hostname or "localhost"
+    return config.mail_from or f"{config.title} <editions@{host}>"
+
+
+def plain_text(config: Config, edition: Edition) -> str:
+    """The edition as plain text: its headlines under their dossiers, each with its address."""
+    root = absolute_root(config.base_url)
+    lines = [f"{config.title}: {edition.title}", ""]
+    if edition.intro.body.strip():
+        lines += [edition.intro.body.strip(), ""]
+    for group in edition.groups:
+        name = group.dossier.title if group.dossier else "Not yet filed"
+        lines += [name, "-" * len(name), ""]
+        for entry in group.entries:
+            a = entry.article
+            when = f"{a.date.day} {a.date:%b %Y}" if a.date else "Undated"
+            lines += [f"* {a.title}", f"  {when}{' · ' + a.publisher if a.publisher else ''}"]
+            if a.summary:
+                lines.append(f"  {a.summary}")
+            lines += [f"  {root}{entry.url}", ""]
+    lines += [f"This edition on the web: {root}{edition.url}", ""]
+    return "\n".join(lines)
+
+
+def message(config: Config, edition: Edition, html: str) -> str:
+    """The message: From and Subject from the config and the edition, dated its day; a plain-text
+    part and `html`. Its boundary and Message-ID come from its content, so a build is reproducible."""
+    text = plain_text(config, edition)
+    host = urlsplit(absolute_root(config.base_url)).hostname or "localhost"
+    msg = EmailMessage(policy=policy.default)
+    msg["From"] = sender(config)
+    msg["Subject"] = f"{config.title}: {edition.title}"
+    msg["Date"] = utils.format_datetime(dt.datetime.combine(edition.date, dt.time(), dt.UTC))
+    msg["Message-ID"] = f"<edition-{edition.date.isoformat()}@{host}>"
+    msg.set_content(text, cte="quoted-printable")
+    msg.add_alternative(html, subtype="html", cte="quoted-printable")
+    # Quoted-printable writes every "=" as "=3D": no part can hold a boundary beginning "=_".
+    msg.set_boundary("=_" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:32])
+    return msg.as_string()

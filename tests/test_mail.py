@@ -1,0 +1,82 @@
+"""Editions as e-mail: `edition.eml` parsed by Python's email package, and `edition.html` opened
+in Chromium."""
+
+from __future__ import annotations
+
+import email
+import re
+from email import policy
+from html.parser import HTMLParser
+
+import pytest
+
+pytest.register_assert_rewrite("tests.browser")
+from tests.browser import PREFIX, build_project, open_page, serve  # noqa: E402
+
+pytest_plugins = ["tests.browser"]
+
+STORIES = (("Japan and North Korea talk", "[japan-dprk]", "Kyodo"), ("Seoul & Tokyo meet", "[japan-rok]", None),
+           ("Kyiv talks resume", "[ukraine-diplomacy]", "Reuters"))
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.links += [value or "" for name, value in attrs if name in ("href", "src")]
+
+
+@pytest.fixture
+def mailed(project):
+    """A project of three articles added on 6 September 2024, built under PREFIX."""
+    folder = project.root / "content" / "articles" / "2024"
+    folder.mkdir(parents=True)
+    for n, (title, dossiers, publisher) in enumerate(STORIES):
+        extra = f"publisher: {publisher}\n" if publisher else ""
+        (folder / f"s{n}.md").write_text(f"---\ntitle: {title}\ndate: 2024-09-0{n + 1}\nadded: 2024-09-06\n{extra}"
+                                         f"summary: What happened in story {n}.\ndossiers: {dossiers}\n---\n\nText.\n",
+                                         encoding="utf-8")
+    return build_project(project.root, PREFIX)
+
+
+def test_an_edition_is_a_message_with_a_plain_text_part_and_absolute_links(mailed, project):
+    """Issue 17 item 4: edition.eml is multipart/alternative, a plain-text part then the e-mail
+    HTML (edition.html as written beside the page), From and Subject from the config and the
+    edition, dated its day; every link absolute, no script, styles inline."""
+    folder = mailed / "editions" / "2024-09-06"
+    message = email.message_from_bytes((folder / "edition.eml").read_bytes(), policy=policy.default)
+    config = project.config
+    assert message.get_content_type() == "multipart/alternative"
+    assert message["Subject"] == f"{config.title}: 6 Sep 2024"
+    assert message["From"].addresses[0].addr_spec == "editions@briefing.example.org"
+    assert message["Date"].datetime.date().isoformat() == "2024-09-06"
+    plain, html = message.iter_parts()
+    assert (plain.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+    text = plain.get_content()
+    assert all(title in text for title, _, _ in STORIES)
+    assert "http://localhost/briefing/articles/2024/seoul-tokyo-meet/" in text
+    assert html.get_content() == (folder / "edition.html").read_text(encoding="utf-8")
+    parsed = _Links()
+    parsed.feed(html.get_content())
+    assert parsed.links and all(link.startswith("http://localhost/briefing/") for link in parsed.links), parsed.links
+    assert not parsed.tags & {"script", "style", "link", "img"} and "table" in parsed.tags
+
+
+def test_an_editions_e_mail_html_renders_its_items_in_a_browser(browser, mailed):
+    """Issue 17 item 4: edition.html, opened in Chromium, shows each article's headline, date
+    and summary under its dossier, in the order of the edition's page."""
+    with serve(mailed) as server, open_page(browser, server.url("editions/2024-09-06/edition.html"),
+                                            width=390) as (page, _):
+        headings = page.locator("h2").all_inner_texts()
+        titles = page.locator("h3 a").all_inner_texts()
+        body = page.inner_text("body")
+        scripts = page.locator("script").count()
+        wide = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert [h.casefold() for h in headings] == ["japan–dprk", "japan–rok", "ukraine diplomacy"]
+    assert titles == [title for title, _, _ in STORIES]
+    assert "What happened in story 1." in body and "1 Sep 2024 · Kyodo" in body and scripts == 0 and wide
+    assert re.search(r"3 articles added that day", body)
