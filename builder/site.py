@@ -281,12 +281,13 @@ def load_site(config: Config, drafts: bool = False, reading: Reading | None = No
     lead = next((e for e in entries if e.article.featured), entries[0] if entries else None)
     # Only an article without `added:` needs git to say when it entered the briefing.
     commits = reading.first_commits(config) if any(e.article.added is None for e in entries) else {}
+    editions = editions_of(config, entries, commits)
     return Site(config=config, home=read_page(config.content_dir, Path("_index.md"), config.title, config.root),
                 dossiers=views, entries=tuple(entries), people=people,
                 years=_years(entries, "archive/", "Archive"),
                 neighbours=_neighbours(views), related=reading.related(entries, people),
-                profiles=profiles, lead=lead, front=_front(views, lead, config.latest), newest=newest,
-                editions=editions_of(config, entries, commits), **counts)
+                profiles=profiles, lead=lead, front=_front(views, lead, editions[:1], config.latest), newest=newest,
+                editions=editions, **counts)
 
 
 def _profiles(config: Config, errors: list[BuilderError]) -> dict[str, Profile]:
@@ -382,10 +383,12 @@ def _mentions(entries: Sequence[Entry], people: tuple[Person, ...]) -> tuple[Men
     return tuple(Mention(names[slug], slug, counts[slug]) for slug in top)
 
 
-def _front(views: tuple[DossierView, ...], lead: Entry | None, size: int) -> dict[str, tuple[Entry, ...]]:
+def _front(views: tuple[DossierView, ...], lead: Entry | None, latest: tuple[Edition, ...], size: int
+           ) -> dict[str, tuple[Entry, ...]]:
     """Each dossier's card on the front page: its `size` newest articles not shown above it (the
-    lead, an earlier card), so that each headline appears once on the page."""
+    lead, the `latest` edition's items, an earlier card), so that each headline appears once."""
     shown = {lead.url} if lead else set()
+    shown.update(e.url for edition in latest for group in edition.groups for e in group.entries)
     front = {}
     for view in views:
         # At most len(shown) of its newest are taken already: the slice bounds the look.
