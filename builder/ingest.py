@@ -471,7 +471,7 @@ def _remembered(job: tuple[Config, PerFile], seed: Path) -> _Seed:
         shortcut = None
     if shortcut is None:   # or too fresh to trust its signature
         return compute(seed)
-    return PerFile(results.folder, f"{results.key} {shortcut}").get(seed, compute)
+    return PerFile(results.folder, f"{results.key} {shortcut}", results.keep).get(seed, compute)
 
 
 def _process(config: Config, seed: Path) -> _Seed:
@@ -494,10 +494,11 @@ def _process(config: Config, seed: Path) -> _Seed:
 
 
 def refused_seeds(config: Config) -> list[BuilderError]:
-    """Why ingest would skip each seed it skips, found by reading them as it does (for check)."""
+    """Why ingest would skip each seed it skips, found by reading them as it does (for check, which
+    writes nothing: what it reads afresh is not kept)."""
     if not config.seeds_dir.is_dir():
         return []
-    results = PerFile(config.cache_dir / SEEDS, _results_key(config))
+    results = PerFile(config.cache_dir / SEEDS, _results_key(config), keep=False)
     return [found.problem for seed in seed_files(config.seeds_dir)
             if (found := _remembered((config, results), seed)).problem is not None]
 

@@ -48,7 +48,7 @@ class Cache:
     key: str                                            # the code and filing rules the entries hold for
     articles: dict[str, tuple[Signature, Article]] = field(default_factory=dict)   # by content path
     # What each article's related ones were ranked from, and those related ones, by URL
-    # (site._remembered_related, which checks the first as it comes from a pickle).
+    # (incremental.reading.Cached.related, which checks the first as it comes from a pickle).
     related: tuple[object, dict[str, tuple[str, ...]]] = ({}, {})
     # The commit checked out and, as of it, each article file's first commit (history.first_commits).
     history: tuple[str | None, dict[str, dt.date]] = (None, {})
@@ -203,8 +203,8 @@ class PerFile:
     """Results computed from one file each (ingest's per-seed work), kept as one pickle per file in
     `folder` for as long as the file's signature and `key` stay the same."""
 
-    def __init__(self, folder: Path, key: str):
-        self.folder, self.key = folder, key
+    def __init__(self, folder: Path, key: str, keep: bool = True):
+        self.folder, self.key, self.keep = folder, key, keep   # keep: False only reads (check)
 
     def _entry(self, path: Path) -> Path:
         return self.folder / (hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:24] + ".pickle")
@@ -223,7 +223,7 @@ class PerFile:
         except Exception:  # missing or damaged: compute afresh
             pass
         value = compute(path)
-        if sig is not None:
+        if sig is not None and self.keep:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(entry, pickle.dumps((self.key, sig, value), protocol=pickle.HIGHEST_PROTOCOL))
         return value
