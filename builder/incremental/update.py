@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from builder.config import Config
 from builder.files import write_atomic
+from builder.history import head
 from builder.incremental import versions
 from builder.incremental.stamp import Signature, Stamp, last, refreshed, save, stamp, unchanged
 from builder.ledger import LEDGER
@@ -141,7 +142,8 @@ def update(config: Config, drafts: bool = False, cache: Cache | None = None, mem
     them, one per page, would be most of serve's rebuild on a large site."""
     out = config.output_dir
     stamp_path = config.cache_dir / BUILD_STAMP
-    values = (config, drafts, os.environ.get("SOURCE_DATE_EPOCH"))
+    # The commit checked out decides the editions of hand-written articles without `added:`.
+    values = (config, drafts, os.environ.get("SOURCE_DATE_EPOCH"), head(config.content_dir))
     inputs = None
     # serve's last build, if the site is as it left it: no other build ran since (nor failed).
     memory = memory if memory is not None and _as_left(config, memory) else None
