@@ -60,13 +60,11 @@ def _explain(args, config) -> int:
 
 
 def _clip(args, config) -> int:
-    import datetime as dt
-
     from builder.clip import TIMEOUT, clip
-    from builder.ingest import ingest
+    from builder.ingest import clock, ingest
     timeout = TIMEOUT if args.timeout is None else args.timeout
     lock = ProjectLock(config, "clip")   # while saving each page, and ingesting: not while fetching
-    done = clip(config.seeds_dir, args.urls, timeout, config.max_seed_bytes, dt.date.today(), lock)
+    done = clip(config.seeds_dir, args.urls, timeout, config.max_seed_bytes, clock(), lock)
     for url, path in done.saved:
         print(f"clipped {url} -> {path}")
     for problem in done.problems:

@@ -100,6 +100,11 @@ def _flag(name: str, value: Any) -> bool:
     return value
 
 
+def host(url: str) -> str:
+    """An address's host less `www.` (url: holds only addresses that have one)."""
+    return (urlsplit(url).hostname or "").removeprefix("www.")
+
+
 def _status(name: str, value: Any) -> str | None:
     if value is not None and value not in STATUSES:
         raise ValueError(f"'{name}' must be one of {', '.join(STATUSES)}, got {value!r}")
@@ -199,7 +204,7 @@ class Article:
     @property
     def url_host(self) -> str | None:
         """The host of `url` less `www.`, which names the original when no publisher does."""
-        return (urlsplit(self.url).hostname or self.url).removeprefix("www.") if self.url else None
+        return host(self.url) if self.url else None
 
     @property
     def own_slug(self) -> str | None:

@@ -16,7 +16,7 @@ from builder.render import absolute_root
 
 def sender(config: Config) -> str:
     """`mail.from`, else the briefing's title at `editions@` its host."""
-    host = urlsplit(absolute_root(config.base_url)).hostname or "localhost"
+    host = _host(config)
     return config.mail_from or f"{config.title} <editions@{host}>"
 
 
@@ -44,7 +44,7 @@ def message(config: Config, edition: Edition, html: str) -> str:
     """The message: From and Subject from the config and the edition, dated its day; a plain-text
     part and `html`. Its boundary and Message-ID come from its content, so a build is reproducible."""
     text = plain_text(config, edition)
-    host = urlsplit(absolute_root(config.base_url)).hostname or "localhost"
+    host = _host(config)
     msg = EmailMessage(policy=policy.default)
     msg["From"] = sender(config)
     msg["Subject"] = f"{config.title}: {edition.title}"
@@ -55,3 +55,8 @@ def message(config: Config, edition: Edition, html: str) -> str:
     # Quoted-printable writes every "=" as "=3D": no part can hold a boundary beginning "=_".
     msg.set_boundary("=_" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:32])
     return msg.as_string()
+
+
+def _host(config: Config) -> str:
+    """The published site's host (localhost for a preview), which the edition's mail is from."""
+    return urlsplit(absolute_root(config.base_url)).hostname or "localhost"

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from builder.content import FIELDS
 from builder.dates import find_dates, month_first
 from builder.errors import BuilderError
 from builder.extract import Block, Decision, Draft, Extraction, Verdict
@@ -148,14 +149,11 @@ def _part_text(part: MIMEPart, path: Path) -> str:
 
 
 def _web(url: str) -> str | None:
-    """`url` when it is an address a page may link (http or https, a host, no spaces)."""
-    url = url.strip()
+    """`url` when it is an address a page may link, as `url:` takes them; else None."""
     try:
-        parts = urlsplit(url)
-    except ValueError:   # `http://[oops`: no address at all
+        return FIELDS["url"].parse("url", url.strip())
+    except ValueError:   # no web address (`http://[oops` among them)
         return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc and not re.search(r"\s", url) \
-        else None
 
 
 # --- an HTML part into lines --------------------------------------------------------------------

@@ -8,9 +8,8 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from builder.content import FIELDS
+from builder.content import FIELDS, host
 from builder.errors import BuilderError
 from builder.extract import Draft, Extraction, extract
 from builder.files import decode, marked_encoding, read_bytes
@@ -108,15 +107,10 @@ def _clipped_url(draft: Draft, url: str, where: str, shortcut: str) -> Draft:
     """The address a page was clipped from is its original, which nothing in the page can change:
     the address the page names for itself only when it is on the same host (a cleaner address of
     the same page, its tracking parameters left out)."""
-    if draft.url and _host(draft.url) == _host(url):
+    if draft.url and host(draft.url) == host(url):
         return replace(draft, url_source=f"{draft.url_source}, on the host it was clipped from ({shortcut})")
     other = f"; the page's {draft.url_source} {draft.url} is on another host" if draft.url else ""
     return replace(draft, url=url, url_source=where + other)
-
-
-def _host(url: str) -> str:
-    """The address's host, less `www.` (both are valid addresses: url: holds only those)."""
-    return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 def _skipped(exc: BuilderError) -> BuilderError:

@@ -388,7 +388,7 @@ def _front(views: tuple[DossierView, ...], lead: Entry | None, latest: tuple[Edi
     """Each dossier's card on the front page: its `size` newest articles not shown above it (the
     lead, the `latest` edition's items, an earlier card), so that each headline appears once."""
     shown = {lead.url} if lead else set()
-    shown.update(e.url for edition in latest for group in edition.groups for e in group.entries)
+    shown.update(e.url for edition in latest for e in edition.entries)
     front = {}
     for view in views:
         # At most len(shown) of its newest are taken already: the slice bounds the look.
