@@ -9,8 +9,8 @@ Template context (everything a template may use):
   Edition (its page, and its e-mail's HTML), every Edition (their index), or None for home and the
   other indexes
 - `url(path)`: a site-relative path made correct under `base_url`
-- filters: `markdown` (Markdown to safe HTML), `isodate`, `longdate` ("6 September 2024"),
-  `shortdate` ("6 Sep 2024"), `slug`, and `runs(attr)` (groupby that keeps the order, for timelines)
+- filters: `markdown` (Markdown to safe HTML), `isodate`, `shortdate` ("6 Sep 2024"), `slug`, and
+  `runs(attr)` (groupby that keeps the order, for timelines)
 
 An article's body is shown on its own page only: pages listing or linking an article (timelines,
 neighbours, related) show its front matter, and are not rendered again when only its body changes.
@@ -70,7 +70,6 @@ def environment(templates_dir: Path, base_url: str, markdown: Callable[[str], st
     render = markdown or markdown_renderer().render
     env.filters["markdown"] = lambda text: Markup(render(text or ""))
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
-    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else "Undated"
     env.filters["shortdate"] = shortdate
     env.filters["slug"] = slugify
     # Jinja's groupby sorts groups by name; timelines must keep their newest-first order.
@@ -235,6 +234,8 @@ def add_assets(site: Site, out_dir: Path, assets: bool = True) -> None:
     folder = site.config.templates_dir / "assets"
     if assets and folder.is_dir():
         shutil.copytree(folder, out_dir / "assets")
+        if (folder / "favicon.ico").is_file():  # browsers ask the site's root for it, link or not
+            shutil.copyfile(folder / "favicon.ico", out_dir / "favicon.ico")
     (out_dir / ".nojekyll").write_text("")  # GitHub Pages: serve the files as they are, no Jekyll
     if site.config.cname:
         (out_dir / "CNAME").write_text(site.config.cname + "\n", encoding="utf-8")

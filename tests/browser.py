@@ -6,7 +6,7 @@ The test modules load this file as a pytest plugin (`pytest_plugins = ["tests.br
 session fixtures exist once for the whole run: one build, one server, one browser.
 
 External tools are looked up in `$BRIEFING_TOOLS` (default `.cache/tools`, git-ignored), where
-`.ci/run` installs the npm packages `vnu-jar` and `axe-core`; Chromium comes from
+`.ci/run` installs the npm packages `vnu-jar`, `axe-core` and `lighthouse`; Chromium comes from
 `$BRIEFING_CHROMIUM` or `chromium` on PATH, Java from `java` on PATH. With `CI=true` a missing tool
 fails the test that needs it; elsewhere it is skipped with the reason.
 """
@@ -73,6 +73,15 @@ def axe_script() -> Path:
     if not path.is_file():
         missing(f"axe-core not found at {path} (npm install --prefix {TOOLS} axe-core)")
     return path
+
+
+def lighthouse() -> list[str]:
+    """The command that runs npm `lighthouse` (with Node)."""
+    script = TOOLS / "node_modules" / "lighthouse" / "cli" / "index.js"
+    node = shutil.which("node")
+    if not script.is_file() or not node:
+        missing(f"lighthouse not found at {script} or node not on PATH (npm install --prefix {TOOLS} lighthouse)")
+    return [str(node), str(script)]
 
 
 # ---------------------------------------------------------------- building

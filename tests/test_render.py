@@ -27,9 +27,11 @@ from tests.browser import (  # noqa: E402
     Server,
     axe_violations,
     build_project,
+    chromium_path,
     copy_project,
     describe_violations,
     java_path,
+    lighthouse,
     open_page,
     serve,
     vnu_jar,
@@ -302,11 +304,11 @@ def test_no_horizontal_scrolling(browser, server, screenshots, name, path, width
                              f"innerWidth {inner}; screenshot {shot}; too wide: {wide}")
 
 
-SHOTS = {"home": "", "dossier": "dossiers/japan-dprk/", "article": KISHIDA, "person": PERSON}
+SHOTS = {"home": "", "edition": EDITION, "dossier": "dossiers/japan-dprk/", "article": KISHIDA, "person": PERSON}
 
 
 def test_screenshots_of_each_page_type_light_and_dark(browser, server, screenshots, capsys):
-    """Issue 17 item 6: home, a dossier, an article and a person at 390 and 1280 px, light and
+    """Issue 17 item 6: home, an edition, a dossier, an article and a person at 390 and 1280 px, light and
     dark, as PNGs in the folder printed, to look at; at 1280 px the sidebar stands beside the
     main column, at 390 px below it."""
     for name, path in SHOTS.items():
@@ -321,7 +323,28 @@ def test_screenshots_of_each_page_type_light_and_dark(browser, server, screensho
                 beside = aside["left"] >= main["right"] and aside["top"] < main["bottom"]
                 assert beside == (width == 1280), (name, width, main, aside)
     with capsys.disabled():
-        print(f"\nscreenshots of home, dossier, article, person (390/1280 px, light/dark): {screenshots}")
+        print(f"\nscreenshots of home, edition, dossier, article, person (390/1280 px, light/dark): {screenshots}")
+
+
+LIGHTHOUSE_PAGES = {"home": "", "edition": EDITION, "dossier": DOSSIER, "article": KISHIDA,
+                    "search": "search/?q=kishida"}
+
+
+@pytest.mark.parametrize("name", list(LIGHTHOUSE_PAGES))
+def test_lighthouse_scores_at_least_95_in_every_category(server, tmp_path, name):
+    """Lighthouse's mobile audit (its default: a slow phone on a slow network) of each kind of
+    page a reader lands on. Served under a sub-path as on GitHub project pages, so the browser's
+    own request for /favicon.ico at the host's root fails as it would there."""
+    report = tmp_path / "report.json"
+    subprocess.run([*lighthouse(), server.url(LIGHTHOUSE_PAGES[name]), "--quiet", "--output=json",
+                    f"--output-path={report}", "--chrome-flags=--headless=new --no-sandbox"],
+                   check=True, timeout=180, env={**os.environ, "CHROME_PATH": chromium_path()})
+    result = json.loads(report.read_text(encoding="utf-8"))
+    scores = {key: category["score"] for key, category in result["categories"].items()}
+    failing = {ref["id"]: result["audits"][ref["id"]].get("displayValue", result["audits"][ref["id"]]["score"])
+               for category in result["categories"].values() for ref in category["auditRefs"]
+               if ref.get("weight") and (result["audits"][ref["id"]]["score"] or 0) < 1}
+    assert len(scores) == 4 and all(score is not None and score >= 0.95 for score in scores.values()), (scores, failing)
 
 
 # ---------------------------------------------------------------- reproducible builds
@@ -573,7 +596,8 @@ def built(root: Path) -> Path:
 def test_dates_are_short_never_wrap_and_the_current_section_is_marked(repo_copy):
     """Issue 17 item 1: every listing dates as "6 Sep 2024" inside <time> that never wraps; the
     navigation marks the current section (aria-current "page" on it, "true" on a page below it);
-    every dossier has its own colour label; no page or stylesheet asks another host for anything."""
+    the site has an icon; every dossier has its own colour label; no page or stylesheet asks
+    another host for anything."""
     import datetime as dt
 
     from builder.render import shortdate
@@ -586,6 +610,11 @@ def test_dates_are_short_never_wrap_and_the_current_section_is_marked(repo_copy)
     assert re.search(r'<nav aria-label="Sections">.*?</nav>', dossier, re.S).group(0).count("aria-current") == 1
     person = (site / PERSON / "index.html").read_text(encoding="utf-8")
     assert 'href="/people/" aria-current="true">People</a>' in person
+    edition = (site / EDITION / "index.html").read_text(encoding="utf-8")
+    assert 'href="/editions/" aria-current="true">Editions</a>' in edition
+    # the icon a browser asks the site's root for, and the one the pages name
+    assert (site / "favicon.ico").read_bytes()[:4] == b"\0\0\1\0" and (site / "assets" / "icon.svg").is_file()
+    assert '<link rel="icon" href="/assets/icon.svg" type="image/svg+xml">' in person
     labels = {m for p in html_files(site) for m in re.findall(r'class="label (c\d)"', p.read_text(encoding="utf-8"))}
     assert labels == {"c0", "c1", "c2"}   # three dossiers, three colours
     assert re.search(r'<time datetime="2024-\d\d-\d\d">\d{1,2} [A-Z][a-z]{2} 2024</time>',
