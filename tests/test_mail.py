@@ -66,6 +66,29 @@ def test_an_edition_is_a_message_with_a_plain_text_part_and_absolute_links(maile
     assert not parsed.tags & {"script", "style", "link", "img"} and "table" in parsed.tags
 
 
+def test_a_message_keeps_a_title_and_lines_beyond_ascii_and_76_characters(project):
+    """The message is written out by hand (builder.mail): a title in UTF-8, a subject longer than a
+    header line, "=" and long lines in the parts all read back as they were written."""
+    config = project.root / "config.yaml"
+    title = "Briefing – Japón et Corée, « diplomatie » = a title long enough to be folded over lines"
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^title: .*$", f"title: {title}", text, count=1)
+    config.write_text(re.sub(r"(?m)^  from: .*$", "  from: Rédaction <redaction@example.org>", text), encoding="utf-8")
+    folder = project.root / "content" / "articles"
+    folder.mkdir(parents=True)
+    summary = "Talks = progress; " * 12
+    (folder / "a.md").write_text(f"---\ntitle: Talks\ndate: 2024-09-06\nadded: 2024-09-06\nsummary: {summary}\n"
+                                 "dossiers: [japan-dprk]\n---\n\nText.\n", encoding="utf-8")
+    site = build_project(project.root, PREFIX)
+    raw = (site / "editions" / "2024-09-06" / "edition.eml").read_bytes()
+    assert raw.isascii() and max(len(line) for line in raw.splitlines()) <= 78
+    message = email.message_from_bytes(raw, policy=policy.default)
+    assert message["Subject"] == f"{title}: 6 Sep 2024" and message["From"].addresses[0].display_name == "Rédaction"
+    plain, html = message.iter_parts()
+    assert summary.strip() in plain.get_content()
+    assert html.get_content() == (site / "editions" / "2024-09-06" / "edition.html").read_text(encoding="utf-8")
+
+
 def test_an_editions_e_mail_html_renders_its_items_in_a_browser(browser, mailed):
     """Issue 17 item 4: edition.html, opened in Chromium, shows each article's headline, date
     and summary under its dossier, in the order of the edition's page."""

@@ -54,12 +54,12 @@ def render_changed(site: Site, out_dir: Path, previous: Path | None = None,
         if live is not None:
             todo.append(out)
             continue
-        target = out_dir / out.path
-        target.parent.mkdir(parents=True, exist_ok=True)
         if unchanged and previous is not None and (previous / out.path).is_file():
+            target = out_dir / out.path
+            target.parent.mkdir(parents=True, exist_ok=True)
             os.link(previous / out.path, target)
         else:
-            todo.append(out)
+            todo.append(out)   # its folder is made where it is rendered, on all cores
     _render(site, todo, out_dir, cache, live)
     files = machine_files(site)
     prints[SITEMAP] = sitemap_print(site, pages)
