@@ -46,18 +46,18 @@ def message(config: Config, edition: Edition, html: str) -> str:
     part and `html`. Its boundary and Message-ID come from its content, so a build is reproducible."""
     text = plain_text(config, edition)
     name, address = utils.parseaddr(sender(config))
+    # Quoted-printable writes every "=" as "=3D": no part can hold a boundary beginning "=_".
+    boundary = "=_" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:32]
     headers = {
         "From": utils.formataddr((name, address), charset="utf-8"),
-        "Subject": Header(f"{config.title}: {edition.title}", header_name="Subject").encode(),  # UTF-8 if need be,
+        "Subject": Header(f"{config.title}: {edition.title}", header_name="Subject").encode(),  # UTF-8 if need be
         "Date": utils.format_datetime(dt.datetime.combine(edition.date, dt.time(), dt.UTC)),
         "Message-ID": f"<edition-{edition.date.isoformat()}@{_host(config)}>",
         "MIME-Version": "1.0",
+        "Content-Type": f'multipart/alternative;\n boundary="{boundary}"',
     }
-    # Quoted-printable writes every "=" as "=3D": no part can hold a boundary beginning "=_".
-    boundary = "=_" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:32]
-    headers["Content-Type"] = f'multipart/alternative;\n boundary="{boundary}"'
-    # Written out rather than with email.message.EmailMessage, which is 35 times slower per edition
-    # (it parses every header it is given); the tests read the result back with the email package.
+    # Written out rather than with email.message.EmailMessage, which parses every header it is
+    # given and is many times slower (bench/README.md); the tests read it back with the email package.
     parts = [f'--{boundary}\nContent-Type: text/{subtype}; charset="utf-8"\n'
              f"Content-Transfer-Encoding: quoted-printable\n\n"
              + binascii.b2a_qp(body.encode("utf-8")).decode("ascii") + "\n"   # that line end is the boundary's
