@@ -45,8 +45,8 @@ class _Links(HTMLParser):
 
 def _templates(config: Config) -> Iterator[BuilderError]:
     """A syntax error in any template, not only the first one a page uses."""
-    from builder.render import template_sources
-    env = jinja2.Environment()
+    from builder.render import syntax, template_sources
+    env = syntax()
     for name, source in sorted(template_sources(config.templates_dir).items()):
         if name.split("/")[0] == "assets":
             continue   # copied, not rendered

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import binascii
 import datetime as dt
+import functools
 import hashlib
 from email import utils
 from email.header import Header
@@ -45,11 +46,10 @@ def message(config: Config, edition: Edition, html: str) -> str:
     """The message: From and Subject from the config and the edition, dated its day; a plain-text
     part and `html`. Its boundary and Message-ID come from its content, so a build is reproducible."""
     text = plain_text(config, edition)
-    name, address = utils.parseaddr(sender(config))
     # Quoted-printable writes every "=" as "=3D": no part can hold a boundary beginning "=_".
     boundary = "=_" + hashlib.sha256((text + html).encode("utf-8")).hexdigest()[:32]
     headers = {
-        "From": utils.formataddr((name, address), charset="utf-8"),
+        "From": _from(sender(config)),
         "Subject": Header(f"{config.title}: {edition.title}", header_name="Subject").encode(),  # UTF-8 if need be
         "Date": utils.format_datetime(dt.datetime.combine(edition.date, dt.time(), dt.UTC)),
         "Message-ID": f"<edition-{edition.date.isoformat()}@{_host(config)}>",
@@ -63,6 +63,11 @@ def message(config: Config, edition: Edition, html: str) -> str:
              + binascii.b2a_qp(body.encode("utf-8")).decode("ascii") + "\n"   # that line end is the boundary's
              for subtype, body in (("plain", text), ("html", html))]
     return "".join(f"{key}: {value}\n" for key, value in headers.items()) + "\n" + "".join(parts) + f"--{boundary}--\n"
+
+
+@functools.cache   # one sender a build, parsed once rather than for each of its editions
+def _from(sender: str) -> str:
+    return utils.formataddr(utils.parseaddr(sender), charset="utf-8")
 
 
 def _host(config: Config) -> str:

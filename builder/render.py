@@ -1,16 +1,22 @@
 """Render the Site model to files with Jinja (autoescaped, StrictUndefined) and markdown-it-py
 (raw HTML disabled, headings with anchors).
 
-Template context (everything a template may use):
-- `site`: the Site model; `config`: its Config; `dossiers`: the DossierViews
+Template context (everything a template may use). The same on every page, as globals, so that a
+template imported without context (macros.html) is made once per process, not once per page:
+- `site`: the Site model; `config`: its Config; `dossiers`: the DossierViews; `dossier`: the same
+  by slug; `updated`: the site's last update
 - `colour`: per dossier slug its label's colour class (`c0`..`c5`, by config order)
-- `page_path`: the page's path under the site ("dossiers/japan-rok/"), for the current-section marker
+- `url(path)`: a site-relative path made correct under `base_url`; `absolute(path)`: the full URL
+- `current(path)`: ` aria-current` for the navigation's link to `path` on this page: "page" on
+  that page, "true" below it (a year of a dossier)
+- filters: `markdown` (Markdown to safe HTML), `isodate`, `shortdate` ("6 Sep 2024"), `slug`, and
+  `runs(attr)` (groupby that keeps the order, for timelines); the `do` tag (jinja2.ext.do)
+Each page's own:
+- `page_path`: the page's path under the site ("dossiers/japan-rok/")
 - `page`: the model its kind (`builder.pages`) gives it: an Entry, a DossierView, a Person, a Year, an
   Edition (its page, and its e-mail's HTML), every Edition (their index), or None for home and the
   other indexes
-- `url(path)`: a site-relative path made correct under `base_url`
-- filters: `markdown` (Markdown to safe HTML), `isodate`, `shortdate` ("6 Sep 2024"), `slug`, and
-  `runs(attr)` (groupby that keeps the order, for timelines)
+- `open_graph`, `json_ld`: its metadata for the page's head
 
 An article's body is shown on its own page only: pages listing or linking an article (timelines,
 neighbours, related) show its front matter, and are not rendered again when only its body changes.
@@ -50,13 +56,24 @@ def absolute_root(base_url: str) -> str:
     return base_url if urlsplit(base_url).scheme else f"http://localhost{base_path(base_url)}"
 
 
+EXTENSIONS = ["jinja2.ext.do"]   # the template syntax beyond Jinja's own
+
+
+def syntax() -> jinja2.Environment:
+    """An environment that reads templates as the builder does, for their syntax alone (check's
+    errors, the templates a template names)."""
+    return jinja2.Environment(extensions=EXTENSIONS)
+
+
 def environment(templates_dir: Path, base_url: str, markdown: Callable[[str], str] | None = None,
                 bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """The Jinja environment; `markdown` renders Markdown to HTML (remembering, say: markdown-it
     without it), `bytecode` keeps compiled templates between builds."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
+        auto_reload=False,   # a build reads each template once: no stat of every template on every page
         bytecode_cache=bytecode,
+        extensions=EXTENSIONS,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -67,6 +84,7 @@ def environment(templates_dir: Path, base_url: str, markdown: Callable[[str], st
     root = absolute_root(base_url)
     env.globals["url"] = lambda path="": prefix + str(path).lstrip("/")
     env.globals["absolute"] = lambda path="": root + str(path).lstrip("/")
+    env.globals["current"] = current
     render = markdown or markdown_renderer().render
     env.filters["markdown"] = lambda text: Markup(render(text or ""))
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
@@ -76,6 +94,14 @@ def environment(templates_dir: Path, base_url: str, markdown: Callable[[str], st
     env.filters["runs"] = lambda items, attribute: [
         (k, list(g)) for k, g in itertools.groupby(items, key=operator.attrgetter(attribute))]
     return env
+
+
+@jinja2.pass_context
+def current(context: jinja2.runtime.Context, path: str) -> Markup:
+    here = context["page_path"]
+    if here == path:
+        return Markup(' aria-current="page"')
+    return Markup(' aria-current="true"' if path and here.startswith(path) else "")
 
 
 def shortdate(d: dt.date | None) -> str:
@@ -165,8 +191,8 @@ class _Pages:
         self.env: jinja2.Environment | None = None      # made once per process
         self.root = absolute_root(site.config.base_url)
         self.titles = {d.slug: d.title for d in site.config.dossiers}
-        self.common = {"site": site, "config": site.config, "dossiers": site.dossiers,
-                       "updated": last_updated(site),
+        self.globals = {"site": site, "config": site.config, "dossiers": site.dossiers,
+                       "dossier": {v.dossier.slug: v for v in site.dossiers}, "updated": last_updated(site),
                        "colour": {d.slug: f"c{i % COLOURS}" for i, d in enumerate(site.config.dossiers)}}
 
     def render(self, batch: range) -> dict[str, str]:
@@ -176,6 +202,7 @@ class _Pages:
         if self.env is None:
             markdown = self.memo.markdown(markdown_renderer().render) if self.memo else None
             self.env = environment(config.templates_dir, config.base_url, markdown, self.bytecode)
+            self.env.globals.update(self.globals)
         known = self.memo.mark() if self.memo else 0
         for i in batch:
             out = self.todo[i]
@@ -189,7 +216,7 @@ class _Pages:
             }
             try:
                 html = out.kind.written(out.page, self.env.get_template(out.kind.template).render(
-                    page=out.page, **head, **self.common), self.site)
+                    page=out.page, **head), self.site)
             except jinja2.TemplateSyntaxError as exc:
                 raise BuilderError(f"template error: {exc.message}", exc.filename or exc.name, exc.lineno) from None
             except jinja2.UndefinedError as exc:

@@ -13,7 +13,7 @@ import jinja2.meta
 
 from builder.incremental.stamp import code
 from builder.pages import Output, Shown
-from builder.render import sitemap_inputs, template_name, template_sources
+from builder.render import sitemap_inputs, syntax, template_name, template_sources
 from builder.site import Entry, Site, last_updated
 
 
@@ -26,7 +26,7 @@ def _references(source: bytes) -> frozenset[str | None]:
     """The templates a template's source names, None for one named by a variable (or for a source
     that cannot be parsed); remembered, as `serve` asks again at every rebuild."""
     try:
-        found = jinja2.meta.find_referenced_templates(jinja2.Environment().parse(source.decode("utf-8")))
+        found = jinja2.meta.find_referenced_templates(syntax().parse(source.decode("utf-8")))
         return frozenset(template_name(n) if n is not None else None for n in found)
     except (UnicodeDecodeError, jinja2.TemplateSyntaxError):   # rendering it reports the error
         return frozenset([None])
