@@ -99,8 +99,16 @@ def fingerprints(site: Site, pages: list[Output], file: dict[str, str], link: di
                                                      for g in e.groups]) for e in site.editions[:1]])
 
     shown = Shown(site, file, link, whole)
-    return {o.path: _digest(every, o.kind.template, templates.get(o.kind.template), o.kind.shown(o.page, shown))
-            for o in pages}
+    # Kinds sharing a `shown` show the same of a model (an edition's page and its e-mail files):
+    # it is hashed once for all of them.
+    of: dict[tuple[object, int], str] = {}
+
+    def shown_print(o: Output) -> str:
+        key = (type(o.kind).shown, id(o.page))
+        if key not in of:
+            of[key] = _digest(o.kind.shown(o.page, shown))
+        return of[key]
+    return {o.path: _digest(every, o.kind.template, templates.get(o.kind.template), shown_print(o)) for o in pages}
 
 
 def sitemap_print(site: Site, pages: list[Output]) -> str:
