@@ -49,8 +49,45 @@ class Edition:
         return str(self.date.year)
 
     @property
+    def month(self) -> str:
+        return f"{self.date:%B %Y}"
+
+    @property
     def entries(self) -> tuple[Entry, ...]:
         return tuple(e for g in self.groups for e in g.entries)
+
+
+@dataclass(frozen=True)
+class EditionYear:
+    """A year's editions on a page of their own (`editions/<year>/`)."""
+    label: str                      # "2024"
+    editions: tuple[Edition, ...]   # newest first
+    siblings: tuple[str, ...]       # every year with editions, newest first, for navigation
+
+    @property
+    def url(self) -> str:
+        return f"{EDITIONS}/{self.label}/"
+
+
+RECENT = 30   # editions the index lists before the years (a month of daily ones)
+
+
+@dataclass(frozen=True)
+class Editions:
+    """The editions' index: the newest, then every year."""
+    recent: tuple[Edition, ...]
+    years: tuple[EditionYear, ...]
+    count: int
+
+
+def index_of(editions: tuple[Edition, ...]) -> Editions:
+    """`editions` (newest first) as their index shows them: a page per year, so that a new
+    edition changes its year's page and the index, not one page listing every edition."""
+    by_year: dict[str, list[Edition]] = {}
+    for edition in editions:
+        by_year.setdefault(edition.year, []).append(edition)
+    labels = tuple(by_year)
+    return Editions(editions[:RECENT], tuple(EditionYear(y, tuple(by_year[y]), labels) for y in labels), len(editions))
 
 
 def entered(article: Article, commits: Mapping[str, dt.date]) -> dt.date | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, ClassVar
 
 from builder.config import Config, Dossier
-from builder.editions import Edition
+from builder.editions import EDITIONS, Edition, Editions, EditionYear, index_of
 from builder.site import DossierView, Entry, Person, Site, Year
 
 
@@ -229,23 +229,43 @@ class EditionMessage(EditionMail):
 
 
 class EditionIndex(PageKind):
-    """Every edition, newest first."""
+    """The newest editions and every year's."""
     template = "editions.html"
     shows_bodies = False
 
-    def pages(self, site: Site) -> Iterable[tuple[str, tuple[Edition, ...]]]:
-        return [("editions/index.html", site.editions)]
+    def pages(self, site: Site) -> Iterable[tuple[str, Editions]]:
+        return [(f"{EDITIONS}/index.html", index_of(site.editions))]
 
-    def title(self, page: tuple[Edition, ...]) -> str:
+    def title(self, page: Editions) -> str:
         return "Editions"
 
-    def shown(self, page: tuple[Edition, ...], shown: Shown) -> object:
-        return [(e.date, e.weekly, e.intro.title, len(e.entries)) for e in page]
+    def shown(self, page: Editions, shown: Shown) -> object:
+        return page.count, _listed(page.recent), [(y.label, len(y.editions)) for y in page.years]
+
+
+class EditionYearPage(PageKind):
+    """A year's editions, by month."""
+    template = "edition-year.html"
+    shows_bodies = False
+
+    def pages(self, site: Site) -> Iterable[tuple[str, EditionYear]]:
+        return [(f"{y.url}index.html", y) for y in index_of(site.editions).years]
+
+    def title(self, page: EditionYear) -> str:
+        return f"Editions: {page.label}"
+
+    def shown(self, page: EditionYear, shown: Shown) -> object:
+        return page.label, page.siblings, _listed(page.editions)
+
+
+def _listed(editions: Iterable[Edition]) -> list[tuple[object, ...]]:
+    """Editions as the indexes list them."""
+    return [(e.date, e.weekly, e.intro.title, len(e.entries)) for e in editions]
 
 
 ARTICLE = ArticlePage()
 KINDS: tuple[PageKind, ...] = (Home(), NotFound(), Search(), PeopleIndex(), Archive(), DossierPage(), ARTICLE,
-                               EditionIndex(), EditionPage(), EditionMail(), EditionMessage(),
+                               EditionIndex(), EditionYearPage(), EditionPage(), EditionMail(), EditionMessage(),
                                PersonPage(), YearPage())
 
 

@@ -5,6 +5,7 @@ that stays text everywhere (pages, feeds, search)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -107,7 +108,8 @@ def test_every_page_is_valid_html(site_dir):
 AXE_PAGES = {"home": "", "dossier": DOSSIER, "article": KISHIDA, "people": "people/", "person": PERSON,
              "long dossier": "dossiers/japan-dprk/", "dossier year": "dossiers/japan-dprk/2019/",
              "archive": "archive/", "archive year": "archive/2025/",
-             "search": "search/", "edition": EDITION, "editions": "editions/", "edition e-mail": EDITION + MAIL}
+             "search": "search/", "edition": EDITION, "editions": "editions/", "editions year": "editions/2024/",
+             "edition e-mail": EDITION + MAIL}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -732,3 +734,27 @@ def test_the_home_page_leads_with_the_latest_edition_and_every_edition_has_its_p
     assert "The first story" not in latest[:latest.index("All editions")]
     feed = ET.parse(site / "editions" / "atom.xml").getroot()
     assert [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")] == ["Summit week", "Edition: 2 Sep 2024"]
+
+
+def test_the_editions_index_lists_the_newest_and_each_year_has_a_page(project):
+    """A daily briefing has hundreds of editions a year: the index lists the newest RECENT and links
+    a page per year, which lists that year's editions by month."""
+    from builder.build import build
+    from builder.editions import RECENT
+    first = dt.date(2023, 11, 20)
+    for n in range(RECENT + 13):   # to 1 Jan 2024
+        day = first + dt.timedelta(days=n)
+        path = project.root / "content" / "articles" / "2023" / f"story-{n}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\ntitle: Story {n}\ndate: 2023-05-01\nadded: {day}\ndossiers: [japan-dprk]\n---\n\n"
+                        "Text.\n", encoding="utf-8")
+    build(project.config, run_ingest=False)
+    site = project.root / "site" / "editions"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    listed = re.findall(r'href="/editions/(\d{4}-\d\d-\d\d)/"', index)
+    assert len(listed) == RECENT and listed[0] == "2024-01-01" and first.isoformat() not in listed
+    assert 'href="/editions/2024/"' in index and 'href="/editions/2023/"' in index
+    year = (site / "2023" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Editions: 2023</h1>" in year and year.index("December 2023") < year.index("November 2023")
+    assert f'href="/editions/{first.isoformat()}/"' in year and "/editions/2024-01-01/" not in year
+    assert 'href="/editions/2023/" aria-current="page"' in year
