@@ -20,6 +20,7 @@ from builder.model import Model
 LOW = 0.2       # a likely start with less than the threshold, taken on more evidence (_next_page)
 WINDOW = 60     # lines on each side compared for a change of language or topic
 FOOTER = 8      # lines above the next page's title within which the page's footer notices stand
+LOGO = 3        # lines below a page's title within which it prints its site's name (its logo)
 
 BOUNDARY_FEATURES = {
     "headline_like": "reads like a headline", "end_stop": "ends like a sentence", "words": "number of words",
@@ -156,12 +157,14 @@ def _why(line: Line, probability: float, f: list[float] | None) -> str:
 def _next_page(lines: list[Line], start: int, k: int) -> bool:
     """Evidence that a likely start the model is unsure of is the next page's title, with a page
     below it: a `Headline - Site` line naming another site than the page's own title, just below
-    a copyright or legal notice; or a headline just below a copyright line with a menu under it
-    (a page's footer, then the next page's top)."""
+    a copyright or legal notice or with that site's name printed again just below (its logo); or a
+    headline just below a copyright line with a menu under it (a page's footer, then the next
+    page's top)."""
     if lines[k].notice or len(lines) - k <= 20:
         return False
     theirs, ours = site_part(lines[k].text), site_part(lines[start].text)
-    if theirs is not None and theirs != ours and any(x.notice for x in lines[max(start, k - FOOTER):k]):
+    if theirs is not None and theirs != ours and (any(x.notice for x in lines[max(start, k - FOOTER):k])
+                                                  or any(x.key == theirs for x in lines[k + 1:k + 1 + LOGO])):
         return True
     return headline_like(lines[k]) and any(copyright(x) for x in lines[max(start, k - FOOTER):k]) and \
         sum(x.words <= 4 for x in lines[k + 1:k + 6]) >= 3

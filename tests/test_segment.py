@@ -41,6 +41,19 @@ def test_a_title_naming_another_site_below_a_copyright_line_begins_a_page_on_les
     assert choose(lines, scores, 0.7) == [0]         # the same site: a section of the page
 
 
+def test_a_title_naming_another_site_with_its_logo_below_begins_a_page_on_less_evidence():
+    # No notice above: the page ends in a list of sister sites; the next page's `<title>` line is
+    # followed by its site's name printed again, its logo.
+    page = ["Talks resume | Example Times", "Menu", "Talks resume", PROSE, "Sister Paper", "Another Paper"]
+    other = ["Floods hit city - Other Daily", "Other Daily", "Home", *[PROSE] * 20]
+    lines = read_lines("\n".join(page + other))
+    scores = [0.0] * len(lines)
+    scores[6] = 0.3                                  # below the threshold
+    assert choose(lines, scores, 0.7) == [0, 6]
+    lines = read_lines("\n".join(page + [other[0], "Share", *other[2:]]))
+    assert choose(lines, scores, 0.7) == [0]         # no logo: the model decides
+
+
 def test_a_likely_start_whose_headline_comes_first_takes_the_page_from_one_that_comes_later():
     # A comment form's notice reads like a title and is printed again by the next page's form;
     # the next page's title line, likelier, prints its own headline first.
