@@ -20,7 +20,7 @@ from builder.model import Model
 LOW = 0.2       # a likely start with less than the threshold, taken on more evidence (_next_page)
 WINDOW = 60     # lines on each side compared for a change of language or topic
 FOOTER = 8      # lines above the next page's title within which the page's footer notices stand
-LOGO = 3        # lines below a page's title within which it prints its site's name (its logo)
+TOP = 6         # lines below a page's title within which it prints its logo or its headline again
 
 BOUNDARY_FEATURES = {
     "headline_like": "reads like a headline", "end_stop": "ends like a sentence", "words": "number of words",
@@ -154,18 +154,21 @@ def _why(line: Line, probability: float, f: list[float] | None) -> str:
     return f"a new page or story (probability {probability:.2f}): " + ("; ".join(said) or "its shape and place")
 
 
-def _next_page(lines: list[Line], start: int, k: int) -> bool:
+def _next_page(lines: list[Line], start: int, k: int, positions: dict[str, list[int]]) -> bool:
     """Evidence that a likely start the model is unsure of is the next page's title, with a page
     below it: a `Headline - Site` line naming another site than the page's own title, just below
-    a copyright or legal notice or with that site's name printed again just below (its logo); or a
-    headline just below a copyright line with a menu under it (a page's footer, then the next
-    page's top)."""
+    a copyright or legal notice, or with the top of a page just below it (that site's name printed
+    again, its logo, or its headline); or a headline just below a copyright line with a menu under
+    it (a page's footer, then the next page's top)."""
     if lines[k].notice or len(lines) - k <= 20:
         return False
     theirs, ours = site_part(lines[k].text), site_part(lines[start].text)
-    if theirs is not None and theirs != ours and (any(x.notice for x in lines[max(start, k - FOOTER):k])
-                                                  or any(x.key == theirs for x in lines[k + 1:k + 1 + LOGO])):
-        return True
+    if theirs is not None and theirs != ours:
+        footer_above = any(x.notice for x in lines[max(start, k - FOOTER):k])
+        logo_below = any(x.key == theirs for x in lines[k + 1:k + 1 + TOP])
+        headline_below = (echo(lines, k, positions) or len(lines)) - k <= TOP
+        if footer_above or logo_below or headline_below:
+            return True
     return headline_like(lines[k]) and any(copyright(x) for x in lines[max(start, k - FOOTER):k]) and \
         sum(x.words <= 4 for x in lines[k + 1:k + 6]) >= 3
 
@@ -194,7 +197,7 @@ def choose(lines: list[Line], scores: list[float], threshold: float) -> list[int
     positions = positions_of(lines)
     for k in range(1, len(lines)):
         line = lines[k]
-        begins = prose_since and scores[k] >= LOW and _next_page(lines, chosen[-1], k)
+        begins = prose_since and scores[k] >= LOW and _next_page(lines, chosen[-1], k, positions)
         if not begins and scores[k] >= threshold and line.key not in heading:
             if prose_since or echoed:
                 begins = True

@@ -41,17 +41,17 @@ def test_a_title_naming_another_site_below_a_copyright_line_begins_a_page_on_les
     assert choose(lines, scores, 0.7) == [0]         # the same site: a section of the page
 
 
-def test_a_title_naming_another_site_with_its_logo_below_begins_a_page_on_less_evidence():
-    # No notice above: the page ends in a list of sister sites; the next page's `<title>` line is
-    # followed by its site's name printed again, its logo.
+def test_a_title_naming_another_site_over_the_top_of_a_page_begins_a_page_on_less_evidence():
+    # No notice above: the page ends in a list of sister sites. The next page's `<title>` line is
+    # followed by its site's name printed again (its logo), or by its headline.
     page = ["Talks resume | Example Times", "Menu", "Talks resume", PROSE, "Sister Paper", "Another Paper"]
-    other = ["Floods hit city - Other Daily", "Other Daily", "Home", *[PROSE] * 20]
-    lines = read_lines("\n".join(page + other))
-    scores = [0.0] * len(lines)
+    scores = [0.0] * 30
     scores[6] = 0.3                                  # below the threshold
-    assert choose(lines, scores, 0.7) == [0, 6]
-    lines = read_lines("\n".join(page + [other[0], "Share", *other[2:]]))
-    assert choose(lines, scores, 0.7) == [0]         # no logo: the model decides
+    for top in (["Other Daily", "Home"], ["Search", "Floods hit city"]):
+        lines = read_lines("\n".join(page + ["Floods hit city - Other Daily", *top, *[PROSE] * 20]))
+        assert choose(lines, scores, 0.7) == [0, 6]
+    lines = read_lines("\n".join(page + ["Floods hit city - Other Daily", "Share", "Home", *[PROSE] * 20]))
+    assert choose(lines, scores, 0.7) == [0]         # neither: the model decides
 
 
 def test_a_likely_start_whose_headline_comes_first_takes_the_page_from_one_that_comes_later():
