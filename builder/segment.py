@@ -164,10 +164,12 @@ def _next_page(lines: list[Line], start: int, k: int, positions: dict[str, list[
         return False
     theirs, ours = site_part(lines[k].text), site_part(lines[start].text)
     if theirs is not None and theirs != ours:
-        footer_above = any(x.notice for x in lines[max(start, k - FOOTER):k])
-        logo_below = any(x.key == theirs for x in lines[k + 1:k + 1 + TOP])
-        headline_below = (echo(lines, k, positions) or len(lines)) - k <= TOP
-        if footer_above or logo_below or headline_below:
+        if any(x.notice for x in lines[max(start, k - FOOTER):k]):          # a footer above
+            return True
+        if any(x.key == theirs for x in lines[k + 1:k + 1 + TOP]):          # its logo below
+            return True
+        at = echo(lines, k, positions)                                      # its headline below
+        if at is not None and at - k <= TOP:
             return True
     return headline_like(lines[k]) and any(copyright(x) for x in lines[max(start, k - FOOTER):k]) and \
         sum(x.words <= 4 for x in lines[k + 1:k + 6]) >= 3
