@@ -4,6 +4,7 @@ dossier, decided by the day each article entered `content/`, so an article never
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -64,9 +65,11 @@ class EditionYear:
     editions: tuple[Edition, ...]   # newest first
     siblings: tuple[str, ...]       # every year with editions, newest first, for navigation
 
+    parent = f"{EDITIONS}/"         # the editions' index, where the years are listed
+
     @property
     def url(self) -> str:
-        return f"{EDITIONS}/{self.label}/"
+        return f"{self.parent}{self.label}/"
 
 
 RECENT = 30   # editions the index lists before the years (a month of daily ones)
@@ -83,11 +86,9 @@ class Editions:
 def index_of(editions: tuple[Edition, ...]) -> Editions:
     """`editions` (newest first) as their index shows them: a page per year, so that a new
     edition changes its year's page and the index, not one page listing every edition."""
-    by_year: dict[str, list[Edition]] = {}
-    for edition in editions:
-        by_year.setdefault(edition.year, []).append(edition)
-    labels = tuple(by_year)
-    return Editions(editions[:RECENT], tuple(EditionYear(y, tuple(by_year[y]), labels) for y in labels), len(editions))
+    years = [(year, tuple(run)) for year, run in itertools.groupby(editions, key=lambda e: e.year)]
+    labels = tuple(label for label, _ in years)
+    return Editions(editions[:RECENT], tuple(EditionYear(label, run, labels) for label, run in years), len(editions))
 
 
 def entered(article: Article, commits: Mapping[str, dt.date]) -> dt.date | None:
