@@ -14,8 +14,8 @@ template imported without context (macros.html) is made once per process, not on
 Each page's own:
 - `page_path`: the page's path under the site ("dossiers/japan-rok/")
 - `page`: the model its kind (`builder.pages`) gives it: an Entry, a DossierView, a Person, a Year, an
-  Edition (its page, and its e-mail's HTML), every Edition (their index), or None for home and the
-  other indexes
+  Edition (its page, and its e-mail's HTML), Editions (their index), an EditionYear, or None for
+  home and the other indexes
 - `open_graph`, `json_ld`: its metadata for the page's head
 
 An article's body is shown on its own page only: pages listing or linking an article (timelines,
