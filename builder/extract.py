@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 from builder.boilerplate import CONTENT_FEATURES, CONTEXT_FEATURES, score_lines
 from builder.dates import find_dates, month_first, relative_seconds, resolve_relative
-from builder.headline import heading, title_parts
+from builder.headline import heading, headline_like, title_parts
+from builder.language import stopwords
 from builder.lines import Line, page_language, read_lines
 from builder.model import Logistic, Model, check_names, load_model
 from builder.segment import BOUNDARY_FEATURES, pages_in
-from builder.text import key
+from builder.text import key, words
 
 WIRES = {
     "afp": "AFP", "agence france presse": "AFP", "reuters": "Reuters", "ap": "AP",
@@ -55,6 +56,7 @@ LEAST = 0.2             # a page whose best line scores less holds no text
 DOUBLED = 6             # lines within which a line printed again is a caption or a repeated headline
 TEASER = 200            # characters from which a line cut off mid-sentence is a teaser
 DATE_REACH = 6          # lines into the text a date may still be the page's own (a byline below the lede)
+OVER_TEXT = 30          # lines above its text within which a page shows its headline
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class _Page:
     lines: list[Line]
     headline: int | None        # index in `lines` of the headline the page prints
     title: str | None
+    headline_why: str           # how the headline was found, for explain
     publisher: str | None
     scores: list[float]         # P(text) per line
     body: list[int]             # indexes of its text lines
@@ -186,7 +189,32 @@ def _read_page(lines: list[Line], model: Model) -> _Page:
     # The text starts after the headline (or the title line): what is above is the page's top.
     top = headline if headline is not None else (0 if title is not None else -1)
     body, ruled = _text_lines(lines, top, title, scores, model.text_at)
-    return _Page(lines, headline, title, publisher, scores, body, features, ruled)
+    why = "the page's first line printed again"
+    if headline is None and title is not None:
+        over = _headline_over(lines, body, title, language)
+        if over is not None:
+            headline, title = over, lines[over].text
+            why = "the headline-like line nearest above the text, sharing words with the title line"
+            body = [k for k in body if k > over]
+    return _Page(lines, headline, title, why, publisher, scores, body, features, ruled)
+
+
+def _headline_over(lines: list[Line], body: list[int], title: str, language: str) -> int | None:
+    """A page that does not print its title line again mostly words its headline otherwise (an
+    SEO title over a shorter headline): the headline-like line nearest above its text, or its text's
+    first line, standing alone (blank lines around it, as a heading) and sharing a content word with
+    the title line. Not a byline, a date, a control or a notice."""
+    if not body:
+        return None
+    function_words = stopwords(language)
+    wanted = {w for w in words(title) if len(w) >= 4 and w not in function_words}
+    for k in range(body[0], max(0, body[0] - OVER_TEXT), -1):
+        line = lines[k]
+        if line.words >= 3 and line.blank_before and line.blank_after and headline_like(line) \
+                and not (line.dated or line.control or line.notice) \
+                and not _BYLINE.match(line.text) and wanted.intersection(line.tokens):
+            return k
+    return None
 
 
 def _text_lines(lines: list[Line], top: int, title: str | None, scores: list[float],
@@ -334,8 +362,8 @@ def _draft(page: _Page, date: dt.date | None, date_source: str | None) -> Draft 
     decisions: list[Decision] = []
     if page.headline is not None:
         h = lines[page.headline]
-        decisions.append(Decision(h.index + 1, h.index + 1, "headline", f"headline {page.title!r}: the "
-                                  f"page's first line printed again"))
+        decisions.append(Decision(h.index + 1, h.index + 1, "headline", f"headline {page.title!r}: "
+                                  f"{page.headline_why}"))
     elif page.title is not None:
         decisions.append(Decision(first_line, first_line, "headline", f"title line {page.title!r}"))
     if date is not None:
@@ -344,15 +372,15 @@ def _draft(page: _Page, date: dt.date | None, date_source: str | None) -> Draft 
     wire = _wire_credit(lines[page.body[0] if page.body else len(lines):], decisions)
     blocks, key_points, dateline, dateline_wire = _blocks([lines[k] for k in page.body], decisions)
 
-    words = 0
+    count = 0
     for b in blocks:  # counted only as far as needed: a story's first paragraph is usually enough
-        words += len(b.text.split())
-        if words >= MIN_WORDS:
+        count += len(b.text.split())
+        if count >= MIN_WORDS:
             break
-    if words < MIN_WORDS:
-        what = "headline-only item" if page.title is not None and words == 0 else "too little text"
+    if count < MIN_WORDS:
+        what = "headline-only item" if page.title is not None and count == 0 else "too little text"
         label = f" {page.title!r}" if page.title else ""
-        return Decision(first_line, last_line, "not an article", f"{what}{label} ({words} words of text)")
+        return Decision(first_line, last_line, "not an article", f"{what}{label} ({count} words of text)")
     return Draft(
         title=page.title, blocks=tuple(blocks), key_points=tuple(key_points), date=date,
         date_source=date_source, dateline=dateline, wire=wire or dateline_wire, publisher=page.publisher,

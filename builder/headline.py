@@ -67,7 +67,8 @@ def page_headline(page: list[Line], site: str | None = None, before: int = ECHO_
     """Where a page (its lines from its first) prints its headline again, above line `before`: a
     line repeating a part of its first line (not the site's name: that is its logo). One with
     running text below it first (a headline sits over its story, a logo over a menu), then the one
-    repeating the most words, then the nearest."""
+    repeating the most words, then the title's first part (titles name the site last more often),
+    then the nearest."""
     if not page or not (headline_like(page[0]) or has_separator(page[0].text)):
         return None
     positions = positions_of(page)
@@ -78,7 +79,7 @@ def page_headline(page: list[Line], site: str | None = None, before: int = ECHO_
     for part in parts:
         found = next((j for j in positions.get(part, ()) if 0 < j < min(before, ECHO_WINDOW + 1)), None)
         if found is not None and page[found].words >= 2 and len(part.split()) >= enough:
-            rank = (_over_text(page, found), len(part.split()), -found)
+            rank = (_over_text(page, found), len(part.split()), page[0].key.startswith(part), -found)
             if best is None or rank > best[0]:
                 best = (rank, found)
     return best[1] if best else None

@@ -1,7 +1,7 @@
 """The dev set's own scorer on ingest, as issue 14's acceptance runs it (../shared/devsets, beside the
 repository). Its floors are today's figures less a margin: a change that makes ingest worse on pages
-from many sites fails here. Issue 14's targets (withRecall 0.95, splitAcc 0.90, titleMatch 0.80 on
-`en`) are above them; bench/README.md has the figures."""
+from many sites fails here. Issue 14's target withRecall 0.95 on `en` is above them; bench/README.md
+has the figures."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tests.conftest import REPO
 DEVSETS = REPO.parent / "shared" / "devsets"
 FLOORS = {  # metric: (floor, higher is better)
     "en": {"withRecall": (0.85, True), "cohesion": (0.97, True), "withoutLeak": (0.16, False),
-           "splitAcc": (0.85, True), "titleMatch": (0.74, True), "dateMatch": (0.79, True), "strays": (10, False)},
+           "splitAcc": (0.85, True), "titleMatch": (0.84, True), "dateMatch": (0.80, True), "strays": (10, False)},
     "other": {"withRecall": (0.92, True), "withoutLeak": (0.25, False), "splitAcc": (0.87, True),
               "strays": (10, False)},
 }

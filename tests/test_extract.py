@@ -62,6 +62,20 @@ def test_site_suffix_stays_in_the_title_when_the_page_never_names_the_site():
     assert draft.publisher is None and draft.title == "Ministers agree to keep talking after rare meeting"
 
 
+def test_a_headline_worded_otherwise_than_the_title_line_is_the_one_over_the_text():
+    lines = web_page("Ministers agree to keep talking after rare meeting")
+    lines[lines.index("Ministers agree to keep talking after rare meeting")] = "Ministers meet at last, and talk"
+    (draft,) = extract("\n".join(lines)).drafts
+    assert draft.title == "Ministers meet at last, and talk"
+    assert texts(draft) == BODY
+    assert any(d.what == "headline" and "nearest above the text" in d.why and d.first == 14
+               for d in draft.decisions)
+    # A line sharing no word with the title line is no headline: the title line stays the title.
+    lines[13] = "Talks resume in the capital"
+    (draft,) = extract("\n".join(lines)).drafts
+    assert draft.title == "Ministers agree to keep talking after rare meeting"
+
+
 def test_pages_pasted_together_without_a_blank_line_are_two_articles():
     dump = web_page("Ministers agree to keep talking after rare meeting") + \
         web_page("Floods force hundreds from their homes in port city", OTHER_BODY, "March 13, 2024")

@@ -29,6 +29,14 @@ def test_the_headline_is_the_line_repeating_most_of_the_title():
     assert page_headline(lines("The text begins at once, with no headline at all.", "More text.")) is None
 
 
+def test_of_two_parts_printed_again_as_long_the_title_s_first_is_the_headline():
+    # The site's name and tagline, as long as the headline, in the logo over the text too.
+    page = lines("Floods hit the port city again - Daily Example - News, Views and Weather", "",
+                 "Daily Example - News, Views and Weather", "", "Floods hit the port city again", "",
+                 "Heavy rain flooded several districts of the port city overnight, the authorities said.")
+    assert page_headline(page) == 2   # blank lines are not lines of the page
+
+
 def test_the_site_is_the_end_of_the_title_the_page_names_more_often():
     # The headline is printed again too (over the story), once; the blog's name in its logo and
     # its copyright line.
