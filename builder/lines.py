@@ -70,11 +70,15 @@ _LEAD_IN = re.compile(rf"^(?:(?:{_LEAD_INS})\s*(?:[:|>»]|$)|(?:{_PHRASES})\s+(?
 # A photo or source credit: `Photo: AFP / KCNA`, `Foto: dpa`, `Fot. PAP`, `Image: Getty Images`.
 _CREDIT = re.compile(r"^(?:(?:photos?|images?|file photo|pictures?|credits?|video|foto|fotos|fot|bild|bilder|"
                      r"bildquelle|quelle|source|fuente|imagen|crédits?|photographie|zdjęcie|kuva|kuvat)\s*[:|]"
+                     r"|(?:photo|photograph|picture|image|foto|bild)\s+(?:by|von|de|par|di|por)\s"
                      r"|fot\.)\s*\S.{0,100}$", re.I)
 # A caption's credit at its end: `... kanssa. Kuva: Alexander Becher`, `... / Źródło: Pixabay`.
 # A colon after the word (`Foto:`), or the abbreviation `Fot.`: a sentence may end in `images.`
 _TRAILING_CREDIT = re.compile(r"[\s(/|](?:(?:photos?|images?|foto|fotos|fot|kuva|kuvat|bild|imagen|crédits?|"
                               r"credits?|źródło|zdjęcie)\s*:|fot\.)\s*[^.!?:]{1,60}\)?$", re.I)
+# A caption's credit after a slash or a copyright sign, the caption no sentence: `Trybunał / Shutterstock`,
+# `Stau © aremac / Clipdealer`, `Le piquet de grève / (C) Kab Niang`.
+_CAPTION_CREDIT = re.compile(r"(?:\s/|\s©|\s\([cC]\))\s?[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3}$")
 # What a page says of its links: `These are external links and will open in a new window`.
 _LINK_NOTE = re.compile(r"\b(?:opens?|will open) in a new (?:window|tab)\b", re.I)
 _DIGIT = re.compile(r"\d")
@@ -141,7 +145,8 @@ def read_lines(text: str) -> list[Line]:
             capitals=capitalised / max(1, len(spaced)),
             digits=digits / len(t),
             control=keys[i] in CONTROLS or _LEAD_IN.match(t) is not None or _CREDIT.match(t) is not None
-            or (len(t) <= 250 and (_TRAILING_CREDIT.search(t) is not None or _LINK_NOTE.search(t) is not None)),
+            or (len(t) <= 250 and (_TRAILING_CREDIT.search(t) is not None or _LINK_NOTE.search(t) is not None))
+            or (n <= 15 and not t.endswith(_END) and _CAPTION_CREDIT.search(t) is not None),
             notice=notice,
             separators=len(_SEPARATORS.findall(t)) if len(t) <= 300 else 0,
             dated=digits > 1 and _DATE.search(t) is not None,

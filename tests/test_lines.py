@@ -74,6 +74,18 @@ def test_a_caption_ending_in_its_credit_is_a_credit():
     assert not evidence(two)[two].control    # a sentence ending in `images.` is no credit
 
 
+def test_a_credit_after_a_slash_or_a_copyright_sign_or_photo_by_is_a_credit():
+    credits = ["Flooded streets in the old town / Shutterstock", "Storm over the harbour © Jan Muster / Agentur",
+               "Le piquet de grève dans le hall / (C) Kab Niang", "Photo by Jane Doe on Unsplash",
+               "Photograph by John Smith, Harbour Restoration Project"]
+    found = evidence(*credits)
+    assert all(found[t].control for t in credits)
+    # A sentence ending in a name after a slash is no caption, nor is a headline ending in a number.
+    for text in ["Ministers met the union leaders on Monday and Tuesday / Wednesday.", "Floods in 2024 / 2025",
+                 "Photography by the river is a growing hobby among pensioners in the town"]:
+        assert not evidence(text)[text].control
+
+
 def test_notices_in_other_languages():
     notices = ["Materiał chroniony prawem autorskim - zasady przedruków określa regulamin.",
                "Alle Angaben ohne Gewähr.", "Wir respektieren deine Privatsphäre",
