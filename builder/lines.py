@@ -24,16 +24,17 @@ instagram|youtube|telegram|reddit|tumblr|rss|copy link|link|tweet|like|follow|fo
 watch|video|photos|gallery|save|bookmark|send|cancel|submit|ok|accept|agree|i agree|got it|
 contact|contact us|about|about us|news|latest|latest news|trending|most read|most popular|popular|
 related|related articles|related stories|recommended|you may also like|tags|topics|categories|
-sections|loading|expand|collapse|
+sections|loading|expand|collapse|related coverage|write a comment|add a comment|leave a reply|
+join the discussion|pdf version|print version|
 teilen|drucken|suche|suchen|anmelden|abmelden|registrieren|mehr|weiter|weiterlesen|zurück|startseite|
-menü|schließen|kommentare|kommentar|werbung|anzeige|abonnieren|newsletter|kontakt|impressum|
+menü|schließen|kommentare|kommentar|kommentar schreiben|werbung|anzeige|abonnieren|newsletter|kontakt|impressum|
 partager|imprimer|rechercher|connexion|se connecter|s'inscrire|accueil|fermer|suivant|précédent|
 commentaires|publicité|lire la suite|s'abonner|
 compartir|imprimir|buscar|iniciar sesión|registrarse|inicio|cerrar|siguiente|anterior|comentarios|
 publicidad|leer más|suscríbete|
 condividi|stampa|cerca|accedi|chiudi|commenti|pubblicità|leggi anche|
 compartilhar|partilhar|pesquisar|entrar|fechar|comentários|publicidade|leia mais|
-udostępnij|drukuj|szukaj|zaloguj|zamknij|komentarze|reklama|czytaj więcej
+udostępnij|drukuj|szukaj|zaloguj|zamknij|komentarze|reklama|czytaj więcej|dołącz do dyskusji|dodaj komentarz
 """.replace("\n", "").split("|"))
 # Copyright lines in those languages; with `©`, what a page's footer says.
 _RESERVED = [key(n) for n in """
@@ -57,6 +58,7 @@ _NOTICE_WORDS = frozenset(n.split()[0] + plural for n in _NOTICES for plural in 
 _LEAD_INS = (
     r"read more|read also|also read|see also|related|related articles?|related stories|you may also like|"
     r"you might also like|recommended|more from|more on|don'?t miss|watch|listen|suggested|more on this|tags|"
+    r"next|previous|up next|"
     r"lesen sie auch|lesen sie mehr|mehr zum thema|mehr dazu|zum weiterlesen|auch interessant|schlagworte|"
     r"lire aussi|à lire aussi|à lire|voir aussi|à voir aussi|mots-clés|"
     r"lea también|lea más|lea|lee también|leer más|le puede interesar|te puede interesar|"
@@ -79,6 +81,9 @@ _TRAILING_CREDIT = re.compile(r"[\s(/|](?:(?:photos?|images?|foto|fotos|fot|kuva
 # A caption's credit after a slash or a copyright sign, the caption no sentence: `Trybunał / Shutterstock`,
 # `Stau © aremac / Clipdealer`, `Le piquet de grève / (C) Kab Niang`.
 _CAPTION_CREDIT = re.compile(r"(?:\s/|\s©|\s\([cC]\))\s?[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3}$")
+# A comment thread's heading: `11 responses to "..."`, `3 Kommentare`, `12 komentarzy`.
+_COMMENTS = re.compile(r"^\d+\s+(?:responses?|comments?|replies|thoughts|kommentare?|commentaires?|comentarios?|"
+                       r"comentários?|komentarz[ey]?|komentarzy|commenti)\b", re.I)
 # What a page says of its links: `These are external links and will open in a new window`.
 _LINK_NOTE = re.compile(r"\b(?:opens?|will open) in a new (?:window|tab)\b", re.I)
 _DIGIT = re.compile(r"\d")
@@ -146,7 +151,8 @@ def read_lines(text: str) -> list[Line]:
             digits=digits / len(t),
             control=keys[i] in CONTROLS or _LEAD_IN.match(t) is not None or _CREDIT.match(t) is not None
             or (len(t) <= 250 and (_TRAILING_CREDIT.search(t) is not None or _LINK_NOTE.search(t) is not None))
-            or (n <= 15 and not t.endswith(_END) and _CAPTION_CREDIT.search(t) is not None),
+            or (n <= 15 and not t.endswith(_END) and _CAPTION_CREDIT.search(t) is not None)
+            or (digits > 0 and not t.endswith(_END) and _COMMENTS.match(t) is not None),
             notice=notice,
             separators=len(_SEPARATORS.findall(t)) if len(t) <= 300 else 0,
             dated=digits > 1 and _DATE.search(t) is not None,

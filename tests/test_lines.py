@@ -61,6 +61,15 @@ def test_lead_ins_in_other_languages_and_short_link_labels():
     assert not evidence(long)[long].control
 
 
+def test_a_comment_thread_s_heading_and_links_to_the_next_story_are_controls():
+    lines = ["11 responses to “Floods hit port city”", "3 Kommentare", "12 komentarzy", "Write a comment",
+             "Related Coverage", "Next: Ministers meet again", "PDF version", "Dołącz do dyskusji"]
+    found = evidence(*lines)
+    assert all(found[t].control for t in lines)
+    for text in ["12 comments were sent to the council before the vote.", "Next year the port will reopen"]:
+        assert not evidence(text)[text].control
+
+
 def test_a_caption_ending_in_its_credit_is_a_credit():
     captions = ["Die Ministerin sprach am Mittwoch in Berlin mit dem Premier. Foto: Max Muster",
                 "Praca w magazynie, zdjęcie ilustracyjne / Źródło: Pixabay",
