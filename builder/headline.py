@@ -107,7 +107,9 @@ def split_site(text: str, page: list[Line]) -> tuple[str, str | None]:
 
     def site_like(part: str) -> bool:
         k = key(part)
-        named = sum(f" {k} " in other for other in named_in) if len(k) >= 4 and len(part.split()) <= 5 else 0
+        # A short name is a word of the text as often; an acronym (`CNN`, `NPR`) is a name.
+        long_enough = len(k) >= 4 or (len(k) >= 2 and part.strip().isupper())
+        named = sum(f" {k} " in other for other in named_in) if long_enough and len(part.split()) <= 5 else 0
         return named >= 3 or (named > 0 and not any(line.key == k and _over_text(page, n)
                                                     for n, line in enumerate(page[1:], 1)))
 

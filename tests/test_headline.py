@@ -21,6 +21,11 @@ def test_the_site_comes_off_a_title_only_when_the_page_names_it_again():
     assert split_site(page[0].text, page) == ("Floods hit port city - Regional News", None)
     page = lines("Daily Example | Floods hit port city", "Daily Example", "© Daily Example")
     assert split_site(page[0].text, page) == ("Floods hit port city", "Daily Example")
+    # An acronym is a name however short; a short word of the text is not.
+    page = lines("Floods hit port city - CNN", "Search CNN", "© 2024 Cable News Network")
+    assert split_site(page[0].text, page) == ("Floods hit port city", "CNN")
+    page = lines("Floods hit port city - Sea", "The sea rose over the quays.", "The sea fell.")
+    assert split_site(page[0].text, page) == ("Floods hit port city - Sea", None)
 
 
 def test_the_headline_is_the_line_repeating_most_of_the_title():
