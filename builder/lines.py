@@ -72,18 +72,22 @@ _LEAD_IN = re.compile(rf"^(?:(?:{_LEAD_INS})\s*(?:[:|>»]|$)|(?:{_PHRASES})\s+(?
 # A photo or source credit: `Photo: AFP / KCNA`, `Foto: dpa`, `Fot. PAP`, `Image: Getty Images`.
 _CREDIT = re.compile(r"^(?:(?:photos?|images?|file photo|pictures?|credits?|video|foto|fotos|fot|bild|bilder|"
                      r"bildquelle|quelle|source|fuente|imagen|crédits?|photographie|zdjęcie|kuva|kuvat)\s*[:|]"
-                     r"|(?:photo|photograph|picture|image|foto|bild)\s+(?:by|von|de|par|di|por)\s"
                      r"|fot\.)\s*\S.{0,100}$", re.I)
+# `Photo by Jane Doe on Unsplash`: a name after `by` (`Picture by picture, ...` is prose).
+_PHOTO_BY = re.compile(r"^(?:[Pp]hoto(?:graph)?s?|[Pp]ictures?|[Ii]mages?)\s+by\s+(?P<name>\w)")
 # A caption's credit at its end: `... kanssa. Kuva: Alexander Becher`, `... / Źródło: Pixabay`.
 # A colon after the word (`Foto:`), or the abbreviation `Fot.`: a sentence may end in `images.`
 _TRAILING_CREDIT = re.compile(r"[\s(/|](?:(?:photos?|images?|foto|fotos|fot|kuva|kuvat|bild|imagen|crédits?|"
                               r"credits?|źródło|zdjęcie)\s*:|fot\.)\s*[^.!?:]{1,60}\)?$", re.I)
-# A caption's credit after a slash or a copyright sign, the caption no sentence: `Trybunał / Shutterstock`,
-# `Stau © aremac / Clipdealer`, `Le piquet de grève / (C) Kab Niang`.
-_CAPTION_CREDIT = re.compile(r"(?:\s/|\s©|\s\([cC]\))\s?[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3}$")
-# A comment thread's heading: `11 responses to "..."`, `3 Kommentare`, `12 komentarzy`.
+# A caption's credit, the caption no sentence: one name after a slash (`Trybunał Konstytucyjny /
+# Shutterstock`; `Russia / Ukraine` is a subheading), or anything short after a copyright sign
+# (`Stau © aremac / Clipdealer`, `Le piquet de grève / (C) Kab Niang`).
+_CAPTION_CREDIT = re.compile(r"^\S+(?:\s+\S+)+\s+/\s?(?P<name>\w[\w.&'-]*)$|\s(?:©|\([cC]\))\s?\S+(?:\s\S+){0,4}$")
+# A comment thread's heading: `11 responses to "..."`, `3 Kommentare`, `12 komentarzy`; alone or before
+# the story's quoted title (`5 thoughts on the talks` is a listicle's subheading).
 _COMMENTS = re.compile(r"^\d+\s+(?:responses?|comments?|replies|thoughts|kommentare?|commentaires?|comentarios?|"
-                       r"comentários?|komentarz[ey]?|komentarzy|commenti)\b", re.I)
+                       r"comentários?|komentarz[ey]?|komentarzy|commenti)(?:\s*$|\s+(?:to|on|zu|sur|na|para|a)\s+"
+                       r"[\"“„«‘'])", re.I)
 # What a page says of its links: `These are external links and will open in a new window`.
 _LINK_NOTE = re.compile(r"\b(?:opens?|will open) in a new (?:window|tab)\b", re.I)
 _DIGIT = re.compile(r"\d")
@@ -151,7 +155,7 @@ def read_lines(text: str) -> list[Line]:
             digits=digits / len(t),
             control=keys[i] in CONTROLS or _LEAD_IN.match(t) is not None or _CREDIT.match(t) is not None
             or (len(t) <= 250 and (_TRAILING_CREDIT.search(t) is not None or _LINK_NOTE.search(t) is not None))
-            or (n <= 15 and not t.endswith(_END) and _CAPTION_CREDIT.search(t) is not None)
+            or (n <= 15 and not t.endswith(_END) and _caption_credit(t))
             or (digits > 0 and not t.endswith(_END) and _COMMENTS.match(t) is not None),
             notice=notice,
             separators=len(_SEPARATORS.findall(t)) if len(t) <= 300 else 0,
@@ -161,6 +165,12 @@ def read_lines(text: str) -> list[Line]:
             repeats=counts[keys[i]] - 1 if keys[i] else 0,
         ))
     return lines
+
+
+def _caption_credit(text: str) -> bool:
+    """A photo's credit closing a short caption (`_CAPTION_CREDIT`, `_PHOTO_BY`): a name is capitalised."""
+    m = _CAPTION_CREDIT.search(text) or _PHOTO_BY.match(text)
+    return m is not None and (m["name"] is None or m["name"][0].isupper())
 
 
 def copyright(line: Line) -> bool:

@@ -66,7 +66,8 @@ def test_a_comment_thread_s_heading_and_links_to_the_next_story_are_controls():
              "Related Coverage", "Next: Ministers meet again", "PDF version", "Dołącz do dyskusji"]
     found = evidence(*lines)
     assert all(found[t].control for t in lines)
-    for text in ["12 comments were sent to the council before the vote.", "Next year the port will reopen"]:
+    for text in ["12 comments were sent to the council before the vote.", "Next year the port will reopen",
+                 "5 thoughts on the talks", "3 responses to the housing crisis"]:
         assert not evidence(text)[text].control
 
 
@@ -91,7 +92,9 @@ def test_a_credit_after_a_slash_or_a_copyright_sign_or_photo_by_is_a_credit():
     assert all(found[t].control for t in credits)
     # A sentence ending in a name after a slash is no caption, nor is a headline ending in a number.
     for text in ["Ministers met the union leaders on Monday and Tuesday / Wednesday.", "Floods in 2024 / 2025",
-                 "Photography by the river is a growing hobby among pensioners in the town"]:
+                 "Photography by the river is a growing hobby among pensioners in the town", "Russia / Ukraine",
+                 "Wahl in Berlin / Die Grünen", "Picture by picture, the story unfolds",
+                 "Bild von Merkel sorgt für Aufregung"]:
         assert not evidence(text)[text].control
 
 
