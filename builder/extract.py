@@ -194,27 +194,31 @@ def _read_page(lines: list[Line], model: Model) -> _Page:
         over = _headline_over(lines, body, title, language)
         if over is not None:
             headline, title = over, lines[over].text
-            why = "the headline-like line nearest above the text, sharing words with the title line"
+            why = "the headline-like line above the text sharing most words with the title line"
             body = [k for k in body if k > over]
     return _Page(lines, headline, title, why, publisher, scores, body, features, ruled)
 
 
 def _headline_over(lines: list[Line], body: list[int], title: str, language: str) -> int | None:
     """A page that does not print its title line again mostly words its headline otherwise (an
-    SEO title over a shorter headline): the headline-like line nearest above its text, or its text's
-    first line, standing alone (blank lines around it, as a heading) and sharing a content word with
-    the title line. Not a byline, a date, a control or a notice."""
+    SEO title over a shorter headline): of the headline-like lines standing alone (blank lines
+    around them, as a heading) above its text, or its text's first line, the one sharing most
+    content words with the title line, the nearest of those (a caption between headline and text
+    shares fewer). Not a byline, a date, a control or a notice; the title line itself (line 0) is
+    not looked at."""
     if not body:
         return None
     function_words = stopwords(language)
     wanted = {w for w in words(title) if len(w) >= 4 and w not in function_words}
+    best, shared = None, 0
     for k in range(body[0], max(0, body[0] - OVER_TEXT), -1):
         line = lines[k]
         if line.words >= 3 and line.blank_before and line.blank_after and headline_like(line) \
-                and not (line.dated or line.control or line.notice) \
-                and not _BYLINE.match(line.text) and wanted.intersection(line.tokens):
-            return k
-    return None
+                and not (line.dated or line.control or line.notice) and not _BYLINE.match(line.text):
+            n = len(wanted.intersection(line.tokens))
+            if n > shared:
+                best, shared = k, n
+    return best
 
 
 def _text_lines(lines: list[Line], top: int, title: str | None, scores: list[float],

@@ -79,7 +79,7 @@ def page_headline(page: list[Line], site: str | None = None, before: int = ECHO_
     for part in parts:
         found = next((j for j in positions.get(part, ()) if 0 < j < min(before, ECHO_WINDOW + 1)), None)
         if found is not None and page[found].words >= 2 and len(part.split()) >= enough:
-            rank = (_over_text(page, found), len(part.split()), page[0].key.startswith(part), -found)
+            rank = (_over_text(page, found), len(part.split()), f"{page[0].key} ".startswith(f"{part} "), -found)
             if best is None or rank > best[0]:
                 best = (rank, found)
     return best[1] if best else None
@@ -107,8 +107,9 @@ def split_site(text: str, page: list[Line]) -> tuple[str, str | None]:
 
     def site_like(part: str) -> bool:
         k = key(part)
-        # A short name is a word of the text as often; an acronym (`CNN`, `NPR`) is a name.
-        long_enough = len(k) >= 4 or (len(k) >= 2 and part.strip().isupper())
+        # A short name is a word of the text as often; a three-letter acronym (`CNN`, `NPR`) is a
+        # name, a two-letter one a country or a union as often (`- UK`, `| EU`).
+        long_enough = len(k) >= 4 or (len(k) == 3 and part.strip().isupper())
         named = sum(f" {k} " in other for other in named_in) if long_enough and len(part.split()) <= 5 else 0
         return named >= 3 or (named > 0 and not any(line.key == k and _over_text(page, n)
                                                     for n, line in enumerate(page[1:], 1)))

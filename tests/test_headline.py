@@ -26,6 +26,8 @@ def test_the_site_comes_off_a_title_only_when_the_page_names_it_again():
     assert split_site(page[0].text, page) == ("Floods hit port city", "CNN")
     page = lines("Floods hit port city - Sea", "The sea rose over the quays.", "The sea fell.")
     assert split_site(page[0].text, page) == ("Floods hit port city - Sea", None)
+    page = lines("Trade talks stall - UK", "UK ministers met.", "The UK said so.", "Talks in the UK.")
+    assert split_site(page[0].text, page) == ("Trade talks stall - UK", None)  # a country as often
 
 
 def test_the_headline_is_the_line_repeating_most_of_the_title():
