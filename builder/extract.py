@@ -195,6 +195,8 @@ def _read_page(lines: list[Line], model: Model) -> _Page:
         if over is not None:
             headline, title = over, lines[over].text
             why = "the headline-like line above the text sharing most words with the title line"
+            # The lines keep the scores they had under the title line: scored again under this
+            # headline they kept a little more furniture (bench/README.md).
             body = [k for k in body if k > over]
     return _Page(lines, headline, title, why, publisher, scores, body, features, ruled)
 
