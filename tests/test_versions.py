@@ -175,3 +175,30 @@ def test_a_build_killed_at_any_rename_leaves_the_old_site_or_the_new_one_whole(t
         assert now == old or now == new, f"killed at rename {at} of {count}: neither the old site nor the new"
         build(load_config(Path("config.yaml")), run_ingest=False)
         assert tree(root / "site") == new, f"the build after a kill at rename {at}"
+
+
+def test_a_version_half_made_by_a_killed_build_is_completed_by_the_next(repo_copy, monkeypatch):
+    """The first build after a clean one makes the version not shown by linking every file of the
+    live one into a new folder; a build that dies while doing so leaves that folder half made, and
+    the next build, finding it, completes it file by file and makes the site a clean build makes."""
+    from tests.test_build import clean_build
+    monkeypatch.chdir(repo_copy)
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    (repo_copy / "content" / "_index.md").write_text("---\ntitle: Briefing\n---\n\nAn intro edited.\n")
+    real, linked = os.link, []
+
+    def dying(source, target, *args, **kwargs):
+        if len(linked) == 20:
+            raise OSError(28, "No space left on device")
+        linked.append(target)
+        return real(source, target, *args, **kwargs)
+    monkeypatch.setattr(os, "link", dying)
+    with pytest.raises(OSError, match="No space left"):
+        build(config, run_ingest=False)
+    monkeypatch.setattr(os, "link", real)
+    assert len(linked) == 20 and all(Path(p).is_file() for p in linked)   # the half-made version stands
+    build(config, run_ingest=False)
+    made = tree(repo_copy / "site")
+    assert b"An intro edited." in made["index.html"]
+    assert made == clean_build(repo_copy)
