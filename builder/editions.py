@@ -31,7 +31,7 @@ class Group:
 class Edition:
     date: dt.date               # its day; a weekly edition's Monday
     weekly: bool
-    intro: Page                 # content/editions/<date>.md, empty when there is none
+    intro: Page                 # content/editions/<date>.md, else NO_INTRO
     groups: tuple[Group, ...]   # in the dossiers' order; each article in the first of its dossiers
     older: dt.date | None       # the editions on either side, for navigation
     newer: dt.date | None
@@ -106,28 +106,31 @@ def editions_of(config: Config, entries: Iterable[Entry], commits: Mapping[str, 
     """Every edition (newest first) of `entries` (newest first): one per day (config.editions
     `weekly`: per ISO week) on which articles entered the briefing, each holding those articles."""
     weekly = config.editions == "weekly"
-    by_day: dict[dt.date, list[Entry]] = {}
+    rank = {d.slug: i for i, d in enumerate(config.dossiers)}
+    dossiers = {d.slug: d for d in config.dossiers}
+    # day -> the first of each article's dossiers (None: not filed) -> its articles
+    by_day: dict[dt.date, dict[str | None, list[Entry]]] = {}
     for entry in entries:
         day = entered(entry.article, commits)
         if day is not None:
-            by_day.setdefault(edition_day(day, weekly), []).append(entry)
-    order = {d.slug: i for i, d in enumerate(config.dossiers)}
+            filed = entry.article.dossiers or ()
+            first = filed[0] if len(filed) == 1 else min(filed, key=lambda s: rank.get(s, len(rank)), default=None)
+            by_day.setdefault(edition_day(day, weekly), {}).setdefault(first, []).append(entry)
     intros = _intros(config.content_dir)
     days = sorted(by_day, reverse=True)
     out = []
     for i, day in enumerate(days):
-        groups: dict[str | None, list[Entry]] = {}
-        for entry in by_day[day]:
-            first = min(entry.article.dossiers or (), key=lambda s: order.get(s, len(order)), default=None)
-            groups.setdefault(first, []).append(entry)
-        ranked = sorted(groups, key=lambda s: order.get(s, len(order)) if s is not None else len(order))
+        groups = by_day[day]
+        ranked = sorted(groups, key=lambda s: rank.get(s, len(rank)) if s is not None else len(rank))
         name = f"{day.isoformat()}.md"
-        intro = (read_page(config.content_dir, Path(EDITIONS, name), "", config.root) if name in intros
-                 else Page(Path(EDITIONS, name), "", ""))
-        out.append(Edition(day, weekly, intro, tuple(Group(config.dossier(s) if s else None, tuple(groups[s]))
+        intro = read_page(config.content_dir, Path(EDITIONS, name), "", config.root) if name in intros else NO_INTRO
+        out.append(Edition(day, weekly, intro, tuple(Group(dossiers.get(s) if s else None, tuple(groups[s]))
                                                      for s in ranked),
                            days[i + 1] if i + 1 < len(days) else None, days[i - 1] if i else None))
     return tuple(out)
+
+
+NO_INTRO = Page(Path(EDITIONS), "", "")   # an edition's without content/editions/<date>.md: no title, no text
 
 
 def _intros(content_dir: Path) -> set[str]:
