@@ -95,7 +95,7 @@ def corpus(work: Path, articles: int, dumps: int) -> Path:
             time.sleep(RACY / 1e9)
         return out
     if out.exists():
-        shutil.rmtree(out)
+        out.rename(trash(work) / str(time.time_ns()))   # not deleted now: see Sides.clean
     log(f"generating {articles} articles and {dumps} dumps in {out} ...")
     write_project(out, articles, dumps)
     marker.write_text(json.dumps(stamp))
@@ -154,8 +154,21 @@ class Sides:
                 log(f"  serve {case} ours {seconds:8.2f} s {rss:7.0f} MB")
 
     def clean(self) -> None:
+        """The last run's output moved into the trash, which main() empties once every size is
+        measured. Not deleted now: on ext4 without a journal (this machine's disk), making a file
+        passes over every inode freed in the last minutes, so a build right after deleting the last
+        build's files spent more time in the kernel than in Python (bench/README.md)."""
         for folder in ("site", ".cache", "hugo/public", "hugo/resources"):
-            shutil.rmtree(self.project / folder, ignore_errors=True)
+            path = self.project / folder
+            if path.exists() or path.is_symlink():
+                path.rename(trash(self.project.parent) / str(time.time_ns()))
+
+
+def trash(work: Path) -> Path:
+    """Where Sides.clean puts the last run's output (see there)."""
+    folder = work / "trash"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 def html_pages(folder: Path) -> int:
@@ -332,6 +345,7 @@ def main() -> None:
     for size in (int(n) for n in args.articles.split(",")):
         result = one_size(args.work, size, args.dumps, args.runs, hugo)
         print(table(result, args.runs, version), flush=True)
+    shutil.rmtree(trash(args.work), ignore_errors=True)
     # builder/ may change under a long run (a shared checkout): say what the last build ran.
     print(f"finished {time.strftime('%Y-%m-%d %H:%M')} at {commit()}")
 
