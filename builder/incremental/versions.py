@@ -226,12 +226,16 @@ def _sync_all(source: Path, target: Path) -> None:
     if not target.exists():
         # One call a folder and one a file: _sync's checks, five calls a file, were most of the
         # first edit after a clean build of a large site.
-        for path, _, names in os.walk(source):
-            rel = os.path.relpath(path, source)
-            here = os.path.join(target, rel) if rel != "." else str(target)
-            os.mkdir(here)   # its parent first: os.walk goes top down
-            for name in names:
-                os.link(os.path.join(path, name), os.path.join(here, name))
+        folders = [(str(source), str(target))]
+        while folders:
+            there, here = folders.pop()
+            os.mkdir(here)   # before what is in it
+            with os.scandir(there) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append((entry.path, f"{here}/{entry.name}"))
+                    else:
+                        os.link(entry.path, f"{here}/{entry.name}")
         return
     target.mkdir(exist_ok=True)
     wanted: set[str] = set()
