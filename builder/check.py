@@ -64,10 +64,11 @@ def _sources(config: Config, site) -> dict[str, Path]:
     return {f"{e.url}index.html": config.content_dir / e.article.path for e in site.entries}
 
 
-def _broken_links(out: Path, base: str, articles: dict[str, Path],
+def _broken_links(out: Path, base: str, root: str, articles: dict[str, Path],
                   templates: Path) -> tuple[list[BuilderError], int, int]:
     """Links of the pages in `out` to nothing in it: told per article for a link in its text, once
-    per link for the others, which templates make (a broken link in base.html is on every page)."""
+    per link for the others, which templates make (a broken link in base.html is on every page).
+    A link to the site's absolute address `root` (an e-mail's, a canonical link) is one into it."""
     pages: dict[str, _Links] = {}
     for folder, _, names in os.walk(out):
         for name in names:
@@ -81,7 +82,8 @@ def _broken_links(out: Path, base: str, articles: dict[str, Path],
     for page, parsed in sorted(pages.items()):
         here = base + page.removesuffix("index.html")
         for url in parsed.urls:
-            parts = urlsplit(urljoin(here, url))
+            joined = urljoin(here, url)
+            parts = urlsplit(base + joined[len(root):] if joined.startswith(root) else joined)
             if parts.scheme or parts.netloc:
                 continue   # another site: not ours to check
             followed += 1
@@ -127,7 +129,7 @@ def _check_site(config: Config, drafts: bool) -> Report:
     every link into the site. The parse cache is read, never written."""
     from builder.incremental.cache import open_cache
     from builder.incremental.reading import Cached
-    from builder.render import base_path, render_site
+    from builder.render import absolute_root, base_path, render_site
     from builder.site import load_site
     problems = list(_templates(config))
     cache = open_cache(config)
@@ -144,6 +146,6 @@ def _check_site(config: Config, drafts: bool) -> Report:
             render_site(site, Path(tmp), memo=cache)
         except BuilderError as exc:
             return Report([exc], 0, 0)
-        broken, pages, links = _broken_links(Path(tmp), base_path(config.base_url), _sources(config, site),
-                                             config.templates_dir)
+        broken, pages, links = _broken_links(Path(tmp), base_path(config.base_url), absolute_root(config.base_url),
+                                             _sources(config, site), config.templates_dir)
     return Report(broken, pages, links)

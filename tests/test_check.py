@@ -35,6 +35,18 @@ def test_a_broken_link_is_told_once_per_template_link_and_per_article(repo_copy)
     assert template.startswith(f"{repo_copy / 'templates'}: {report.pages - mails} page(s) link to /nowhere/")
 
 
+def test_an_absolute_link_into_the_site_is_followed_as_the_e_mails_write_them(repo_copy):
+    """An edition's e-mail links the site by its absolute address: a link there to nothing is told
+    (check once passed over every absolute link as another site's)."""
+    mail = repo_copy / "templates" / "edition-email.html"
+    mail.write_text(mail.read_text().replace("</body>", '<a href="{{ absolute(\'nowhere/\') }}">x</a></body>', 1))
+    config = load_config(repo_copy / "config.yaml")
+    (problem,) = check(config).problems
+    mails = len(load_site(config).editions)
+    assert str(problem).startswith(f"{repo_copy / 'templates'}: {mails} page(s) link to "
+                                   "https://briefing.example.org/nowhere/, which is not in the site (/editions/")
+
+
 def test_bad_front_matter_and_a_template_syntax_error_are_told_together(repo_copy):
     story = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
     story.write_text("---\ntitle: [broken\n---\n")
