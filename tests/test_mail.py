@@ -103,3 +103,16 @@ def test_an_editions_e_mail_html_renders_its_items_in_a_browser(browser, mailed)
     assert titles == [title for title, _, _ in STORIES]
     assert "What happened in story 1." in body and "1 Sep 2024 · Kyodo" in body and scripts == 0 and wide
     assert re.search(r"3 articles added that day", body)
+
+
+def test_a_short_ascii_subject_is_written_as_email_header_would_write_it():
+    """mail.subject writes a short line of printable ASCII as it is, without email.header (half the
+    time of a message): for subjects of every length, in words and in one long word, its answer is
+    email.header's."""
+    from email.header import Header
+
+    from builder.mail import subject
+    words = "The Briefing: Week of 6 Sep 2024, Japan and Korea talk again in Seoul =?x?= tabs\tand all"
+    for n in range(1, len(words) + 1):
+        for text in (words[:n], "x" * n):
+            assert subject(text) == Header(text, header_name="Subject").encode(), text
