@@ -130,7 +130,7 @@ def editions_of(config: Config, entries: Iterable[Entry], commits: Mapping[str, 
     return tuple(out)
 
 
-NO_INTRO = Page(Path(EDITIONS), "", "")   # an edition's without content/editions/<date>.md: no title, no text
+NO_INTRO = Page(Path(EDITIONS), "", "")   # the intro of an edition without content/editions/<date>.md
 
 
 def _intros(content_dir: Path) -> set[str]:
