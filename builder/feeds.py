@@ -37,8 +37,12 @@ def _check(root: str) -> None:
         raise ValueError(f"feeds need an absolute http(s) root ending in '/', got {root!r}")
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9/._~-]*")   # a path that quote() and XML both leave as it is (a slug's)
+
+
 def _url(root: str, path: str) -> str:
-    return root + quote(path.lstrip("/"), safe=_URL_SAFE)
+    path = path.lstrip("/")
+    return root + (path if _PLAIN.fullmatch(path) else quote(path, safe=_URL_SAFE))
 
 
 @overload
@@ -180,8 +184,10 @@ def sitemap(root: str, paths: Sequence[str], lastmod: Mapping[str, dt.date] | No
     _check(root)
     lastmod = lastmod or {}
     lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
+    plain_root = _text(root)
     for path in paths:
-        lines.append(f"  <url>\n    <loc>{_text(_url(root, path))}</loc>")
+        loc = plain_root + path.lstrip("/") if _PLAIN.fullmatch(path) else _text(_url(root, path))
+        lines.append(f"  <url>\n    <loc>{loc}</loc>")
         if path in lastmod:
             lines.append(f"    <lastmod>{lastmod[path].isoformat()}</lastmod>")
         lines.append("  </url>")
