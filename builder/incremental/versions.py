@@ -183,7 +183,7 @@ def update(config: Config, staging: Path, staged: dict[str, str], removed: list[
     _save_pair(config, (shown, name), None if differs is None else differs | changed)
     standby = here / name
     if differs is None:
-        _sync_all(current, standby)
+        _link_all(current, standby)
     else:
         for rel in sorted(differs):
             _sync(current, standby, rel)
@@ -219,36 +219,21 @@ def _sync(source: Path, target: Path, rel: str) -> None:
         _sync(source, target, rel)
 
 
-def _sync_all(source: Path, target: Path) -> None:
-    """`target` made a copy of `source` whose files are hard links to its files. It is a new
-    folder, unless a build killed while making it left part of one: that part is checked file by
-    file (which may be there already)."""
-    if not target.exists():
-        # One call a folder and one a file: _sync's checks, five calls a file, were most of the
-        # first edit after a clean build of a large site.
-        folders = [(str(source), str(target))]
-        while folders:
-            there, here = folders.pop()
-            os.mkdir(here)   # before what is in it
-            with os.scandir(there) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append((entry.path, f"{here}/{entry.name}"))
-                    else:
-                        os.link(entry.path, f"{here}/{entry.name}")
-        return
-    target.mkdir(exist_ok=True)
-    wanted: set[str] = set()
-    for path, _, names in os.walk(source):
-        for name in names:
-            rel = Path(path, name).relative_to(source).as_posix()
-            wanted.add(rel)
-            _sync(source, target, rel)
-    for path, _, names in os.walk(target, topdown=False):
-        for name in names:
-            rel = Path(path, name).relative_to(target).as_posix()
-            if rel not in wanted:
-                _sync(source, target, rel)
+def _link_all(source: Path, target: Path) -> None:
+    """`target` made anew, a copy of `source` whose files are hard links to its files: one call a
+    folder and one a file (_sync's checks, five calls a file, were most of the first edit after a
+    clean build of a large site). What a killed build left there is removed first."""
+    shutil.rmtree(target, ignore_errors=True)
+    folders = [(str(source), str(target))]
+    while folders:
+        there, here = folders.pop()
+        os.mkdir(here)   # before what is in it
+        with os.scandir(there) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, f"{here}/{entry.name}"))
+                else:
+                    os.link(entry.path, f"{here}/{entry.name}")
 
 
 def _prune(root: Path, rel: str) -> None:
