@@ -90,7 +90,8 @@ def _broken_links(out: Path, base: str, root: str, articles: dict[str, Path],
             target = unquote(parts.path[len(base):])
             if target.endswith("/") or target == "":
                 target += "index.html"
-            inside = ".." not in target.split("/")   # "%2e%2e/" survives urljoin; never look outside `out`
+            # "%2e%2e/" survives urljoin, and "/base//etc" leaves a path from the root: never look outside `out`.
+            inside = ".." not in target.split("/") and not target.startswith("/")
             if (inside and target not in pages and not (out / target).is_file()
                     and (out / target / "index.html").is_file()):
                 target += "/index.html"

@@ -66,9 +66,12 @@ def test_a_link_outside_the_base_path_is_told(repo_copy):
     cfg.write_text(cfg.read_text().replace("base_url: https://briefing.example.org/",
                                            "base_url: https://user.github.io/briefing/"))
     story = next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
-    story.write_text(story.read_text() + "\nSee [the archive](/archive/).\n")
-    (problem,) = check(load_config(cfg)).problems
-    assert "links to /archive/, which is outside the site (it is served under /briefing/)" in str(problem)
+    story.write_text(story.read_text() + "\nSee [the archive](/archive/) and [a secret](/briefing//etc/hostname).\n")
+    told = sorted(str(p) for p in check(load_config(cfg)).problems)
+    assert len(told) == 2, told
+    assert "links to /archive/, which is outside the site (it is served under /briefing/)" in told[0]
+    # Under the base path, a second slash starts a path at the file system's root: never looked at there.
+    assert "links to /briefing//etc/hostname, which is not in the site" in told[1]
 
 
 def test_two_articles_with_the_same_id_are_reported(repo_copy):
