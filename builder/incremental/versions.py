@@ -140,17 +140,20 @@ def install(config: Config, staging: Path) -> None:
 def _inodes(root: Path) -> dict[str, int]:
     """Each file under `root` (by its path in it) with its inode, read from the folders alone:
     a hard link to a file shares its inode, and scandir tells inodes without a stat per file."""
-    out: dict[str, int] = {}
-    stack = [("", str(root))]
-    while stack:
-        prefix, path = stack.pop()
+    return {rel: entry.inode() for rel, entry in _entries(root) if not entry.is_dir(follow_symlinks=False)}
+
+
+def _entries(root: Path) -> Iterator[tuple[str, os.DirEntry]]:
+    """Every file and folder under `root` with its path in it, each folder before what it holds,
+    read with scandir (no stat a file)."""
+    folders = [("", str(root))]
+    while folders:
+        prefix, path = folders.pop()
         with os.scandir(path) as entries:
             for entry in entries:
+                yield prefix + entry.name, entry
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append((f"{prefix}{entry.name}/", entry.path))
-                else:
-                    out[prefix + entry.name] = entry.inode()
-    return out
+                    folders.append((f"{prefix}{entry.name}/", entry.path))
 
 
 def update(config: Config, staging: Path, staged: dict[str, str], removed: list[str]) -> None:
@@ -224,16 +227,12 @@ def _link_all(source: Path, target: Path) -> None:
     folder and one a file (_sync's checks, five calls a file, were most of the first edit after a
     clean build of a large site). What a killed build left there is removed first."""
     shutil.rmtree(target, ignore_errors=True)
-    folders = [(str(source), str(target))]
-    while folders:
-        there, here = folders.pop()
-        os.mkdir(here)   # before what is in it
-        with os.scandir(there) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append((entry.path, f"{here}/{entry.name}"))
-                else:
-                    os.link(entry.path, f"{here}/{entry.name}")
+    os.mkdir(target)
+    for rel, entry in _entries(source):
+        if entry.is_dir(follow_symlinks=False):
+            os.mkdir(f"{target}/{rel}")
+        else:
+            os.link(entry.path, f"{target}/{rel}")
 
 
 def _prune(root: Path, rel: str) -> None:
