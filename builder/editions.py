@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from builder import dates
 from builder.config import Config, Dossier
 from builder.content import Article, Page, read_page
 
@@ -42,7 +43,7 @@ class Edition:
 
     @property
     def title(self) -> str:
-        day = f"{self.date.day} {self.date:%b %Y}"
+        day = dates.short(self.date)
         return f"Week of {day}" if self.weekly else day
 
     @property
@@ -51,7 +52,7 @@ class Edition:
 
     @property
     def month(self) -> str:
-        return f"{self.date:%B %Y}"
+        return dates.month_year(self.date)
 
     @property
     def entries(self) -> tuple[Entry, ...]:

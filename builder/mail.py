@@ -11,6 +11,7 @@ from email import utils
 from email.header import Header
 from urllib.parse import urlsplit
 
+from builder import dates
 from builder.config import Config
 from builder.editions import Edition
 from builder.render import absolute_root
@@ -33,7 +34,7 @@ def plain_text(config: Config, edition: Edition) -> str:
         lines += [name, "-" * len(name), ""]
         for entry in group.entries:
             a = entry.article
-            when = f"{a.date.day} {a.date:%b %Y}" if a.date else "Undated"
+            when = dates.short(a.date) if a.date else "Undated"
             lines += [f"* {a.title}", f"  {when}{' · ' + a.publisher if a.publisher else ''}"]
             if a.summary:
                 lines.append(f"  {a.summary}")

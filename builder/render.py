@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from builder import feeds
+from builder import dates, feeds
 from builder.errors import BuilderError
 from builder.markdown import markdown_renderer
 from builder.pages import Output, outputs
@@ -105,8 +105,8 @@ def current(context: jinja2.runtime.Context, path: str) -> Markup:
 
 
 def shortdate(d: dt.date | None) -> str:
-    """The date every listing shows: "6 Sep 2024", the same length of month for every month."""
-    return f"{d.day} {d:%b %Y}" if d else "Undated"
+    """The date every listing shows: "6 Sep 2024"."""
+    return dates.short(d) if d else "Undated"
 
 
 COLOURS = 6   # label colours in the stylesheet (.c0 to .c5)

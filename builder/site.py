@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from builder import dates
 from builder.classify import article_document, file_document
 from builder.config import Config, Dossier
 from builder.content import (
@@ -46,7 +47,7 @@ class Entry:
 
     @property
     def month(self) -> str:
-        return f"{self.article.date:%B %Y}" if self.article.date else "Undated"
+        return dates.month_year(self.article.date) if self.article.date else "Undated"
 
 
 @dataclass(frozen=True)
