@@ -7,12 +7,12 @@ template imported without context (macros.html) is made once per process, not on
   by slug; `updated`: the site's last update
 - `colour`: per dossier slug its label's colour class (`c0`..`c5`, by config order)
 - `url(path)`: a site-relative path made correct under `base_url`; `absolute(path)`: the full URL
-- `current(path)`: ` aria-current` for the navigation's link to `path` on this page: "page" on
-  that page, "true" below it (a year of a dossier)
 - filters: `markdown` (Markdown to safe HTML), `isodate`, `shortdate` ("6 Sep 2024"), `slug`, and
   `runs(attr)` (groupby that keeps the order, for timelines); the `do` tag (jinja2.ext.do)
 Each page's own:
 - `page_path`: the page's path under the site ("dossiers/japan-rok/")
+- `current(path)`: ` aria-current` for the navigation's link to `path` on this page: "page" on
+  that page, "true" below it (a year of a dossier)
 - `page`: the model its kind (`builder.pages`) gives it: an Entry, a DossierView, a Person, a Year, an
   Edition (its page, and its e-mail's HTML), Editions (their index), an EditionYear, or None for
   home and the other indexes
@@ -25,6 +25,7 @@ neighbours, related) show its front matter, and are not rendered again when only
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import operator
 import shutil
@@ -84,7 +85,6 @@ def environment(templates_dir: Path, base_url: str, markdown: Callable[[str], st
     root = absolute_root(base_url)
     env.globals["url"] = lambda path="": prefix + str(path).lstrip("/")
     env.globals["absolute"] = lambda path="": root + str(path).lstrip("/")
-    env.globals["current"] = current
     render = markdown or markdown_renderer().render
     env.filters["markdown"] = lambda text: Markup(render(text or ""))
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
@@ -96,9 +96,8 @@ def environment(templates_dir: Path, base_url: str, markdown: Callable[[str], st
     return env
 
 
-@jinja2.pass_context
-def current(context: jinja2.runtime.Context, path: str) -> Markup:
-    here = context["page_path"]
+def current(here: str, path: str) -> Markup:
+    """For the page at `here` (its page_path), `current(path)` as templates call it."""
     if here == path:
         return Markup(' aria-current="page"')
     return Markup(' aria-current="true"' if path and here.startswith(path) else "")
@@ -209,6 +208,9 @@ class _Pages:
             entry, title = out.kind.article(out.page), out.kind.title(out.page)
             head = {
                 "page_path": out.url_path,
+                # Each page's own rather than a function of the template's context (pass_context),
+                # which Jinja calls in a loop with a new copy of the context: a third of a page's frame.
+                "current": functools.partial(current, out.url_path),
                 "open_graph": feeds.open_graph(entry, self.root, out.url_path, config.title,
                                                config.description, title=title),
                 "json_ld": Markup(feeds.json_ld(entry, self.root, config.title, dossier_titles=self.titles))
