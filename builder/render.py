@@ -43,8 +43,7 @@ from builder.markdown import markdown_renderer
 from builder.pages import Output, outputs
 from builder.parallel import ordered
 from builder.search import write_whole_index
-from builder.site import Site, last_updated
-from builder.text import slugify
+from builder.site import Site, last_updated, slug_of
 
 
 def base_path(base_url: str) -> str:
@@ -89,7 +88,7 @@ def environment(templates_dir: Path, base_url: str, markdown: Callable[[str], st
     env.filters["markdown"] = lambda text: Markup(render(text or ""))
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["shortdate"] = shortdate
-    env.filters["slug"] = slugify
+    env.filters["slug"] = slug_of
     # Jinja's groupby sorts groups by name; timelines must keep their newest-first order.
     env.filters["runs"] = lambda items, attribute: [
         (k, list(g)) for k, g in itertools.groupby(items, key=operator.attrgetter(attribute))]

@@ -101,7 +101,11 @@ def _bucket(doc_id: str) -> str:
 def terms(title: str, body: str) -> dict[str, int]:
     """The indexed words of an article and their weights."""
     def counted(text: str) -> Counter:
-        return Counter(w for w in words(text) if len(w) >= MIN_LENGTH and w not in STOPWORDS)
+        # Counted first, then sifted: a word is tested once, not at each of its occurrences.
+        found = Counter(words(text))
+        for word in [w for w in found if len(w) < MIN_LENGTH or w in STOPWORDS]:
+            del found[word]
+        return found
     found = counted(_LINK_TARGET.sub(" ", body))
     for word, n in counted(title).items():
         found[word] += TITLE_WEIGHT * n
@@ -129,9 +133,29 @@ def _print(text: str) -> str:
 _RULES = _print(repr((FORMAT, KEY_LENGTH, MIN_LENGTH, TITLE_WEIGHT, sorted(STOPWORDS), _LINK_TARGET.pattern, SUMMARY)))
 
 
-def _article_terms(_, article: tuple[str, str]) -> dict[str, int]:
-    """terms() as parallel.ordered calls it (its first argument is the shared value, none here)."""
-    return terms(*article)
+# Articles a worker indexes at a time: merging a batch's postings costs an append a term, not one
+# a term of each article.
+TERMS_BATCH = 64
+
+
+def _batch_postings(docs: Mapping[str, Entry], batch: list[str]) -> tuple[list[list[str]], dict[str, dict[str, str]]]:
+    """Of the articles with the ids in `batch` (in id order; parallel.ordered calls it with `docs`,
+    all articles by id, shared): each one's shard keys, and their postings by shard key and term."""
+    keys_of: list[list[str]] = []
+    by_term: dict[str, list[str]] = {}   # term -> ["id:weight", ...]
+    for i in batch:
+        weights = terms(docs[i].article.title, docs[i].article.body)
+        for term, weight in weights.items():
+            held = by_term.get(term)
+            if held is None:
+                by_term[term] = [f"{i}:{weight}"]
+            else:
+                held.append(f"{i}:{weight}")
+        keys_of.append(sorted({term[:KEY_LENGTH] for term in weights}))
+    postings: dict[str, dict[str, str]] = {}
+    for term, held in by_term.items():
+        postings.setdefault(term[:KEY_LENGTH], {})[term] = ",".join(held)
+    return keys_of, postings
 
 
 def write_index(entries: Iterable, dossiers: Mapping[str, Iterable], prints: Mapping[str, str],
@@ -275,22 +299,21 @@ class _Index:
         # Postings of the changed articles, as bytes appended in id order (a clean build holds the
         # whole index here: a dict per term would take several times the memory).
         added: dict[str, dict[str, bytearray]] = {}   # shard key -> term -> b"id:weight,..."
-        found = ordered(_article_terms, None, [(docs[i].article.title, docs[i].article.body) for i in changed],
-                        at_least=200, chunksize=64)
-        for i, weights in zip(changed, found):
-            keys = set()
-            for term, weight in weights.items():
-                key = term[:KEY_LENGTH]
-                keys.add(key)
+        batches = [changed[n:n + TERMS_BATCH] for n in range(0, len(changed), TERMS_BATCH)]
+        for batch, (keys_of, found) in zip(batches, ordered(_batch_postings, docs, batches, at_least=4,
+                                                             chunksize=1)):
+            for i, keys in zip(batch, keys_of):
+                out[SEARCH_KEY + i] = " ".join([prints[docs[i].url][:32], *keys])
+            for key, by_term in found.items():
                 grown = added.get(key)
                 if grown is None:
                     grown = added[key] = {}
-                appended = grown.get(term)
-                if appended is None:
-                    grown[term] = bytearray(f"{i}:{weight}".encode())
-                else:
-                    appended += f",{i}:{weight}".encode()
-            out[SEARCH_KEY + i] = " ".join([prints[docs[i].url][:32], *sorted(keys)])
+                for term, appended in by_term.items():
+                    held = grown.get(term)
+                    if held is None:
+                        grown[term] = bytearray(appended.encode())
+                    else:
+                        held += b"," + appended.encode()
         stale = set(changed) | set(gone)
         holding: dict[str, list[str]] = {}   # shard key -> the stale articles the last build put in it
         for i in stale:

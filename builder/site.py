@@ -167,9 +167,10 @@ def same_event(a: Article, b: Article) -> bool:
     return len(_title_words(a.title) & _title_words(b.title)) >= EVENT_SHARED
 
 
-def _title_words(title: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 17)   # each article's title, against each of its related ones'
+def _title_words(title: str) -> frozenset[str]:
     """A title's words long enough to say something (not "the", "says", "to")."""
-    return {w for w in words(title) if len(w) > 4}
+    return frozenset(w for w in words(title) if len(w) > 4)
 
 
 def newest_first(a: Article) -> tuple:

@@ -319,6 +319,29 @@ def test_terms_weigh_the_title_and_skip_stopwords_single_letters_and_link_target
     assert found["japan"] == found["rok"] == 1
 
 
+def test_an_index_made_on_all_cores_in_batches_is_the_index_made_in_one(tmp_path, monkeypatch):
+    """Several hundred articles: their postings are found in batches on all cores, then merged."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from builder import search
+    words = ["kishida", "yoon", "seoul", "tokyo", "summit", "missile", "talks", "visit"]
+    entries = [SimpleNamespace(url=f"articles/2024/a{n}/", article=SimpleNamespace(
+        date=dt.date(2024, 1, 1) + dt.timedelta(days=n % 300), title=f"{words[n % 8]} {words[n % 5]}",
+        body=" ".join(words[(n + k) % 8] for k in range(n % 7 + 1)), summary="", dossiers=["japan-rok"], people=[],
+        publisher="")) for n in range(5 * search.TERMS_BATCH)]
+    search.write_whole_index(entries, {"japan-rok": entries}, tmp_path / "batches")
+    monkeypatch.setattr(search, "TERMS_BATCH", len(entries))
+    search.write_whole_index(entries, {"japan-rok": entries}, tmp_path / "one")
+    listed = lambda folder: sorted(p.relative_to(folder) for p in folder.rglob("*.json"))   # noqa: E731
+    files = listed(tmp_path / "one")
+    assert files and files == listed(tmp_path / "batches")
+    assert all((tmp_path / "one" / f).read_text() == (tmp_path / "batches" / f).read_text() for f in files)
+    kishida = json.loads((tmp_path / "one" / search.DATA / "terms" / "kis.json").read_text())["kishida"].split(",")
+    assert len(kishida) == sum(1 for e in entries if "kishida" in e.article.title + e.article.body)
+    assert kishida == sorted(kishida)   # in id order
+
+
 def test_shard_names_stay_inside_their_folder():
     from builder.search import shard_name
     assert shard_name("kis") == "kis" and shard_name("200") == "200"
