@@ -208,7 +208,7 @@ class _Pages:
             head = {
                 "page_path": out.url_path,
                 # Each page's own rather than a function of the template's context (pass_context),
-                # which Jinja calls in a loop with a new copy of the context: a third of a page's frame.
+                # which Jinja calls in a loop with a new copy of the context (bench/README.md).
                 "current": functools.partial(current, out.url_path),
                 "open_graph": feeds.open_graph(entry, self.root, out.url_path, config.title,
                                                config.description, title=title),
