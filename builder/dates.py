@@ -112,8 +112,8 @@ _SHOWN_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
 
 
 def short(d: dt.date) -> str:
-    """"6 Sep 2024": the same length of month for every month. Spelled out here rather than with
-    strftime, which follows the machine's locale and took a twentieth of a listing page's time."""
+    """"6 Sep 2024": the same length of month for every month. Spelled out rather than made with
+    strftime, which follows the machine's locale and is slow on listing pages (bench/README.md)."""
     return f"{d.day} {_SHOWN_MONTHS[d.month - 1][:3]} {d.year}"
 
 

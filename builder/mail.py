@@ -11,10 +11,9 @@ from email import utils
 from email.header import Header
 from urllib.parse import urlsplit
 
-from builder import dates
 from builder.config import Config
 from builder.editions import Edition
-from builder.render import absolute_root
+from builder.render import absolute_root, shortdate
 
 
 def sender(config: Config) -> str:
@@ -34,7 +33,7 @@ def plain_text(config: Config, edition: Edition) -> str:
         lines += [name, "-" * len(name), ""]
         for entry in group.entries:
             a = entry.article
-            when = dates.short(a.date) if a.date else "Undated"
+            when = shortdate(a.date)
             lines += [f"* {a.title}", f"  {when}{' · ' + a.publisher if a.publisher else ''}"]
             if a.summary:
                 lines.append(f"  {a.summary}")
