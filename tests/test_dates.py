@@ -59,7 +59,7 @@ def test_relative_times_resolve_against_an_anchor():
     assert resolve_relative(2 * 86400, dt.date(2025, 3, 21)) == dt.date(2025, 3, 19)
 
 
-def test_dates_as_the_site_shows_them_in_english_whatever_the_locale():
+def test_dates_as_the_site_shows_them_spell_english_months():
     shown = [(dates.short(dt.date(2024, m, 6)), dates.month_year(dt.date(2024, m, 6))) for m in (1, 5, 9, 12)]
     assert shown == [("6 Jan 2024", "January 2024"), ("6 May 2024", "May 2024"), ("6 Sep 2024", "September 2024"),
                      ("6 Dec 2024", "December 2024")]
