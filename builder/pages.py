@@ -4,7 +4,7 @@ template, its title, and what of the site it depends on. A new kind is one class
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, ClassVar
 
@@ -37,14 +37,14 @@ class Shown:
 
     def _everything(self) -> object:
         """The whole site with every article's body: what a page may show of it at most."""
-        return self.whole(), [self.file[e.url] for e in self.site.entries]
+        return self.whole(), tuple(self.file[e.url] for e in self.site.entries)
 
-    def listed(self, entries: Iterable[Entry]) -> list[str]:
-        return [self.link[e.url] for e in entries]
+    def listed(self, entries: Iterable[Entry]) -> tuple[str, ...]:
+        return tuple(self.link[e.url] for e in entries)
 
-    def years(self, timeline: DossierView | Person) -> list[tuple[str, int]]:
+    def years(self, timeline: DossierView | Person) -> tuple[tuple[str, int], ...]:
         """A timeline's years as its page links them: label and size."""
-        return [(y.label, len(y.entries)) for y in timeline.years]
+        return tuple((y.label, len(y.entries)) for y in timeline.years)
 
     def of(self, value: Any) -> Any:
         """`value` as far as a template can see it: every field of every model in it, an article by
@@ -54,19 +54,20 @@ class Shown:
         if isinstance(value, Site):
             return self.everything()
         if isinstance(value, (tuple, list)):
-            return [self.of(v) for v in value]
+            return tuple(self.of(v) for v in value)
         if isinstance(value, dict):
-            return sorted((k, self.of(v)) for k, v in value.items())
+            return tuple(sorted((k, self.of(v)) for k, v in value.items()))
         if is_dataclass(value) and not isinstance(value, (type, Config, Dossier)):
-            return type(value).__name__, [self.of(getattr(value, f.name)) for f in fields(value)]
+            return type(value).__name__, tuple(self.of(getattr(value, f.name)) for f in fields(value))
         return value
 
 
 class PageKind:
     """A kind of page. `shown` is what the page's fingerprint hashes besides its template and what
     every page shows (config, navigation, last updated): a page is rendered again only when that
-    changes. Its default, the page's model and the whole site with every body, cannot be stale; a
-    kind narrows it to what its template shows, as the incremental-build tests check."""
+    changes. It is a hashable value (tuples, not lists), which serve compares with the last build's.
+    Its default, the page's model and the whole site with every body, cannot be stale; a kind
+    narrows it to what its template shows, as the incremental-build tests check."""
     template: ClassVar[str]
     in_sitemap: ClassVar[bool] = True
     # Whether its pages may show articles' bodies. After an edit to bodies alone, serve renders only
@@ -85,7 +86,7 @@ class PageKind:
         """The article the page is (for its JSON-LD and Open Graph), if it is one."""
         return None
 
-    def shown(self, page: Any, shown: Shown) -> object:
+    def shown(self, page: Any, shown: Shown) -> Hashable:
         return shown.of(page), shown.everything()
 
     def written(self, page: Any, html: str, site: Site) -> str:
@@ -101,7 +102,7 @@ class _SitePage(PageKind):
     def pages(self, site: Site) -> Iterable[tuple[str, Any]]:
         return [(self.path, None)]
 
-    def shown(self, page: None, shown: Shown) -> object:
+    def shown(self, page: None, shown: Shown) -> Hashable:
         return shown.whole()
 
 
@@ -135,7 +136,7 @@ class DossierPage(PageKind):
     def title(self, page: DossierView) -> str:
         return page.dossier.title
 
-    def shown(self, page: DossierView, shown: Shown) -> object:
+    def shown(self, page: DossierView, shown: Shown) -> Hashable:
         return (page.dossier, page.intro, len(page.entries), shown.listed(page.recent), shown.years(page),
                 page.chart, page.people)
 
@@ -155,11 +156,11 @@ class ArticlePage(PageKind):
     def article(self, page: Entry) -> Entry:
         return page
 
-    def shown(self, page: Entry, shown: Shown) -> object:
+    def shown(self, page: Entry, shown: Shown) -> Hashable:
         site, link = shown.site, shown.link
         return (shown.file[page.url],
-                [(n.dossier.slug, n.older and link[n.older.url], n.newer and link[n.newer.url])
-                 for n in site.neighbours.get(page.url, ())],
+                tuple((n.dossier.slug, n.older and link[n.older.url], n.newer and link[n.newer.url])
+                      for n in site.neighbours.get(page.url, ())),
                 shown.listed(site.related.get(page.url, ())))
 
 
@@ -173,7 +174,7 @@ class PersonPage(PageKind):
     def title(self, page: Person) -> str:
         return page.name
 
-    def shown(self, page: Person, shown: Shown) -> object:
+    def shown(self, page: Person, shown: Shown) -> Hashable:
         return page.name, page.slug, len(page.entries), shown.listed(page.recent), shown.years(page)
 
 
@@ -189,7 +190,7 @@ class YearPage(PageKind):
     def title(self, page: Year) -> str:
         return f"{page.owner}: {'Undated' if page.label == 'undated' else page.label}"
 
-    def shown(self, page: Year, shown: Shown) -> object:
+    def shown(self, page: Year, shown: Shown) -> Hashable:
         return page.label, page.parent, page.owner, page.siblings, shown.listed(page.entries)
 
 
@@ -204,9 +205,9 @@ class EditionPage(PageKind):
     def title(self, page: Edition) -> str:
         return f"Edition: {page.title}"
 
-    def shown(self, page: Edition, shown: Shown) -> object:
+    def shown(self, page: Edition, shown: Shown) -> Hashable:
         return (page.date, page.weekly, page.intro, page.older, page.newer,
-                [(g.dossier and g.dossier.slug, shown.listed(g.entries)) for g in page.groups])
+                tuple((g.dossier and g.dossier.slug, shown.listed(g.entries)) for g in page.groups))
 
 
 class EditionMail(EditionPage):
@@ -239,8 +240,8 @@ class EditionIndex(PageKind):
     def title(self, page: Editions) -> str:
         return "Editions"
 
-    def shown(self, page: Editions, shown: Shown) -> object:
-        return page.count, _listed(page.recent), [(y.label, len(y.editions)) for y in page.years]
+    def shown(self, page: Editions, shown: Shown) -> Hashable:
+        return page.count, _listed(page.recent), tuple((y.label, len(y.editions)) for y in page.years)
 
 
 class EditionYearPage(PageKind):
@@ -254,13 +255,13 @@ class EditionYearPage(PageKind):
     def title(self, page: EditionYear) -> str:
         return f"Editions: {page.label}"
 
-    def shown(self, page: EditionYear, shown: Shown) -> object:
+    def shown(self, page: EditionYear, shown: Shown) -> Hashable:
         return page.label, page.siblings, _listed(page.editions)
 
 
-def _listed(editions: Iterable[Edition]) -> list[tuple[object, ...]]:
+def _listed(editions: Iterable[Edition]) -> tuple[tuple[object, ...], ...]:
     """Editions as the indexes list them."""
-    return [(e.date, e.weekly, e.intro.title, len(e.entries)) for e in editions]
+    return tuple((e.date, e.weekly, e.intro.title, len(e.entries)) for e in editions)
 
 
 ARTICLE = ArticlePage()

@@ -68,3 +68,28 @@ def test_a_page_kind_is_one_class_and_a_template_and_rebuilds_when_what_it_shows
     assert int(lines[3]) == 2    # the article's page and the briefs page
     assert lines[5] == "serve" and lines[7] == "True" and int(lines[6]) == 2, out
     assert lines[8:] == ["clean", "True"], out
+
+
+def test_a_kind_showing_a_list_is_told_to_show_tuples(tmp_path: Path):
+    """Serve looks a page's `shown` up among the last build's, so it must be hashable: a kind giving
+    a list fails the build with a message naming the kind and its file, not a traceback."""
+    project = copy_project(tmp_path / "project")
+    (project / "templates" / "briefs.html").write_text(TEMPLATE)
+    kind = BRIEFS.replace("\n\nKINDS", """
+    def shown(self, page, shown):
+        return [shown.file[e.url] for e in page]
+
+
+KINDS""")
+    out = run_with_line(tmp_path, "pages", LAST_KIND, kind, f'''
+        from pathlib import Path
+        from builder.build import build
+        from builder.config import load_config
+        from builder.errors import BuilderError
+        try:
+            build(load_config(Path({str(project / "config.yaml")!r})), run_ingest=False)
+        except BuilderError as error:
+            print(error.file, error.message)
+        ''')
+    assert out.strip().endswith("builder/pages.py Briefs.shown must give a hashable value (tuples, not lists) "
+                                "for briefs/index.html"), out

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable
+import inspect
+from collections.abc import Hashable, Iterable
 from pathlib import Path
 
 import jinja2
 import jinja2.meta
 
+from builder.errors import BuilderError
 from builder.incremental.stamp import code
 from builder.pages import Output, Shown
 from builder.render import sitemap_inputs, syntax, template_name, template_sources
@@ -100,15 +102,26 @@ def fingerprints(site: Site, pages: list[Output], file: dict[str, str], link: di
 
     shown = Shown(site, file, link, whole)
     # Kinds sharing a `shown` show the same of a model (an edition's page and its e-mail files):
-    # it is hashed once for all of them.
-    of: dict[tuple[object, int], str] = {}
+    # it is gathered once for all of them.
+    of: dict[tuple[object, int], Hashable] = {}
 
-    def shown_print(o: Output) -> str:
+    def page_print(o: Output) -> str:
         key = (type(o.kind).shown, id(o.page))
         if key not in of:
-            of[key] = _digest(o.kind.shown(o.page, shown))
-        return of[key]
-    return {o.path: _digest(every, o.kind.template, templates.get(o.kind.template), shown_print(o)) for o in pages}
+            of[key] = o.kind.shown(o.page, shown)
+        try:
+            return _page_print(every, o.kind.template, templates.get(o.kind.template), of[key])
+        except TypeError:
+            raise BuilderError(f"{type(o.kind).__name__}.shown must give a hashable value (tuples, not lists) "
+                               f"for {o.path}", inspect.getsourcefile(type(o.kind))) from None
+    return {o.path: page_print(o) for o in pages}
+
+
+@functools.lru_cache(maxsize=1 << 18)   # serve asks again for every page at every build: most are as they were
+def _page_print(every: str, template: str, template_print: str | None, shown: Hashable) -> str:
+    """A page's fingerprint. What it shows is looked up by ==, so a kind's `shown` holds values
+    whose equality is their text (strings, numbers of one type, dates, frozen models)."""
+    return _digest(every, template, template_print, shown)
 
 
 def sitemap_print(site: Site, pages: list[Output]) -> str:
