@@ -7,12 +7,15 @@ template imported without context (macros.html) is made once per process, not on
   by slug; `updated`: the site's last update
 - `colour`: per dossier slug its label's colour class (`c0`..`c5`, by config order)
 - `url(path)`: a site-relative path made correct under `base_url`; `absolute(path)`: the full URL
-- filters: `markdown` (Markdown to safe HTML), `isodate`, `shortdate` ("6 Sep 2024"), `slug`, and
+- filters: `markdown` (Markdown to safe HTML), `isodate`, `shortdate` ("6 Sep 2024"), `timed` (the
+  same in a `<time>` element, or "Undated"; a filter, as a macro call costs ten times more), `slug`, and
   `runs(attr)` (groupby that keeps the order, for timelines); the `do` tag (jinja2.ext.do)
 Each page's own:
 - `page_path`: the page's path under the site ("dossiers/japan-rok/")
 - `current(path)`: ` aria-current` for the navigation's link to `path` on this page: "page" on
   that page, "true" below it (a year of a dossier)
+- `partial(name)`: the template `name` rendered with the globals and `current` alone (the masthead,
+  the dossiers' list), once for each set of current links in a process rather than on every page
 - `page`: the model its kind (`builder.pages`) gives it: an Entry, a DossierView, a Person, a Year, an
   Edition (its page, and its e-mail's HTML), Editions (their index), an EditionYear, or None for
   home and the other indexes
@@ -88,6 +91,7 @@ def environment(templates_dir: Path, base_url: str, markdown: Callable[[str], st
     env.filters["markdown"] = lambda text: Markup(render(text or ""))
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["shortdate"] = shortdate
+    env.filters["timed"] = timed
     env.filters["slug"] = slug_of
     # Jinja's groupby sorts groups by name; timelines must keep their newest-first order.
     env.filters["runs"] = lambda items, attribute: [
@@ -100,6 +104,11 @@ def current(here: str, path: str) -> Markup:
     if here == path:
         return Markup(' aria-current="page"')
     return Markup(' aria-current="true"' if path and here.startswith(path) else "")
+
+
+def timed(d: dt.date | None) -> Markup:
+    """A date as pages show it, in a `<time>` element: "6 Sep 2024", or "Undated"."""
+    return Markup(f'<time datetime="{d.isoformat()}">{dates.short(d)}</time>') if d else Markup("Undated")
 
 
 def shortdate(d: dt.date | None) -> str:
@@ -187,6 +196,7 @@ class _Pages:
                  bytecode: jinja2.BytecodeCache | None):
         self.site, self.todo, self.put, self.memo, self.bytecode = site, todo, put, memo, bytecode
         self.env: jinja2.Environment | None = None      # made once per process
+        self.partials: _Partials
         self.root = absolute_root(site.config.base_url)
         self.titles = {d.slug: d.title for d in site.config.dossiers}
         self.globals = {"site": site, "config": site.config, "dossiers": site.dossiers,
@@ -201,6 +211,7 @@ class _Pages:
             markdown = self.memo.markdown(markdown_renderer().render) if self.memo else None
             self.env = environment(config.templates_dir, config.base_url, markdown, self.bytecode)
             self.env.globals.update(self.globals)
+            self.partials = _Partials(self.env, config.templates_dir)
         known = self.memo.mark() if self.memo else 0
         for i in batch:
             out = self.todo[i]
@@ -210,6 +221,7 @@ class _Pages:
                 # Each page's own rather than a function of the template's context (pass_context),
                 # which Jinja calls in a loop with a new copy of the context (bench/README.md).
                 "current": functools.partial(current, out.url_path),
+                "partial": functools.partial(self.partials.render, out.url_path),
                 "open_graph": feeds.open_graph(entry, self.root, out.url_path, config.title,
                                                config.description, title=title),
                 "json_ld": Markup(feeds.json_ld(entry, self.root, config.title, dossier_titles=self.titles))
@@ -225,6 +237,37 @@ class _Pages:
                                    config.templates_dir / out.kind.template) from None
             self.put(i, out, html)
         return self.memo.since(known) if self.memo else {}
+
+
+class _Partials:
+    """What `partial(name)` gives a page: a template showing what every page does but for which of
+    its links are current (the masthead, the dossiers' list), rendered once for each set of answers
+    `current` gives for the links it asks of, rather than once per page (Hugo's partialCached).
+    It is rendered with the globals and `current` alone, so it can show nothing else of a page."""
+
+    def __init__(self, env: jinja2.Environment, templates_dir: Path):
+        self.env, self.templates_dir = env, templates_dir
+        self.asked: dict[str, tuple[str, ...]] = {}   # by name: the paths it asks `current` of
+        self.made: dict[tuple[str, tuple[str, ...]], Markup] = {}
+
+    def render(self, here: str, name: str) -> Markup:
+        key = (name, tuple(current(here, path) for path in self.asked.get(name, ())))
+        if key not in self.made:
+            paths: list[str] = []
+
+            def asking(path: str) -> Markup:
+                paths.append(path)
+                return current(here, path)
+            try:
+                html = Markup(self.env.get_template(name).render(current=asking))
+            except jinja2.UndefinedError as exc:
+                raise BuilderError(f"template error in the partial {name}: {exc.message} (a partial is shown on "
+                                   "every page alike: it sees the globals and current(), not the page)",
+                                   self.templates_dir / name) from None
+            self.asked[name] = tuple(dict.fromkeys([*self.asked.get(name, ()), *paths]))
+            key = (name, tuple(current(here, path) for path in self.asked[name]))
+            self.made[key] = html
+        return self.made[key]
 
 
 BATCH = 50  # pages a worker renders per task

@@ -218,6 +218,19 @@ def test_template_change_renders_everything(repo_copy):
     assert tree(repo_copy / "site") == clean_build(repo_copy)
 
 
+def test_a_partial_change_renders_the_pages_showing_it(repo_copy):
+    """`partial("masthead.html")` names a template as an include does: editing it renders again
+    every page that shows it, as a clean build would make it."""
+    config = load_config(repo_copy / "config.yaml")
+    build(config, run_ingest=False)
+    masthead = repo_copy / "templates" / "masthead.html"
+    masthead.write_text(masthead.read_text().replace(">Archive<", ">The archive<"))
+    result = build(config, run_ingest=False)
+    assert result.rendered == result.pages - 2 * len(result.site.editions)   # not the editions' e-mails
+    assert ">The archive<" in (repo_copy / "site" / "index.html").read_text(encoding="utf-8")
+    assert tree(repo_copy / "site") == clean_build(repo_copy)
+
+
 def test_a_template_change_renders_only_the_pages_using_it(repo_copy):
     config = load_config(repo_copy / "config.yaml")
     first = build(config, run_ingest=False)

@@ -595,6 +595,34 @@ def built(root: Path) -> Path:
     return root / "site"
 
 
+def test_a_partial_is_made_once_for_each_set_of_current_links_and_marks_each_page_right(repo_copy):
+    """The masthead and the dossiers' list are partials, rendered once per set of current links
+    (render._Partials): every page still marks its own section, whichever page made the fragment
+    first; a partial that looks at the page is told it cannot."""
+    from builder.errors import BuilderError
+
+    site = built(repo_copy)
+    for path, marked in [("index.html", 'href="/" aria-current="page"'),
+                         (f"{DOSSIER}index.html", f'href="/{DOSSIER}" aria-current="page"'),
+                         (f"{PERSON}index.html", 'href="/people/" aria-current="true"'),
+                         (f"{EDITION}index.html", 'href="/editions/" aria-current="true"'),
+                         ("archive/index.html", 'href="/archive/" aria-current="page"'),
+                         ("search/index.html", 'href="/search/" aria-current="page"'),
+                         ("404.html", None)]:
+        html = (site / path).read_text(encoding="utf-8")
+        masthead = re.search(r'<header class="masthead">.*?</header>', html, re.S).group(0)
+        assert masthead.count("aria-current") == (1 if marked else 0) and (marked is None or marked in masthead), path
+    for path, marked in [(f"{PERSON}index.html", 0), (f"{DOSSIER}index.html", 1), ("404.html", 0)]:
+        html = (site / path).read_text(encoding="utf-8")
+        assert re.search(r'<ul class="dossier-nav">.*?</ul>', html, re.S).group(0).count("aria-current") == marked
+    masthead = repo_copy / "templates" / "masthead.html"
+    masthead.write_text(masthead.read_text().replace("{{ config.title }}", "{{ page_path }}"))
+    with pytest.raises(BuilderError) as error:
+        built(repo_copy)
+    assert error.value.file == str(masthead)
+    assert "page_path" in error.value.message and "not the page" in error.value.message
+
+
 def test_dates_are_short_never_wrap_and_the_current_section_is_marked(repo_copy):
     """Issue 17 item 1: every listing dates as "6 Sep 2024" inside <time> that never wraps; the
     navigation marks the current section (aria-current "page" on it, "true" on a page below it);
@@ -602,8 +630,9 @@ def test_dates_are_short_never_wrap_and_the_current_section_is_marked(repo_copy)
     another host for anything."""
     import datetime as dt
 
-    from builder.render import shortdate
+    from builder.render import shortdate, timed
     assert shortdate(dt.date(2024, 9, 6)) == "6 Sep 2024" and shortdate(None) == "Undated"
+    assert timed(dt.date(2024, 9, 6)) == '<time datetime="2024-09-06">6 Sep 2024</time>' and timed(None) == "Undated"
     site = built(repo_copy)
     css = (site / "assets" / "style.css").read_text(encoding="utf-8")
     assert re.search(r"(^|\n)time \{ white-space: nowrap; \}", css)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 import jinja2.meta
+import jinja2.nodes
 
 from builder.errors import BuilderError
 from builder.incremental.stamp import code
@@ -25,13 +26,20 @@ def _digest(*parts: object) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _references(source: bytes) -> frozenset[str | None]:
-    """The templates a template's source names, None for one named by a variable (or for a source
-    that cannot be parsed); remembered, as `serve` asks again at every rebuild."""
+    """The templates a template's source names (extends, include, import, `partial(name)`), None
+    for one named by a variable (or for a source that cannot be parsed); remembered, as `serve`
+    asks again at every rebuild."""
     try:
-        found = jinja2.meta.find_referenced_templates(syntax().parse(source.decode("utf-8")))
-        return frozenset(template_name(n) if n is not None else None for n in found)
+        tree = syntax().parse(source.decode("utf-8"))
     except (UnicodeDecodeError, jinja2.TemplateSyntaxError):   # rendering it reports the error
         return frozenset([None])
+    found = list(jinja2.meta.find_referenced_templates(tree))
+    for call in tree.find_all(jinja2.nodes.Call):
+        if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "partial":
+            named = call.args[0] if call.args else None
+            found.append(named.value if isinstance(named, jinja2.nodes.Const) and isinstance(named.value, str)
+                         else None)
+    return frozenset(template_name(n) if n is not None else None for n in found)
 
 
 def template_prints(templates_dir: Path) -> dict[str, str]:
