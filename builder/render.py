@@ -8,7 +8,7 @@ template imported without context (macros.html) is made once per process, not on
 - `colour`: per dossier slug its label's colour class (`c0`..`c5`, by config order)
 - `url(path)`: a site-relative path made correct under `base_url`; `absolute(path)`: the full URL
 - filters: `markdown` (Markdown to safe HTML), `isodate`, `shortdate` ("6 Sep 2024"), `timed` (the
-  same in a `<time>` element, or "Undated"; a filter, as a macro call costs ten times more), `slug`, and
+  same in a `<time>` element, or "Undated"; a filter, as a macro call costs more: bench/README.md), `slug`, and
   `runs(attr)` (groupby that keeps the order, for timelines); the `do` tag (jinja2.ext.do)
 Each page's own:
 - `page_path`: the page's path under the site ("dossiers/japan-rok/")
@@ -107,8 +107,9 @@ def current(here: str, path: str) -> Markup:
 
 
 def timed(d: dt.date | None) -> Markup:
-    """A date as pages show it, in a `<time>` element: "6 Sep 2024", or "Undated"."""
-    return Markup(f'<time datetime="{d.isoformat()}">{dates.short(d)}</time>') if d else Markup("Undated")
+    """shortdate's text in a `<time>` element, when there is a date."""
+    shown = shortdate(d)
+    return Markup(f'<time datetime="{d.isoformat()}">{shown}</time>') if d else Markup(shown)
 
 
 def shortdate(d: dt.date | None) -> str:
