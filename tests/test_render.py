@@ -595,7 +595,26 @@ def built(root: Path) -> Path:
     return root / "site"
 
 
-def test_a_partial_is_made_once_for_each_set_of_current_links_and_marks_each_page_right(repo_copy):
+def test_a_partial_is_rendered_once_for_each_set_of_current_links(tmp_path: Path):
+    """render._Partials: pages whose `current()` answers are the same share one rendering; the
+    answers it keys on are those of the links the partial asked of."""
+    import jinja2
+
+    from builder.render import _Partials
+    made: list[int] = []
+    env = jinja2.Environment(loader=jinja2.DictLoader(
+        {"nav.html": '<a{{ current("a/") }}>A</a><a{{ current("b/") }}>B</a>{{ made.append(1) or "" }}'}))
+    env.globals["made"] = made
+    partials = _Partials(env, tmp_path)
+    shown = {here: partials.render(here, "nav.html") for here in ["a/", "a/2024/", "b/", "c/", "d/", "a/2023/", ""]}
+    assert shown["a/"] == '<a aria-current="page">A</a><a>B</a>'
+    assert shown["a/2024/"] == shown["a/2023/"] == '<a aria-current="true">A</a><a>B</a>'
+    assert shown["b/"] == '<a>A</a><a aria-current="page">B</a>'
+    assert shown["c/"] == shown["d/"] == shown[""] == "<a>A</a><a>B</a>"
+    assert len(made) == 4      # a/, a/2024/ (and a/2023/), b/, c/ (and d/, home)
+
+
+def test_partials_mark_each_page_s_own_section_and_may_not_look_at_the_page(repo_copy):
     """The masthead and the dossiers' list are partials, rendered once per set of current links
     (render._Partials): every page still marks its own section, whichever page made the fragment
     first; a partial that looks at the page is told it cannot."""
