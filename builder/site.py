@@ -6,8 +6,8 @@ import bisect
 import datetime as dt
 import functools
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -147,6 +147,8 @@ class Site:
     review: int
     newest: dt.date | None      # the newest article's date
     editions: tuple[Edition, ...] = ()  # newest first
+    # by article path: its file's first commit, for the articles without `added:` (editions.entered)
+    commits: Mapping[str, dt.date] = field(default_factory=dict)
 
     def coverage(self, entry: Entry) -> tuple[Entry, ...]:
         """Of the articles related to `entry`, those on the same event (same_event): its "More coverage"."""
@@ -289,7 +291,7 @@ def load_site(config: Config, drafts: bool = False, reading: Reading | None = No
                 years=_years(entries, "archive/", "Archive"),
                 neighbours=_neighbours(views), related=reading.related(entries, people),
                 profiles=profiles, lead=lead, front=_front(views, lead, editions[:1], config.latest), newest=newest,
-                editions=editions, **counts)
+                editions=editions, commits=commits, **counts)
 
 
 def _profiles(config: Config, errors: list[BuilderError]) -> dict[str, Profile]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from builder.config import Config
 from builder.content import ARTICLES, Article, shared
+from builder.editions import edition_day, entered
 from builder.errors import BuilderError
 from builder.incremental import versions
 from builder.incremental.cache import Cache, save_html
@@ -93,6 +94,10 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
     # articles may list them.
     relating = {e.url for p in site.people if p.slug in names for e in p.entries}
 
+    # The same front matter, the same edition: the day each entered the briefing says which.
+    weekly = site.config.editions == "weekly"
+    days = {edition_day(day, weekly) for e in new.values() if (day := entered(e.article, site.commits))}
+
     def years(timeline: tuple[Year, ...]) -> tuple[Year, ...]:
         return tuple(replace(y, entries=swap(y.entries)) if y.label in labels else y for y in timeline)
 
@@ -114,8 +119,7 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
         lead=site.lead and new.get(site.lead.url, site.lead),
         front={slug: listed(found) for slug, found in site.front.items()},
         editions=tuple(replace(ed, groups=tuple(replace(g, entries=listed(g.entries)) for g in ed.groups))
-                       if any(not olds.isdisjoint(map(id, g.entries)) for g in ed.groups) else ed
-                       for ed in site.editions),
+                       if ed.date in days else ed for ed in site.editions),
     ), list(new.values())
 
 
