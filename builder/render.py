@@ -31,6 +31,7 @@ import datetime as dt
 import functools
 import itertools
 import operator
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -162,16 +163,27 @@ def template_name(name: str) -> str:
 
 def template_sources(templates_dir: Path) -> dict[str, bytes]:
     """Every file of the templates folder by its name for Jinja, assets included; editor files
-    (dotfiles, `~` backups) are none of them."""
+    (dotfiles, `~` backups) are none of them. Walked with scandir: serve reads them at every rebuild."""
     sources: dict[str, bytes] = {}
-    for path in templates_dir.rglob("*"):
-        name = path.relative_to(templates_dir).as_posix()
-        if any(part.startswith(".") or part.endswith("~") for part in name.split("/")) or not path.is_file():
-            continue
+
+    def walk(folder: str, prefix: str) -> None:
         try:
-            sources[name] = path.read_bytes()
-        except OSError:   # gone since it was listed
-            continue
+            with os.scandir(folder) as listing:
+                found = list(listing)
+        except OSError:
+            return
+        for item in found:
+            if item.name.startswith(".") or item.name.endswith("~"):
+                continue
+            if item.is_dir(follow_symlinks=False):
+                walk(item.path, f"{prefix}{item.name}/")
+            elif item.is_file():
+                try:
+                    with open(item.path, "rb") as file:
+                        sources[prefix + item.name] = file.read()
+                except OSError:   # gone since it was listed
+                    continue
+    walk(str(templates_dir), "")
     return sources
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
 
 import jinja2
@@ -42,12 +42,17 @@ def _references(source: bytes) -> frozenset[str | None]:
     return frozenset(template_name(n) if n is not None else None for n in found)
 
 
-def template_prints(templates_dir: Path) -> dict[str, str]:
+def template_prints(templates_dir: Path) -> Mapping[str, str]:
     """Per template, a hash of its source and of every file it extends, includes or imports, so a
     template change re-renders only the pages that use it. One that names a template by a
     variable, which cannot be followed, or cannot be parsed, depends on them all. Assets count
     only where a template includes one."""
-    sources = template_sources(templates_dir)
+    return _template_prints(tuple(sorted(template_sources(templates_dir).items())))
+
+
+@functools.lru_cache(maxsize=16)   # serve asks again at every rebuild, of templates mostly as they were
+def _template_prints(items: tuple[tuple[str, bytes], ...]) -> Mapping[str, str]:
+    sources = dict(items)
     uses = {name: _references(source) for name, source in sources.items()}
 
     def closure(name: str) -> set[str]:
