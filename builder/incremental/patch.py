@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from builder.config import Config
 from builder.content import ARTICLES, Article, shared
-from builder.editions import edition_day, entered
+from builder.editions import Edition, edition_day, entered
 from builder.errors import BuilderError
 from builder.incremental import versions
 from builder.incremental.cache import Cache, save_html
@@ -94,9 +94,16 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
     # articles may list them.
     relating = {e.url for p in site.people if p.slug in names for e in p.entries}
 
-    # The same front matter, the same edition: the day each entered the briefing says which.
-    weekly = site.config.editions == "weekly"
-    days = {edition_day(day, weekly) for e in new.values() if (day := entered(e.article, site.commits))}
+    def editions(found: tuple[Edition, ...]) -> tuple[Edition, ...]:
+        """The editions (newest first) with the new entries in place of the old: the same front
+        matter, the same edition, found by bisection on the day each entered the briefing."""
+        weekly = site.config.editions == "weekly"
+        for day in {edition_day(day, weekly) for e in new.values() if (day := entered(e.article, site.commits))}:
+            at = bisect.bisect_left(found, -day.toordinal(), key=lambda ed: -ed.date.toordinal())
+            if at < len(found) and found[at].date == day:
+                groups = tuple(replace(g, entries=listed(g.entries)) for g in found[at].groups)
+                found = found[:at] + (replace(found[at], groups=groups),) + found[at + 1:]
+        return found
 
     def years(timeline: tuple[Year, ...]) -> tuple[Year, ...]:
         return tuple(replace(y, entries=swap(y.entries)) if y.label in labels else y for y in timeline)
@@ -118,8 +125,7 @@ def with_bodies(site: Site, articles: Sequence[Article], drafts: bool) -> tuple[
         related=site.related | {url: listed(site.related[url]) for url in relating if url in site.related},
         lead=site.lead and new.get(site.lead.url, site.lead),
         front={slug: listed(found) for slug, found in site.front.items()},
-        editions=tuple(replace(ed, groups=tuple(replace(g, entries=listed(g.entries)) for g in ed.groups))
-                       if ed.date in days else ed for ed in site.editions),
+        editions=editions(site.editions),
     ), list(new.values())
 
 
