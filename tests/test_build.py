@@ -154,7 +154,15 @@ def serving(repo_copy, loads):
     return rebuild, next((repo_copy / "content" / "articles").rglob("japans-kishida*.md"))
 
 
-def test_serve_patches_its_last_build_after_a_body_edit(repo_copy, serving, loads):
+@pytest.fixture(params=["daily", "weekly"])
+def editions(request, repo_copy):
+    """The project published in daily or in weekly editions."""
+    config = repo_copy / "config.yaml"
+    config.write_text(config.read_text().replace("editions: daily", f"editions: {request.param}"))
+    return request.param
+
+
+def test_serve_patches_its_last_build_after_a_body_edit(repo_copy, editions, serving, loads):
     rebuild, kishida = serving
     kishida.write_text(kishida.read_text().replace("whirlwind trip", "whirlwind zygote"))
     result = rebuild()
