@@ -4,6 +4,8 @@ folder: the day a hand-written article entered the briefing."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -20,9 +22,72 @@ def _git(content_dir: Path, *args: str) -> str | None:
 
 
 def head(content_dir: Path) -> str | None:
-    """The commit checked out, which decides first_commits' answer; None outside a repository."""
-    found = _git(content_dir, "rev-parse", "--verify", "-q", "HEAD")
-    return found.strip() if found else None
+    """The commit checked out, which decides first_commits' answer; None outside a repository.
+    Every build asks, serve at each rebuild: it is read from git's files where they say it plainly
+    (a git process takes milliseconds), else from git."""
+    found = _head_from_files(content_dir)
+    if found is NO_REPOSITORY:
+        return None
+    if found:
+        return found
+    asked = _git(content_dir, "rev-parse", "--verify", "-q", "HEAD")
+    return asked.strip() if asked else None
+
+
+NO_REPOSITORY = ""
+# Variables that change which repository, or which of its refs, git reads.
+_MOVING = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
+           "GIT_DISCOVERY_ACROSS_FILESYSTEM")
+_OBJECT_NAME = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")   # SHA-1 or SHA-256
+
+
+def _head_from_files(content_dir: Path) -> str | None:
+    """HEAD's commit as the repository's files hold it (a detached HEAD, a loose or packed branch,
+    a linked worktree's); NO_REPOSITORY when no folder above holds a `.git`; None when git must
+    be asked (environment variables that move the repository, another ref format, a branch with
+    no commit yet)."""
+    if any(name in os.environ for name in _MOVING):
+        return None
+    try:
+        gitdir = _git_dir(content_dir.resolve())
+        if gitdir is None:
+            return NO_REPOSITORY
+        text = (gitdir / "HEAD").read_text(encoding="utf-8").strip()
+        if _OBJECT_NAME.fullmatch(text):
+            return text
+        if not text.startswith("ref: refs/"):
+            return None
+        ref = text.removeprefix("ref: ")
+        common = gitdir
+        if (gitdir / "commondir").is_file():
+            common = gitdir / (gitdir / "commondir").read_text(encoding="utf-8").strip()
+        for folder in dict.fromkeys([gitdir, common]):
+            if (folder / ref).is_file():
+                found = (folder / ref).read_text(encoding="utf-8").strip()
+                return found if _OBJECT_NAME.fullmatch(found) else None
+        if (common / "packed-refs").is_file():
+            for line in (common / "packed-refs").read_text(encoding="utf-8").splitlines():
+                name, _, packed = line.partition(" ")
+                if packed == ref and _OBJECT_NAME.fullmatch(name):
+                    return name
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
+
+
+def _git_dir(folder: Path) -> Path | None:
+    """The git folder of the repository holding `folder`, found as git finds it: the nearest
+    `.git` folder, or `.git` file naming one (a linked worktree, a submodule)."""
+    for at in (folder, *folder.parents):
+        dotgit = at / ".git"
+        if dotgit.is_dir():
+            return dotgit
+        if dotgit.is_file():
+            text = dotgit.read_text(encoding="utf-8").strip()
+            if not text.startswith("gitdir: "):
+                raise OSError(f"{dotgit} names no git folder")
+            return at / text.removeprefix("gitdir: ")
+    return None
 
 
 def first_commits(content_dir: Path) -> dict[str, dt.date]:

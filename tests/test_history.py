@@ -44,3 +44,38 @@ def test_each_file_has_the_day_it_was_first_committed_and_keeps_it_when_moved(tm
         "articles/2024/a.md": dt.date(2024, 9, 6), "articles/2023/b ü.md": dt.date(2024, 9, 6),
         "articles/2025/c.md": dt.date(2024, 9, 8)}
     assert head(tmp_path / "content")
+
+
+def rev_parse(root: Path) -> str:
+    return subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def test_head_is_read_from_git_s_files_as_git_reads_it(tmp_path, monkeypatch):
+    """Every build asks for the commit checked out; git's files say it without a git process (git
+    cannot run where `offline` asks) on a branch, its ref loose or packed, a detached HEAD and a
+    linked worktree; a repository with no commit yet has none."""
+    def offline(folder: Path) -> str | None:
+        with monkeypatch.context() as patch:
+            patch.setenv("PATH", "")
+            return head(folder)
+    repo, linked = tmp_path / "repo", tmp_path / "linked"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    assert head(repo) is None                                        # no commit yet
+    write(repo, "content/articles/2024/a.md")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "one")
+    write(repo, "content/articles/2024/b.md")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "two")
+    assert offline(repo / "content") == rev_parse(repo)              # a loose branch
+    git(repo, "worktree", "add", "-q", "--detach", str(linked), "HEAD~1")
+    assert offline(linked / "content") == rev_parse(linked) != rev_parse(repo)   # detached, linked
+    git(repo, "branch", "-q", "packed", "HEAD~1")
+    git(repo, "pack-refs", "--all")
+    git(repo, "checkout", "-q", "packed")
+    assert offline(repo) == rev_parse(repo) == rev_parse(linked)     # a packed branch
+    git(linked, "checkout", "-q", "-b", "other", "main")
+    assert offline(linked) == rev_parse(linked) != rev_parse(repo)   # a linked worktree's branch
+    assert offline(tmp_path) is None                                 # not in a repository
