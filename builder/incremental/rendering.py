@@ -7,6 +7,8 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType
+from typing import ClassVar
 
 import jinja2
 
@@ -78,7 +80,7 @@ def _render(site: Site, todo: list[Output], out_dir: Path, cache: Cache | None, 
     _forget_compiled(compiled)
     # Jinja keys compiled templates by their source only: its options and filters are the
     # builder's code, so the code's hash is in the names, and Jinja's version.
-    bytecode = jinja2.FileSystemBytecodeCache(str(compiled), _compiled_name() + "%s.cache")
+    bytecode = _Compiled(str(compiled), _compiled_name() + "%s.cache")
     put = to_folder(out_dir)
     if live is not None:
         (out_dir / STAGED).mkdir()
@@ -131,6 +133,27 @@ def compiled_templates(config: Config) -> Path:
     folder = config.cache_dir / "templates"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+class _Compiled(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in a folder between builds, and in this process between serve's
+    rebuilds, which load the same templates each time (reading and unmarshalling their files was
+    most of that: bench/README.md)."""
+    kept: ClassVar[dict[str, tuple[str, CodeType]]] = {}   # Jinja's key -> its source's checksum, its code
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        kept = self.kept.get(bucket.key)
+        if kept is not None and kept[0] == bucket.checksum:
+            bucket.code = kept[1]
+            return
+        super().load_bytecode(bucket)
+        if bucket.code is not None:
+            self.kept[bucket.key] = (bucket.checksum, bucket.code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        super().dump_bytecode(bucket)
+        if bucket.code is not None:
+            self.kept[bucket.key] = (bucket.checksum, bucket.code)
 
 
 def _compiled_name() -> str:
