@@ -73,6 +73,10 @@ class PageKind:
     # Whether its pages may show articles' bodies. After an edit to bodies alone, serve renders only
     # the edited articles' own pages, and only while every other kind says False here.
     shows_bodies: ClassVar[bool] = True
+    # Whether its template sees the page's place in the site (page_path, current, partial, its
+    # Open Graph and JSON-LD). An e-mail's does not: it is rendered from its model alone, once for
+    # outputs of one model that follow each other.
+    placed: ClassVar[bool] = True
 
     def pages(self, site: Site) -> Iterable[tuple[str, Any]]:
         """Each page of this kind: its path under the site folder and its model."""
@@ -89,8 +93,8 @@ class PageKind:
     def shown(self, page: Any, shown: Shown) -> Hashable:
         return shown.of(page), shown.everything()
 
-    def written(self, page: Any, html: str, site: Site) -> str:
-        """The file's text from its rendered template: for a page, the HTML itself."""
+    def written(self, path: str, page: Any, html: str, site: Site) -> str:
+        """The text of the file at `path` from its rendered template: for a page, the HTML itself."""
         return html
 
 
@@ -211,22 +215,19 @@ class EditionPage(PageKind):
 
 
 class EditionMail(EditionPage):
-    """An edition as a self-contained e-mail's HTML, beside its page: inline styles, absolute links."""
-    template, in_sitemap = "edition-email.html", False
+    """An edition as a self-contained e-mail beside its page, in two files made from one rendering:
+    its HTML (inline styles, absolute links) and the message holding it, to send with any mail
+    program (`edition.eml`, builder.mail)."""
+    template, in_sitemap, placed = "edition-email.html", False, False
 
     def pages(self, site: Site) -> Iterable[tuple[str, Edition]]:
-        return [(f"{e.url}edition.html", e) for e in site.editions]
+        return [(f"{e.url}{name}", e) for e in site.editions for name in ("edition.html", "edition.eml")]
 
-
-class EditionMessage(EditionMail):
-    """The same e-mail as a message to send with any mail program (builder.mail)."""
-
-    def pages(self, site: Site) -> Iterable[tuple[str, Edition]]:
-        return [(f"{e.url}edition.eml", e) for e in site.editions]
-
-    def written(self, page: Edition, html: str, site: Site) -> str:
-        from builder.mail import message
-        return message(site.config, page, html)
+    def written(self, path: str, page: Edition, html: str, site: Site) -> str:
+        if path.endswith(".eml"):
+            from builder.mail import message
+            return message(site.config, page, html)
+        return html
 
 
 class EditionIndex(PageKind):
@@ -266,7 +267,7 @@ def _listed(editions: Iterable[Edition]) -> tuple[tuple[object, ...], ...]:
 
 ARTICLE = ArticlePage()
 KINDS: tuple[PageKind, ...] = (Home(), NotFound(), Search(), PeopleIndex(), Archive(), DossierPage(), ARTICLE,
-                               EditionIndex(), EditionYearPage(), EditionPage(), EditionMail(), EditionMessage(),
+                               EditionIndex(), EditionYearPage(), EditionPage(), EditionMail(),
                                PersonPage(), YearPage())
 
 

@@ -10,14 +10,14 @@ template imported without context (macros.html) is made once per process, not on
 - filters: `markdown` (Markdown to safe HTML), `isodate`, `shortdate` ("6 Sep 2024"), `timed` (the
   same in a `<time>` element, or "Undated"; a filter, as a macro call costs more: bench/README.md), `slug`, and
   `runs(attr)` (groupby that keeps the order, for timelines); the `do` tag (jinja2.ext.do)
-Each page's own:
+Each page's own (an edition's e-mail, no page of the site, gets `page` alone: builder.pages, `placed`):
 - `page_path`: the page's path under the site ("dossiers/japan-rok/")
 - `current(path)`: ` aria-current` for the navigation's link to `path` on this page: "page" on
   that page, "true" below it (a year of a dossier)
 - `partial(name)`: the template `name` rendered with the globals and `current` alone (the masthead,
   the dossiers' list), once for each set of current links in a process rather than on every page
 - `page`: the model its kind (`builder.pages`) gives it: an Entry, a DossierView, a Person, a Year, an
-  Edition (its page, and its e-mail's HTML), Editions (their index), an EditionYear, or None for
+  Edition (its page, and its e-mail), Editions (their index), an EditionYear, or None for
   home and the other indexes
 - `open_graph`, `json_ld`: its metadata for the page's head
 
@@ -226,23 +226,20 @@ class _Pages:
             self.env.globals.update(self.globals)
             self.partials = _Partials(self.env, config.templates_dir)
         known = self.memo.mark() if self.memo else 0
+        env = self.env
+        last: tuple[object, jinja2.Template, str] | None = None   # the last unplaced output's model, template, HTML
         for i in batch:
             out = self.todo[i]
-            entry, title = out.kind.article(out.page), out.kind.title(out.page)
-            head = {
-                "page_path": out.url_path,
-                # Each page's own rather than a function of the template's context (pass_context),
-                # which Jinja calls in a loop with a new copy of the context (bench/README.md).
-                "current": functools.partial(current, out.url_path),
-                "partial": functools.partial(self.partials.render, out.url_path),
-                "open_graph": feeds.open_graph(entry, self.root, out.url_path, config.title,
-                                               config.description, title=title),
-                "json_ld": Markup(feeds.json_ld(entry, self.root, config.title, dossier_titles=self.titles))
-                if entry else None,
-            }
             try:
-                html = out.kind.written(out.page, self.env.get_template(out.kind.template).render(
-                    page=out.page, **head), self.site)
+                template = env.get_template(out.kind.template)
+                if out.kind.placed:
+                    rendered = self._placed(template, out)
+                elif last is not None and last[0] is out.page and last[1] is template:
+                    rendered = last[2]
+                else:
+                    rendered = template.render(page=out.page)
+                    last = out.page, template, rendered
+                html = out.kind.written(out.path, out.page, rendered, self.site)
             except jinja2.TemplateSyntaxError as exc:
                 raise BuilderError(f"template error: {exc.message}", exc.filename or exc.name, exc.lineno) from None
             except jinja2.UndefinedError as exc:
@@ -250,6 +247,22 @@ class _Pages:
                                    config.templates_dir / out.kind.template) from None
             self.put(i, out, html)
         return self.memo.since(known) if self.memo else {}
+
+    def _placed(self, template: jinja2.Template, out: Output) -> str:
+        """`template` rendered for a page of the site, which sees its place in it."""
+        config = self.site.config
+        entry, title = out.kind.article(out.page), out.kind.title(out.page)
+        return template.render(
+            page=out.page,
+            page_path=out.url_path,
+            # Each page's own rather than a function of the template's context (pass_context),
+            # which Jinja calls in a loop with a new copy of the context (bench/README.md).
+            current=functools.partial(current, out.url_path),
+            partial=functools.partial(self.partials.render, out.url_path),
+            open_graph=feeds.open_graph(entry, self.root, out.url_path, config.title, config.description,
+                                        title=title),
+            json_ld=Markup(feeds.json_ld(entry, self.root, config.title, dossier_titles=self.titles))
+            if entry else None)
 
 
 class _Partials:

@@ -89,6 +89,22 @@ def test_a_message_keeps_a_title_and_lines_beyond_ascii_and_76_characters(projec
     assert html.get_content() == (site / "editions" / "2024-09-06" / "edition.html").read_text(encoding="utf-8")
 
 
+def test_an_edition_s_e_mail_is_rendered_once_for_both_its_files_and_has_no_place_in_the_site(mailed, project):
+    """builder.pages.EditionMail: edition.html and the .eml's HTML part come from one rendering (a
+    template showing a random number shows the same in both), and the e-mail's template sees no
+    place in the site: `page_path` is undefined there, and the build says so."""
+    from builder.errors import BuilderError
+    template = project.root / "templates" / "edition-email.html"
+    source = template.read_text(encoding="utf-8")
+    template.write_text(source.replace("</body>", "<p>{{ range(10 ** 9) | random }}</p>\n</body>"), encoding="utf-8")
+    folder = build_project(project.root, PREFIX) / "editions" / "2024-09-06"
+    _, html = email.message_from_bytes((folder / "edition.eml").read_bytes(), policy=policy.default).iter_parts()
+    assert html.get_content() == (folder / "edition.html").read_text(encoding="utf-8")
+    template.write_text(source.replace("</body>", "{{ page_path }}</body>"), encoding="utf-8")
+    with pytest.raises(BuilderError, match="page_path"):
+        build_project(project.root, PREFIX)
+
+
 def test_an_editions_e_mail_html_renders_its_items_in_a_browser(browser, mailed):
     """Issue 17 item 4: edition.html, opened in Chromium, shows each article's headline, date
     and summary under its dossier, in the order of the edition's page."""
