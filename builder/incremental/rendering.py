@@ -90,9 +90,12 @@ def _render(site: Site, todo: list[Output], out_dir: Path, cache: Cache | None, 
 
 def _stage(out_dir: Path, live: Path) -> Put:
     """Pages staged flat by number (see _staged), only those differing from the `live` site's."""
+    staged, root = os.path.join(out_dir, STAGED), str(live)
+
     def put(i: int, out: Output, html: str) -> None:
-        if not _holds(live / out.path, html):
-            (out_dir / STAGED / str(i)).write_text(html, encoding="utf-8")
+        if not _holds(os.path.join(root, out.path), html):
+            with open(os.path.join(staged, str(i)), "wb") as file:   # os, not pathlib: see render.to_folder
+                file.write(html.encode("utf-8"))
     return put
 
 
@@ -119,11 +122,12 @@ def _linked(site: Site, url: str) -> Iterator[Entry]:
     yield from site.related.get(url, ())
 
 
-def _holds(path: Path, html: str) -> bool:
+def _holds(path: str, html: str) -> bool:
     """Whether the file is this page already (compared here, on all cores, rather than after), byte
     for byte: read as text, a carriage return in it would equal a newline in the page."""
     try:
-        return path.read_bytes() == html.encode("utf-8")
+        with open(path, "rb") as file:
+            return file.read() == html.encode("utf-8")
     except OSError:
         return False
 
