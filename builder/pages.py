@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, fields, is_dataclass
-from typing import Any, ClassVar
+from dataclasses import fields, is_dataclass
+from typing import Any, ClassVar, NamedTuple
 
 from builder.config import Config, Dossier
 from builder.editions import EDITIONS, Edition, Editions, EditionYear, index_of
 from builder.site import DossierView, Entry, Person, Site, Year
 
 
-@dataclass(frozen=True)
-class Output:
-    """One page to write: its path under the site folder, its kind, and the model it shows."""
+class Output(NamedTuple):
+    """One page to write: its path under the site folder, its kind, and the model it shows. A
+    named tuple: a build makes one for every page, and a frozen dataclass is slower to make."""
     path: str
     kind: PageKind
     page: Any
