@@ -26,15 +26,12 @@ def head(content_dir: Path) -> str | None:
     Every build asks, serve at each rebuild: it is read from git's files where they say it plainly
     (a git process takes milliseconds), else from git."""
     found = _head_from_files(content_dir)
-    if found is NO_REPOSITORY:
-        return None
-    if found:
-        return found
-    asked = _git(content_dir, "rev-parse", "--verify", "-q", "HEAD")
-    return asked.strip() if asked else None
+    if found is None:   # the files do not say it plainly
+        asked = _git(content_dir, "rev-parse", "--verify", "-q", "HEAD")
+        return asked.strip() if asked else None
+    return found or None
 
 
-NO_REPOSITORY = ""
 # Variables that change which repository, or which of its refs, git reads.
 _MOVING = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES",
            "GIT_DISCOVERY_ACROSS_FILESYSTEM")
@@ -43,7 +40,7 @@ _OBJECT_NAME = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")   # SHA-1 or SHA-256
 
 def _head_from_files(content_dir: Path) -> str | None:
     """HEAD's commit as the repository's files hold it (a detached HEAD, a loose or packed branch,
-    a linked worktree's); NO_REPOSITORY when no folder above holds a `.git`; None when git must
+    a linked worktree's); "" when no folder above holds a `.git`; None when git must
     be asked (environment variables that move the repository, another ref format, a branch with
     no commit yet)."""
     if any(name in os.environ for name in _MOVING):
@@ -51,7 +48,7 @@ def _head_from_files(content_dir: Path) -> str | None:
     try:
         gitdir = _git_dir(content_dir.resolve())
         if gitdir is None:
-            return NO_REPOSITORY
+            return ""
         text = (gitdir / "HEAD").read_text(encoding="utf-8").strip()
         if _OBJECT_NAME.fullmatch(text):
             return text
