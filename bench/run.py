@@ -168,7 +168,7 @@ class Sides:
 def trash(work: Path) -> Path:
     """Where Sides.clean puts the last run's output (see there)."""
     folder = work / "trash"
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)   # the work folder too, on a first run
     return folder
 
 
