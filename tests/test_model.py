@@ -22,6 +22,17 @@ def test_trees_walk_to_a_leaf_and_add_up():
     assert model.probability([1.0]) == pytest.approx(1 / (1 + math.exp(-2.0)))
 
 
+def test_trees_evidence_is_what_each_split_on_the_way_added():
+    # Inner values are the mean of the values below them (as training/train.py exports them).
+    tree = ((0, 0.5, 1, 2, 0.5), (1, 2.0, 3, 4, -1.0), (-1, 0.0, -1, -1, 2.0),
+            (-1, 0.0, -1, -1, -3.0), (-1, 0.0, -1, -1, 1.0))
+    model = Trees(("a", "b"), 0.0, 0.5, (tree,))
+    assert model.probability([0.0, 5.0]) == pytest.approx(1 / (1 + math.exp(-0.5)))
+    pulls = dict(model.evidence([0.0, 5.0]))
+    assert pulls == {"a": pytest.approx(0.5 * (-1.0 - 0.5)), "b": pytest.approx(0.5 * (1.0 - -1.0))}
+    assert 0.5 * tree[0][4] + sum(pulls.values()) == pytest.approx(0.5 * 1.0)
+
+
 def test_the_shipped_model_matches_the_features_the_code_computes():
     model = load_model()
     check_names(tuple(BOUNDARY_FEATURES), model.boundary, "boundary")
