@@ -22,7 +22,7 @@ from builder.dates import find_dates, month_first, relative_seconds, resolve_rel
 from builder.headline import heading, headline_like, title_parts
 from builder.language import stopwords
 from builder.lines import Line, page_language, read_lines
-from builder.model import Logistic, Model, check_names, load_model
+from builder.model import Model, Trees, check_names, load_model
 from builder.segment import BOUNDARY_FEATURES, pages_in
 from builder.text import key, words
 
@@ -465,7 +465,7 @@ def _wire(text: str) -> str | None:
     return WIRES.get(key(m["wire"])) if m else None
 
 
-def _verdicts(page: _Page, content: Logistic) -> list[Verdict]:
+def _verdicts(page: _Page, content: Trees) -> list[Verdict]:
     body = set(page.body)
     out = []
     for k, line in enumerate(page.lines):

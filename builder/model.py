@@ -84,7 +84,7 @@ class Trees:
 class Model:
     boundary: Trees                 # is this line the first of a new page or story?
     starts_at: float                # the probability from which it is
-    content: Logistic               # is this line the page's text? (shape and neighbours)
+    content: Trees                  # is this line the page's text? (shape and neighbours)
     context: Logistic               # the same, given the first pass's scores around it
     text_at: float                  # the probability from which it is
     vocabulary: dict[str, float]    # word -> log-odds of text over furniture
@@ -103,7 +103,7 @@ def _trees(d: dict) -> Trees:
 def load_model(path: Path = DATA) -> Model:
     data = json.loads(path.read_text(encoding="utf-8"))
     return Model(boundary=_trees(data["boundary"]), starts_at=data["boundary"]["threshold"],
-                 content=_logistic(data["content"]), context=_logistic(data["context"]),
+                 content=_trees(data["content"]), context=_logistic(data["context"]),
                  text_at=data["context"]["threshold"], vocabulary=data["vocabulary"])
 
 

@@ -181,7 +181,9 @@ def test_untitled_article_gets_headline_from_lede_flagged_for_review(project):
 
 
 def test_seed_html_is_escaped_in_markdown(project):
-    hostile = "<script>alert(1)</script> and [a link](javascript:alert(1)) and *stars* in the text of the story."
+    # A sentence of the story that carries the markup, so that the line model keeps it as text.
+    hostile = ("The envoy said <script>alert(1)</script> the talks in [a link](javascript:alert(1)) Ulaanbaatar "
+               "would go on, with *stars* in the text of the story.")
     project.seed("x.txt", dump(arab_news_item("Japan and North Korea hold rare talks on abductions",
                                               [LEDE, hostile, *PARAS])))
     ingest(project.config)

@@ -33,6 +33,18 @@ def test_trees_evidence_is_what_each_split_on_the_way_added():
     assert 0.5 * tree[0][4] + sum(pulls.values()) == pytest.approx(0.5 * 1.0)
 
 
+def test_the_shipped_trees_compiled_agree_with_their_walked_evidence():
+    from builder.boilerplate import content_features
+    from builder.lines import read_lines
+
+    content = load_model().content
+    lines = read_lines("A headline here | Site\nMenu\n\nA headline here\n\nThe text of the story, in a sentence.")
+    for x in content_features(lines, "English", load_model().vocabulary, 2):
+        roots = content.base + content.rate * sum(nodes[0][4] for nodes in content.trees)
+        walked = roots + sum(pull for _, pull in content.evidence(x, top=len(content.names)))
+        assert content.probability(x) == pytest.approx(1 / (1 + math.exp(-walked)), abs=1e-4)
+
+
 def test_the_shipped_model_matches_the_features_the_code_computes():
     model = load_model()
     check_names(tuple(BOUNDARY_FEATURES), model.boundary, "boundary")

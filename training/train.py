@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 from builder.boilerplate import CONTENT_FEATURES, CONTEXT_FEATURES, content_features, context_features  # noqa: E402
 from builder.headline import heading  # noqa: E402
 from builder.lines import Line, page_language, read_lines  # noqa: E402
-from builder.model import DATA, Logistic  # noqa: E402
+from builder.model import DATA, Logistic, Trees, _trees  # noqa: E402
 from builder.segment import BOUNDARY_FEATURES, _Context, boundary_features, candidate  # noqa: E402
 from report import held_out  # noqa: E402
 
@@ -39,6 +39,11 @@ SNIPPET_WEIGHT = 3.0    # a hand-picked snippet's line counts as much as three s
 SEED_WEIGHT = 5.0       # the seeds are news clippings as curators make them, the dev set is any web page
 AUGMENTED = 300         # dumps made from the training pages for the boundary model
 MIN_PAGES = 5           # a word enters the vocabulary when it is on labelled lines of this many pages
+# The first pass over lines: boosted trees of depth 4 find what a weighted sum cannot (a short line
+# is text among text and furniture among links); a leaf needs 400 labelled lines, so no tree
+# learns one page. Chosen on held-out dumps (training/README.md).
+CONTENT_DEPTH = 4
+CONTENT_LEAF = 400
 
 
 @dataclass
@@ -122,7 +127,7 @@ def vocabulary(dumps: list[Dump]) -> dict[str, float]:
             for w, seen in sorted(pages.items()) if len(seen) >= MIN_PAGES}
 
 
-def line_rows(dumps: list[Dump], vocab: dict[str, float], first: Logistic | None = None):
+def line_rows(dumps: list[Dump], vocab: dict[str, float], first: Trees | None = None):
     """(features, label, weight) of every labelled line; with `first`, the context features."""
     X, y, w = [], [], []
     for d in dumps:
@@ -201,24 +206,33 @@ def boundary_rows(dumps: list[Dump]):
     return np.array(X), np.array(y), np.array(groups), np.array(weights)
 
 
-def fit_trees(X, y, weights, trees=150, depth=2, rate=0.1, positive_weight=5.0):
+def fit_trees(X, y, weights, trees=150, depth=2, rate=0.1, positive_weight=5.0, leaf=1):
     from sklearn.ensemble import GradientBoostingClassifier
 
     model = GradientBoostingClassifier(n_estimators=trees, max_depth=depth, learning_rate=rate,
-                                       subsample=0.8, random_state=0)
+                                       subsample=0.8, min_samples_leaf=leaf, random_state=0)
     model.fit(X, y, sample_weight=weights * np.where(y > 0, positive_weight, 1.0))
     return model
 
 
 def export_trees(model, names) -> dict:
+    """The trees as `builder.model.Trees` reads them. The leaves keep the fitted values; an inner
+    node gets the weighted mean of its two children's, so the splits on a line's way down add up
+    to its leaf (what explain shows as evidence)."""
     out = []
     for (estimator,) in model.estimators_:
         t = estimator.tree_
+        value = [float(t.value[i][0][0]) for i in range(t.node_count)]
+        for i in reversed(range(t.node_count)):  # children come after their parent
+            left, right = t.children_left[i], t.children_right[i]
+            if left != -1:
+                wl, wr = t.weighted_n_node_samples[left], t.weighted_n_node_samples[right]
+                value[i] = (wl * value[left] + wr * value[right]) / (wl + wr)
         nodes = []
         for i in range(t.node_count):
             leaf = t.children_left[i] == -1
             nodes.append([-1 if leaf else int(t.feature[i]), 0.0 if leaf else round(float(t.threshold[i]), 6),
-                          int(t.children_left[i]), int(t.children_right[i]), round(float(t.value[i][0][0]), 6)])
+                          int(t.children_left[i]), int(t.children_right[i]), round(value[i], 6)])
         out.append(nodes)
     base = float(model._raw_predict_init(np.zeros((1, len(names))))[0][0])
     return {"names": list(names), "base": base, "rate": model.learning_rate, "trees": out}
@@ -228,7 +242,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--devsets", type=Path, default=ROOT.parent / "shared" / "devsets")
     parser.add_argument("--starts-at", type=float, default=0.6, help="boundary probability that starts a page")
-    parser.add_argument("--text-at", type=float, default=0.45, help="line probability that makes it text")
+    parser.add_argument("--text-at", type=float, default=0.55, help="line probability that makes it text")
     args = parser.parse_args()
     silver = json.loads((HERE / "silver-labels.json").read_text(encoding="utf-8"))
     dumps = load_devset(args.devsets, "en", silver) + load_devset(args.devsets, "other", silver) + load_seeds()
@@ -237,7 +251,9 @@ def main() -> None:
 
     vocab = vocabulary(train)
     X, y, w = line_rows(train, vocab)
-    content = fit_logistic(X, y, w, CONTENT_FEATURES)
+    content_trees = export_trees(fit_trees(X, y, w, depth=CONTENT_DEPTH, positive_weight=1.0, leaf=CONTENT_LEAF),
+                                 CONTENT_FEATURES)
+    content = _trees(content_trees)
     X2, y2, w2 = line_rows(train, vocab, content)
     context = fit_logistic(X2, y2, w2, CONTEXT_FEATURES)
     p = 1 / (1 + np.exp(-(X2 @ np.array(context.weights) + context.bias)))
@@ -251,8 +267,7 @@ def main() -> None:
         "about": "Learned by training/train.py from ../shared/devsets (held out: dumps numbered by 4) "
                  "and seeds/; see training/README.md",
         "boundary": {**export_trees(trees, BOUNDARY_FEATURES), "threshold": args.starts_at},
-        "content": {"names": list(content.names), "weights": list(content.weights), "bias": content.bias,
-                    "means": list(content.means)},
+        "content": content_trees,
         "context": {"names": list(context.names), "weights": list(context.weights), "bias": context.bias,
                     "means": list(context.means), "threshold": args.text_at},
         "vocabulary": vocab,
