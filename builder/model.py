@@ -49,16 +49,16 @@ class Trees:
     _sum: Callable[[list[float]], float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Walking the nodes in a loop was most of ingest's time once every line had trees to walk:
-        # the trees become one expression of nested comparisons, compiled once. Only numbers from
-        # the model file go into it.
+        # Every line of a dump goes through the content trees: walking their nodes in a loop would
+        # cost ingest more than reading the lines does, so the trees become one expression of
+        # nested comparisons, compiled once. Only numbers from the model file go into it.
         def expression(nodes: tuple[tuple[int, float, int, int, float], ...], i: int) -> str:
             feature, threshold, left, right, value = nodes[i]
             if feature < 0:
                 return repr(float(value))
             return (f"({expression(nodes, left)} if x{int(feature)} <= {float(threshold)!r} "
                     f"else {expression(nodes, right)})")
-        # Each feature is read into a local name first: indexing the list at every split cost a third more.
+        # Each feature is read into a local name once, not indexed at every split.
         unpack = ", ".join(f"x{i}" for i in range(len(self.names)))
         source = " + ".join(expression(nodes, 0) for nodes in self.trees) or "0.0"
         code: dict[str, Callable[[list[float]], float]] = {}
