@@ -39,9 +39,10 @@ class Logistic:
 @dataclass(frozen=True)
 class Trees:
     """Gradient-boosted regression trees on the log-odds scale. Each tree is a flat list of nodes
-    `[feature, threshold, left, right, value]`; a leaf has feature -1. An inner node's value is the
-    mean of the values below it, so a tree's answer is its root's value plus what each split on the
-    way added: that is the evidence `evidence` reports."""
+    `[feature, threshold, left, right, value]`; a leaf has feature -1. A tree's answer is its root's
+    value plus what each split on the way down added: that is the evidence `evidence` reports. An
+    inner node's value is the mean of the lines below it in training, so a root says what the
+    average line scores."""
     names: tuple[str, ...]
     base: float
     rate: float
@@ -52,18 +53,30 @@ class Trees:
         # Every line of a dump goes through the content trees: walking their nodes in a loop would
         # cost ingest more than reading the lines does, so the trees become one expression of
         # nested comparisons, compiled once. Only numbers from the model file go into it.
+        def number(value: float) -> str:
+            if not math.isfinite(value):
+                raise ValueError(f"{DATA.name}: a tree holds {value!r}; run training/train.py")
+            return repr(value)
+
         def expression(nodes: tuple[tuple[int, float, int, int, float], ...], i: int) -> str:
             feature, threshold, left, right, value = nodes[i]
             if feature < 0:
-                return repr(float(value))
-            return (f"({expression(nodes, left)} if x{int(feature)} <= {float(threshold)!r} "
+                return number(float(value))
+            if not (isinstance(feature, int) and feature < len(self.names)):
+                raise ValueError(f"{DATA.name}: a tree splits on feature {feature!r} of {len(self.names)}")
+            return (f"({expression(nodes, left)} if x{feature} <= {number(float(threshold))} "
                     f"else {expression(nodes, right)})")
         # Each feature is read into a local name once, not indexed at every split.
         unpack = ", ".join(f"x{i}" for i in range(len(self.names)))
         source = " + ".join(expression(nodes, 0) for nodes in self.trees) or "0.0"
         code: dict[str, Callable[[list[float]], float]] = {}
-        exec(f"def total(x):\n    {unpack}, = x\n    return {source}", {"__builtins__": {}}, code)
+        exec(f"def total(x):\n    {unpack + ', = x' if unpack else 'pass'}\n    return {source}",
+             {"__builtins__": {}}, code)
         object.__setattr__(self, "_sum", code["total"])
+
+    def __reduce__(self) -> tuple:
+        # The compiled function cannot be pickled; a copy compiles its own.
+        return (Trees, (self.names, self.base, self.rate, self.trees))
 
     def probability(self, x: list[float]) -> float:
         return sigmoid(self.base + self.rate * self._sum(x))

@@ -37,12 +37,26 @@ def test_the_shipped_trees_compiled_agree_with_their_walked_evidence():
     from builder.boilerplate import content_features
     from builder.lines import read_lines
 
-    content = load_model().content
+    model = load_model()
+    content = model.content
+    roots = content.base + content.rate * sum(nodes[0][4] for nodes in content.trees)
     lines = read_lines("A headline here | Site\nMenu\n\nA headline here\n\nThe text of the story, in a sentence.")
-    for x in content_features(lines, "English", load_model().vocabulary, 2):
-        roots = content.base + content.rate * sum(nodes[0][4] for nodes in content.trees)
+    for x in content_features(lines, "English", model.vocabulary, 2):
         walked = roots + sum(pull for _, pull in content.evidence(x, top=len(content.names)))
-        assert content.probability(x) == pytest.approx(1 / (1 + math.exp(-walked)), abs=1e-4)
+        assert content.probability(x) == pytest.approx(1 / (1 + math.exp(-walked)), rel=1e-9)
+
+
+def test_trees_survive_pickling_and_refuse_a_broken_model_file():
+    import pickle
+
+    stump = ((0, 0.5, 1, 2, 0.0), (-1, 0.0, -1, -1, -1.0), (-1, 0.0, -1, -1, 2.0))
+    model = Trees(("x",), 0.0, 0.5, (stump,))
+    assert pickle.loads(pickle.dumps(model)).probability([1.0]) == model.probability([1.0])
+    assert Trees((), 0.0, 1.0, ()).probability([]) == 0.5
+    with pytest.raises(ValueError, match="feature"):
+        Trees(("x",), 0.0, 0.5, (((3, 0.5, 1, 2, 0.0), *stump[1:]),))
+    with pytest.raises(ValueError, match="inf"):
+        Trees(("x",), 0.0, 0.5, (((0, float("inf"), 1, 2, 0.0), *stump[1:]),))
 
 
 def test_the_shipped_model_matches_the_features_the_code_computes():

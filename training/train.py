@@ -217,8 +217,8 @@ def fit_trees(X, y, weights, trees=150, depth=2, rate=0.1, positive_weight=5.0, 
 
 def export_trees(model, names) -> dict:
     """The trees as `builder.model.Trees` reads them. The leaves keep the fitted values; an inner
-    node gets the weighted mean of its two children's, so the splits on a line's way down add up
-    to its leaf (what explain shows as evidence)."""
+    node gets the weighted mean of its two children's, so that a root is what the average line
+    scores and each split's pull (what explain shows as evidence) is measured from there."""
     out = []
     for (estimator,) in model.estimators_:
         t = estimator.tree_
