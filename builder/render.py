@@ -311,9 +311,7 @@ def render_pages(site: Site, todo: list[Output], put: Put, memo: Memo | None = N
 
 
 def to_folder(out_dir: Path) -> Put:
-    """Pages written to their paths under `out_dir`, each folder made once. With os rather than
-    pathlib: a clean build writes tens of thousands of files, and pathlib's calls took twice the
-    time (bench/README.md)."""
+    """Pages written to their paths under `out_dir`, each folder made once (with os, as `write_page`)."""
     root = str(out_dir)
     made: set[str] = set()
 
@@ -323,9 +321,15 @@ def to_folder(out_dir: Path) -> Put:
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        with open(target, "wb") as file:
-            file.write(html.encode("utf-8"))
+        write_page(target, html.encode("utf-8"))
     return put
+
+
+def write_page(path: str, data: bytes) -> None:
+    """A page's bytes to its file, in place: with os rather than pathlib, since a clean build writes
+    tens of thousands of files and pathlib's calls took twice the time (bench/README.md)."""
+    with open(path, "wb") as file:
+        file.write(data)
 
 
 def write_files(out_dir: Path, files: dict[str, str]) -> None:

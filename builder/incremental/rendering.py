@@ -17,7 +17,17 @@ from builder.incremental.cache import Cache
 from builder.incremental.fingerprints import article_prints, fingerprints, link_prints, sitemap_print
 from builder.incremental.stamp import code
 from builder.pages import ARTICLE, Output, outputs
-from builder.render import SITEMAP, Put, add_assets, machine_files, render_pages, sitemap, to_folder, write_files
+from builder.render import (
+    SITEMAP,
+    Put,
+    add_assets,
+    machine_files,
+    render_pages,
+    sitemap,
+    to_folder,
+    write_files,
+    write_page,
+)
 from builder.site import Entry, Site
 
 
@@ -93,9 +103,9 @@ def _stage(out_dir: Path, live: Path) -> Put:
     staged, root = os.path.join(out_dir, STAGED), str(live)
 
     def put(i: int, out: Output, html: str) -> None:
-        if not _holds(os.path.join(root, out.path), html):
-            with open(os.path.join(staged, str(i)), "wb") as file:   # os, not pathlib: see render.to_folder
-                file.write(html.encode("utf-8"))
+        data = html.encode("utf-8")
+        if not _holds(os.path.join(root, out.path), data):
+            write_page(os.path.join(staged, str(i)), data)
     return put
 
 
@@ -122,12 +132,12 @@ def _linked(site: Site, url: str) -> Iterator[Entry]:
     yield from site.related.get(url, ())
 
 
-def _holds(path: str, html: str) -> bool:
+def _holds(path: str, data: bytes) -> bool:
     """Whether the file is this page already (compared here, on all cores, rather than after), byte
     for byte: read as text, a carriage return in it would equal a newline in the page."""
     try:
         with open(path, "rb") as file:
-            return file.read() == html.encode("utf-8")
+            return file.read() == data
     except OSError:
         return False
 
