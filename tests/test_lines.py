@@ -104,3 +104,11 @@ def test_notices_in_other_languages():
                "Jede Woche neu: die wichtigsten Nachrichten. Kostenlos abonnieren:"]
     found = evidence(*notices)
     assert all(found[t].notice for t in notices)
+
+
+def test_invisible_characters_hide_no_full_stop():
+    # A page may end every line with an invisible separator (U+2063) or a word joiner (U+2060),
+    # or mark its direction (U+200F): the line still ends like a sentence.
+    lines = read_lines("Add the beansprouts and the greens.\u2063\nStir well and serve.\u2060\u200f")
+    assert [line.text for line in lines] == ["Add the beansprouts and the greens.", "Stir well and serve."]
+    assert all(line.end_stop for line in lines)
