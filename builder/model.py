@@ -103,11 +103,13 @@ class Model:
     vocabulary: dict[str, float]    # word -> log-odds of text over furniture
 
 
-def _logistic(d: dict) -> Logistic:
+def logistic_from(d: dict) -> Logistic:
+    """A logistic model as the model file (and `training/train.py`) writes it."""
     return Logistic(tuple(d["names"]), tuple(d["weights"]), d["bias"], tuple(d["means"]))
 
 
-def _trees(d: dict) -> Trees:
+def trees_from(d: dict) -> Trees:
+    """Trees as the model file (and `training/train.py`) writes them."""
     return Trees(tuple(d["names"]), d["base"], d["rate"],
                  tuple(tuple(tuple(node) for node in tree) for tree in d["trees"]))
 
@@ -115,8 +117,8 @@ def _trees(d: dict) -> Trees:
 @functools.cache
 def load_model(path: Path = DATA) -> Model:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return Model(boundary=_trees(data["boundary"]), starts_at=data["boundary"]["threshold"],
-                 content=_trees(data["content"]), context=_logistic(data["context"]),
+    return Model(boundary=trees_from(data["boundary"]), starts_at=data["boundary"]["threshold"],
+                 content=trees_from(data["content"]), context=logistic_from(data["context"]),
                  text_at=data["context"]["threshold"], vocabulary=data["vocabulary"])
 
 

@@ -53,7 +53,7 @@ def candidate(line: Line) -> bool:
     return headline_like(line) or (line.words <= 40 and has_separator(line.text))
 
 
-def boundary_features(lines: list[Line], k: int, context: _Context) -> list[float]:
+def boundary_features(lines: list[Line], k: int, context: DumpContext) -> list[float]:
     line = lines[k]
     n = len(lines)
     parts = title_parts(line.text)
@@ -85,7 +85,7 @@ def boundary_features(lines: list[Line], k: int, context: _Context) -> list[floa
     ]
 
 
-class _Context:
+class DumpContext:
     """What boundary features look up about the whole dump, computed once."""
 
     def __init__(self, lines: list[Line]):
@@ -123,7 +123,7 @@ class _Context:
 
 def pages_in(lines: list[Line], model: Model) -> list[tuple[int, str]]:
     """Where pages begin (indexes into `lines`, the first always 0) and why each later one does."""
-    context = _Context(lines)
+    context = DumpContext(lines)
     scores = [0.0] * len(lines)
     features: dict[int, list[float]] = {}
     for k in range(1, len(lines)):

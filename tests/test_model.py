@@ -72,9 +72,9 @@ def test_the_shipped_model_matches_the_features_the_code_computes():
 def test_each_feature_list_is_as_long_as_its_names():
     from builder.boilerplate import content_features, context_features
     from builder.lines import read_lines
-    from builder.segment import _Context, boundary_features
+    from builder.segment import DumpContext, boundary_features
 
     lines = read_lines("A headline here | Site\nMenu\nA headline here\nThe text of the story, in a sentence.")
     assert {len(f) for f in content_features(lines, "English", {}, 2)} == {len(CONTENT_FEATURES)}
     assert {len(f) for f in context_features([0.5] * len(lines))} == {len(CONTEXT_FEATURES)}
-    assert len(boundary_features(lines, 2, _Context(lines))) == len(BOUNDARY_FEATURES)
+    assert len(boundary_features(lines, 2, DumpContext(lines))) == len(BOUNDARY_FEATURES)

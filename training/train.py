@@ -31,8 +31,8 @@ sys.path.insert(0, str(HERE))
 from builder.boilerplate import CONTENT_FEATURES, CONTEXT_FEATURES, content_features, context_features  # noqa: E402
 from builder.headline import heading  # noqa: E402
 from builder.lines import Line, page_language, read_lines  # noqa: E402
-from builder.model import DATA, Logistic, Trees, _trees  # noqa: E402
-from builder.segment import BOUNDARY_FEATURES, _Context, boundary_features, candidate  # noqa: E402
+from builder.model import DATA, Logistic, Trees, trees_from  # noqa: E402
+from builder.segment import BOUNDARY_FEATURES, DumpContext, boundary_features, candidate  # noqa: E402
 from report import held_out  # noqa: E402
 
 SNIPPET_WEIGHT = 3.0    # a hand-picked snippet's line counts as much as three silver ones
@@ -197,7 +197,7 @@ def augmented(dumps: list[Dump], count: int, seed: int = 0) -> list[Dump]:
 def boundary_rows(dumps: list[Dump]):
     X, y, groups, weights = [], [], [], []
     for g, d in enumerate(dumps):
-        context = _Context(d.lines)
+        context = DumpContext(d.lines)
         starts = set(d.starts)
         for k in range(1, len(d.lines)):
             if candidate(d.lines[k]):
@@ -256,7 +256,7 @@ def main() -> None:
     content_trees = export_trees(fit_trees(X, y, w, depth=CONTENT_DEPTH, positive_weight=1.0, leaf=CONTENT_LEAF,
                                            sample=CONTENT_SAMPLE),
                                  CONTENT_FEATURES)
-    content = _trees(content_trees)
+    content = trees_from(content_trees)
     X2, y2, w2 = line_rows(train, vocab, content)
     context = fit_logistic(X2, y2, w2, CONTEXT_FEATURES)
     p = 1 / (1 + np.exp(-(X2 @ np.array(context.weights) + context.bias)))
