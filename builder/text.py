@@ -17,8 +17,8 @@ _PUNCT = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
     "\u00a0": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u2007": " ", "\u3000": " ",
     "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None, "\u00ad": None,
-    # The word joiner and invisible operators (a page's `⁣` after each line hides its full stop),
-    # and the left-to-right and right-to-left marks.
+    # The word joiner and the invisible operators (a page that ends each line with U+2063 hides its
+    # full stops), and the left-to-right and right-to-left marks.
     "\u2060": None, "\u2061": None, "\u2062": None, "\u2063": None, "\u2064": None,
     "\u200e": None, "\u200f": None,
 })
