@@ -42,12 +42,14 @@ def headline_like(line: Line) -> bool:
         and line.sentences <= 1 and len(line.text) <= 300
 
 
-def echo(lines: list[Line], at: int, positions: dict[str, list[int]]) -> int | None:
+def echo(lines: list[Line], at: int, positions: dict[str, list[int]],
+         parts: frozenset[str] | None = None) -> int | None:
     """The nearest later line (within ECHO_WINDOW) printing the headline of `lines[at]` again: its
     whole text or a part of it (the page's `<title>` line, then its headline). `positions` maps each
-    key to the indexes of the lines with it, in order."""
+    key to the indexes of the lines with it, in order; `parts` are the line's `title_parts`, when
+    the caller has them already."""
     best = None
-    for part in title_parts(lines[at].text):
+    for part in parts if parts is not None else title_parts(lines[at].text):
         for j in positions.get(part, ()):
             if j > at:
                 if j - at <= ECHO_WINDOW and lines[j].words >= 2 and (best is None or j < best):

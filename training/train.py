@@ -32,7 +32,7 @@ from builder.boilerplate import CONTENT_FEATURES, CONTEXT_FEATURES, content_feat
 from builder.headline import heading  # noqa: E402
 from builder.lines import Line, page_language, read_lines  # noqa: E402
 from builder.model import DATA, Logistic, Trees, trees_from  # noqa: E402
-from builder.segment import BOUNDARY_FEATURES, DumpContext, boundary_features, candidate  # noqa: E402
+from builder.segment import BOUNDARY_FEATURES, DumpContext, boundary_features  # noqa: E402
 from report import held_out  # noqa: E402
 
 SNIPPET_WEIGHT = 3.0    # a hand-picked snippet's line counts as much as three silver ones
@@ -199,8 +199,8 @@ def boundary_rows(dumps: list[Dump]):
     for g, d in enumerate(dumps):
         context = DumpContext(d.lines)
         starts = set(d.starts)
-        for k in range(1, len(d.lines)):
-            if candidate(d.lines[k]):
+        for k in context.title_parts:
+            if k:
                 X.append(boundary_features(d.lines, k, context))
                 y.append(float(k in starts))
                 groups.append(g)
