@@ -57,7 +57,7 @@ def boundary_features(lines: list[Line], k: int, context: DumpContext) -> list[f
     """The BOUNDARY_FEATURES of `lines[k]`, a candidate line."""
     line = lines[k]
     n = len(lines)
-    parts = context.title_parts[k]
+    parts = context.candidates[k]
     at = echo(lines, k, context.positions, parts)
     seen_before = any(j < k for part in parts for j in context.positions.get(part, ()))
     echo_of_earlier = any(k - ECHO_WINDOW <= j < k for j in context.parts.get(line.key, ()))
@@ -91,10 +91,10 @@ class DumpContext:
 
     def __init__(self, lines: list[Line]):
         self.positions = positions_of(lines)
-        # The candidate lines, each with the parts of its text read as a title.
-        self.title_parts = {k: title_parts(line.text) for k, line in enumerate(lines) if candidate(line)}
+        # The lines that may begin a page, each with the parts of its text read as a title.
+        self.candidates = {k: title_parts(line.text) for k, line in enumerate(lines) if candidate(line)}
         self.parts: dict[str, list[int]] = {}
-        for k, parts in self.title_parts.items():
+        for k, parts in self.candidates.items():
             for part in parts:
                 self.parts.setdefault(part, []).append(k)
         self.is_prose = [1.0 if prose(line) else 0.0 for line in lines]
@@ -128,8 +128,8 @@ def pages_in(lines: list[Line], model: Model) -> list[tuple[int, str]]:
     context = DumpContext(lines)
     scores = [0.0] * len(lines)
     features: dict[int, list[float]] = {}
-    for k in context.title_parts:
-        if k:
+    for k in context.candidates:
+        if k:  # the dump's first line begins its first page
             features[k] = boundary_features(lines, k, context)
             scores[k] = model.boundary.probability(features[k])
     return [(k, _why(lines[k], scores[k], features.get(k))) for k in choose(lines, scores, model.starts_at)]

@@ -199,7 +199,7 @@ def boundary_rows(dumps: list[Dump]):
     for g, d in enumerate(dumps):
         context = DumpContext(d.lines)
         starts = set(d.starts)
-        for k in context.title_parts:
+        for k in context.candidates:
             if k:
                 X.append(boundary_features(d.lines, k, context))
                 y.append(float(k in starts))
