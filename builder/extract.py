@@ -17,7 +17,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from builder.boilerplate import CONTENT_FEATURES, CONTEXT_FEATURES, score_lines
+from builder.boilerplate import CONTENT_FEATURES, CONTEXT_FEATURES, prose, score_lines
 from builder.dates import find_dates, month_first, relative_seconds, resolve_relative
 from builder.headline import heading, headline_like, title_parts
 from builder.language import stopwords
@@ -55,7 +55,7 @@ FLOOR = 0.1             # unless one scores under this
 LEAST = 0.2             # a page whose best line scores less holds no text
 DOUBLED = 6             # lines within which a line printed again is a caption or a repeated headline
 TEASER = 200            # characters from which a line cut off mid-sentence is a teaser
-DATE_REACH = 6          # lines into the text a date may still be the page's own (a byline below the lede)
+DATE_REACH = 6          # paragraphs into the text a date may still be the page's own (a byline below the lede)
 OVER_TEXT = 30          # lines above its text within which a page shows its headline
 
 
@@ -319,7 +319,10 @@ def _page_date(page: _Page, day_first: bool) -> tuple[dt.date | None, str | None
     Also the first relative time found there, (seconds, line), for the caller to resolve."""
     lines = page.lines
     first_text = page.body[0] if page.body else len(lines)
-    reach = page.body[DATE_REACH] if len(page.body) > DATE_REACH else len(lines)
+    # Reach is counted in paragraphs of running text: links and credits between the lede and the
+    # byline (`Related: ...`, a caption, the publisher's name) do not use it up.
+    running = [k for k in page.body if prose(lines[k])]
+    reach = running[DATE_REACH] if len(running) > DATE_REACH else len(lines)
     text = set(page.body)
     after = page.headline if page.headline is not None else 0
     # Below the headline down to a few lines into the text (bylines sit there), then above it,

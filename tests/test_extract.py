@@ -161,6 +161,21 @@ def test_the_published_date_beside_the_headline_beats_dates_in_the_story():
     assert draft.date == dt.date(2024, 3, 12) and draft.date_source.startswith("published, line ")
 
 
+def test_a_byline_below_short_paragraphs_under_the_lede_still_dates_the_page():
+    # How far into the text a byline may stand is counted in paragraphs of running text: one-line
+    # paragraphs between the lede and the byline do not use it up.
+    short = ["The talks lasted three hours.", "Both ministers smiled for the cameras.", "Neither took questions.",
+             "A lunch followed at the residence.", "The mood was said to be warm.", "Aides called it a good start.",
+             "More talks are planned."]
+    headline = "Ministers agree to keep talking"
+    lines = [f"{headline} | Daily Example", "", *NAV, "", headline, "", BODY[0], "",
+             *[x for p in short for x in (p, "")], "", "By Jane Doe", "12 March 2024", "",
+             *[x for p in BODY[1:] for x in (p, "")], *FOOTER]
+    (draft,) = extract("\n".join(lines)).drafts
+    assert texts(draft)[:8] == [BODY[0], *short]
+    assert draft.date == dt.date(2024, 3, 12) and draft.date_source == f"page, line {lines.index('12 March 2024') + 1}"
+
+
 def test_numeric_dates_are_read_day_first_unless_the_dump_writes_them_month_first():
     (draft,) = extract("\n".join(web_page("Ministers agree to keep talking", date_line="04/03/2024"))).drafts
     assert draft.date == dt.date(2024, 3, 4)
