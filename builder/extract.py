@@ -315,7 +315,8 @@ def _bullet_of(text: str) -> str | None:
 
 
 def _page_date(page: _Page, day_first: bool) -> tuple[dt.date | None, str | None, tuple[int, int] | None]:
-    """The page's date: from a line printing one beside the headline, before any in its text.
+    """The page's date: from a line printing one beside the headline, before any in its text, or
+    else from a `Published: ...` line below the text.
     Also the first relative time found there, (seconds, line), for the caller to resolve."""
     lines = page.lines
     first_text = page.body[0] if page.body else len(lines)
@@ -349,6 +350,15 @@ def _page_date(page: _Page, day_first: bool) -> tuple[dt.date | None, str | None
                 relative = (seconds, k)
     if best:
         return (*best, None)
+    # Some pages print their date once, under the text: only a line saying it is the publication
+    # date is taken from there (comments and related stories below the text have dates too).
+    if relative is None:
+        for k in range(reach, len(lines)):
+            line = lines[k]
+            if k not in text and line.dated and len(line.text) < 100 and _PUBLISHED.search(line.text):
+                found = find_dates(line.text, day_first)
+                if found:
+                    return found[0][0], f"{_kind(line, False)}, line {line.index + 1}", None
     return None, None, relative
 
 

@@ -176,6 +176,16 @@ def test_a_byline_below_short_paragraphs_under_the_lede_still_dates_the_page():
     assert draft.date == dt.date(2024, 3, 12) and draft.date_source == f"page, line {lines.index('12 March 2024') + 1}"
 
 
+def test_a_page_dated_only_under_its_text_takes_the_date_its_published_line_gives():
+    headline = "Ministers agree to keep talking"
+    story = BODY + MORE + OTHER_BODY    # more paragraphs than a byline may stand below the lede
+    lines = [f"{headline} | Daily Example", "", *NAV, "", headline, "", *[x for p in story for x in (p, "")],
+             "Archive: 2 May 2023", "Published: 3 December 2019", "", *FOOTER]
+    (draft,) = extract("\n".join(lines)).drafts
+    assert draft.date == dt.date(2019, 12, 3)
+    assert draft.date_source == f"published, line {lines.index('Published: 3 December 2019') + 1}"
+
+
 def test_numeric_dates_are_read_day_first_unless_the_dump_writes_them_month_first():
     (draft,) = extract("\n".join(web_page("Ministers agree to keep talking", date_line="04/03/2024"))).drafts
     assert draft.date == dt.date(2024, 3, 4)
