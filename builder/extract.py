@@ -206,8 +206,8 @@ def _headline_over(lines: list[Line], body: list[int], title: str, language: str
     SEO title over a shorter headline): of the headline-like lines standing alone (blank lines
     around them, as a heading) above its text, or its text's first line, the one sharing most
     content words with the title line, the nearest of those (a caption between headline and text
-    shares fewer). Not a byline, a date, a control or a notice; the title line itself (line 0) is
-    not looked at."""
+    shares fewer). Not a byline, a date, a control, a notice or a breadcrumb (`Home » Park » News`:
+    two separators or more); the title line itself (line 0) is not looked at."""
     if not body:
         return None
     function_words = stopwords(language)
@@ -216,7 +216,8 @@ def _headline_over(lines: list[Line], body: list[int], title: str, language: str
     for k in range(body[0], max(0, body[0] - OVER_TEXT), -1):
         line = lines[k]
         if line.words >= 3 and line.blank_before and line.blank_after and headline_like(line) \
-                and not (line.dated or line.control or line.notice) and not _BYLINE.match(line.text):
+                and not (line.dated or line.control or line.notice or line.separators >= 2) \
+                and not _BYLINE.match(line.text):
             n = len(wanted.intersection(line.tokens))
             if n > shared:
                 best, shared = k, n

@@ -80,6 +80,14 @@ def test_a_headline_worded_otherwise_than_the_title_line_is_the_one_over_the_tex
     assert draft.title == "Ministers agree to keep talking after rare meeting"
 
 
+def test_a_breadcrumb_sharing_the_title_lines_words_is_not_taken_for_the_headline():
+    title = "Bears return to the valley after a record year | Abruzzo Valley National Park"
+    lines = [title, "", *NAV, "", "Home » National Park » Valley News", "", *[x for p in BODY for x in (p, "")],
+             *FOOTER]
+    (draft,) = extract("\n".join(lines)).drafts
+    assert draft.title == title and texts(draft) == BODY
+
+
 def test_pages_pasted_together_without_a_blank_line_are_two_articles():
     dump = web_page("Ministers agree to keep talking after rare meeting") + \
         web_page("Floods force hundreds from their homes in port city", OTHER_BODY, "March 13, 2024")
