@@ -138,10 +138,11 @@ def _model() -> Model:
     return model
 
 
-def extract(text: str, explain: bool = False) -> Extraction:
-    """Articles in one dump's text (already decoded, `\\n` line ends)."""
+def extract(text: str, explain: bool = False, model: Model | None = None) -> Extraction:
+    """Articles in one dump's text (already decoded, `\\n` line ends); by the shipped model unless
+    another is given (`training/crossval.py` scores models trained without the dump)."""
     lines = read_lines(text)
-    model = _model()
+    model = model or _model()
     splits = pages_in(lines, model)
     starts = [k for k, _ in splits]
     decisions = [Decision(lines[k].index + 1, lines[k].index + 1, "split", why) for k, why in splits[1:]]

@@ -114,12 +114,16 @@ def trees_from(d: dict) -> Trees:
                  tuple(tuple(tuple(node) for node in tree) for tree in d["trees"]))
 
 
-@functools.cache
-def load_model(path: Path = DATA) -> Model:
-    data = json.loads(path.read_text(encoding="utf-8"))
+def model_from(data: dict) -> Model:
+    """A model as the model file (and `training/train.py`) holds it."""
     return Model(boundary=trees_from(data["boundary"]), starts_at=data["boundary"]["threshold"],
                  content=trees_from(data["content"]), context=logistic_from(data["context"]),
                  text_at=data["context"]["threshold"], vocabulary=data["vocabulary"])
+
+
+@functools.cache
+def load_model(path: Path = DATA) -> Model:
+    return model_from(json.loads(path.read_text(encoding="utf-8")))
 
 
 def check_names(expected: tuple[str, ...], scorer: Logistic | Trees, what: str) -> None:

@@ -2,9 +2,11 @@
 and headline, menus and notices, pages pasted together, repeated headline blocks, lists, teasers,
 dates, wire credits and datelines. None is a copy of a dev-set page."""
 
+import dataclasses
 import datetime as dt
 
 from builder.extract import extract
+from builder.model import Logistic, load_model
 
 BODY = [
     "The foreign ministers of both countries met in the capital on Tuesday to discuss a range of regional "
@@ -233,3 +235,14 @@ def test_text_above_the_headline_printed_again_makes_it_a_subheading_under_the_f
     (draft,) = extract("\n".join(lines)).drafts
     assert draft.title == "Trade ministers meet again"
     assert [t for t in texts(draft) if t in BODY + MORE] == BODY + MORE
+
+
+def test_extract_reads_by_the_model_it_is_given():
+    # training/crossval.py scores each dump with a model trained without it.
+    text = "\n".join(web_page("Ministers agree to keep talking after rare meeting"))
+    shipped = load_model()
+    names = shipped.context.names
+    silent = Logistic(names, (0.0,) * len(names), -50.0, (0.0,) * len(names))   # every line scores 0
+    nothing_is_text = dataclasses.replace(shipped, context=silent)
+    assert len(extract(text).drafts) == 1
+    assert extract(text, model=nothing_is_text).drafts == ()

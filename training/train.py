@@ -240,17 +240,8 @@ def export_trees(model, names) -> dict:
     return {"names": list(names), "base": base, "rate": model.learning_rate, "trees": out}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--devsets", type=Path, default=ROOT.parent / "shared" / "devsets")
-    parser.add_argument("--starts-at", type=float, default=0.6, help="boundary probability that starts a page")
-    parser.add_argument("--text-at", type=float, default=0.55, help="line probability that makes it text")
-    args = parser.parse_args()
-    silver = json.loads((HERE / "silver-labels.json").read_text(encoding="utf-8"))
-    dumps = load_devset(args.devsets, "en", silver) + load_devset(args.devsets, "other", silver) + load_seeds()
-    train = [d for d in dumps if not held_out(d.name)]
-    print(f"training on {len(train)} dumps ({len(dumps) - len(train)} held out)")
-
+def fit(train: list[Dump], starts_at: float, text_at: float, log=print) -> dict:
+    """The model file's contents, learned from `train` (dev-set dumps and seeds)."""
     vocab = vocabulary(train)
     X, y, w = line_rows(train, vocab)
     content_trees = export_trees(fit_trees(X, y, w, depth=CONTENT_DEPTH, positive_weight=1.0, leaf=CONTENT_LEAF,
@@ -260,21 +251,38 @@ def main() -> None:
     X2, y2, w2 = line_rows(train, vocab, content)
     context = fit_logistic(X2, y2, w2, CONTEXT_FEATURES)
     p = 1 / (1 + np.exp(-(X2 @ np.array(context.weights) + context.bias)))
-    print(f"lines: {len(y)} labelled, training accuracy {((p > 0.5) == (y2 > 0.5)).mean():.3f}")
+    log(f"lines: {len(y)} labelled, training accuracy {((p > 0.5) == (y2 > 0.5)).mean():.3f}")
 
     Xb, yb, _, wb = boundary_rows(train + augmented(train, AUGMENTED))
     trees = fit_trees(Xb, yb, wb)
-    print(f"boundaries: {int(yb.sum())} starts among {len(yb)} candidate lines")
-
-    model = {
+    log(f"boundaries: {int(yb.sum())} starts among {len(yb)} candidate lines")
+    return {
         "about": "Learned by training/train.py from ../shared/devsets (held out: dumps numbered by 4) "
                  "and seeds/; see training/README.md",
-        "boundary": {**export_trees(trees, BOUNDARY_FEATURES), "threshold": args.starts_at},
+        "boundary": {**export_trees(trees, BOUNDARY_FEATURES), "threshold": starts_at},
         "content": content_trees,
         "context": {"names": list(context.names), "weights": list(context.weights), "bias": context.bias,
-                    "means": list(context.means), "threshold": args.text_at},
+                    "means": list(context.means), "threshold": text_at},
         "vocabulary": vocab,
     }
+
+
+def load_all(devsets: Path) -> list[Dump]:
+    """Every dump to learn from: both dev sets, then the repository's seeds."""
+    silver = json.loads((HERE / "silver-labels.json").read_text(encoding="utf-8"))
+    return load_devset(devsets, "en", silver) + load_devset(devsets, "other", silver) + load_seeds()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--devsets", type=Path, default=ROOT.parent / "shared" / "devsets")
+    parser.add_argument("--starts-at", type=float, default=0.6, help="boundary probability that starts a page")
+    parser.add_argument("--text-at", type=float, default=0.55, help="line probability that makes it text")
+    args = parser.parse_args()
+    dumps = load_all(args.devsets)
+    train = [d for d in dumps if not held_out(d.name)]
+    print(f"training on {len(train)} dumps ({len(dumps) - len(train)} held out)")
+    model = fit(train, args.starts_at, args.text_at)
     DATA.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {DATA.relative_to(ROOT)} ({DATA.stat().st_size / 1024:.0f} kB)")
 
