@@ -21,7 +21,7 @@ from builder.boilerplate import CONTENT_FEATURES, CONTEXT_FEATURES, prose, score
 from builder.dates import find_dates, month_first, relative_seconds, resolve_relative
 from builder.headline import heading, headline_like, title_parts
 from builder.language import stopwords
-from builder.lines import Line, page_language, read_lines
+from builder.lines import Line, comment_thread, page_language, read_lines
 from builder.model import Model, Trees, check_names, load_model
 from builder.segment import BOUNDARY_FEATURES, pages_in
 from builder.text import key, words
@@ -247,6 +247,13 @@ def _text_lines(lines: list[Line], top: int, title: str | None, scores: list[flo
     best = max((scores[k] for k in candidates), default=0.0)
     keep = min(text_at, RELATIVE * best) if best >= LEAST else text_at
     body = _hysteresis(lines, candidates, scores, keep)
+    # Readers' comments are not the story: once its text has begun, it ends where they begin.
+    begun = next((k for k in body if prose(lines[k])), None)
+    thread = next((k for k in range(begun + 1, len(lines)) if comment_thread(lines[k])), None) \
+        if begun is not None else None
+    if thread is not None:
+        ruled.update((k, "below the comment thread's heading") for k in body if k > thread)
+        body = [k for k in body if k < thread]
     # Teasers trail a story: long lines cut off mid-sentence after its last whole line.
     while body and len(lines[body[-1]].text) >= TEASER and not lines[body[-1]].end_stop:
         ruled[body.pop()] = "a teaser: long, cut off mid-sentence after the story"

@@ -29,11 +29,11 @@ join the discussion|pdf version|print version|
 teilen|drucken|suche|suchen|anmelden|abmelden|registrieren|mehr|weiter|weiterlesen|zurück|startseite|
 menü|schließen|kommentare|kommentar|kommentar schreiben|werbung|anzeige|abonnieren|newsletter|kontakt|impressum|
 partager|imprimer|rechercher|connexion|se connecter|s'inscrire|accueil|fermer|suivant|précédent|
-commentaires|publicité|lire la suite|s'abonner|
+commentaires|publicité|lire la suite|s'abonner|laisser un commentaire|
 compartir|imprimir|buscar|iniciar sesión|registrarse|inicio|cerrar|siguiente|anterior|comentarios|
-publicidad|leer más|suscríbete|
-condividi|stampa|cerca|accedi|chiudi|commenti|pubblicità|leggi anche|
-compartilhar|partilhar|pesquisar|entrar|fechar|comentários|publicidade|leia mais|
+publicidad|leer más|suscríbete|deja un comentario|
+condividi|stampa|cerca|accedi|chiudi|commenti|pubblicità|leggi anche|lascia un commento|
+compartilhar|partilhar|pesquisar|entrar|fechar|comentários|publicidade|leia mais|deixe um comentário|
 udostępnij|drukuj|szukaj|zaloguj|zamknij|komentarze|reklama|czytaj więcej|dołącz do dyskusji|dodaj komentarz
 """.replace("\n", "").split("|"))
 # Copyright lines in those languages; with `©`, what a page's footer says.
@@ -88,6 +88,12 @@ _CAPTION_CREDIT = re.compile(r"^\S+(?:\s+\S+)+\s+/\s?(?P<name>\w[\w.&'-]*)$|\s(?
 _COMMENTS = re.compile(r"^\d+\s+(?:responses?|comments?|replies|thoughts|kommentare?|commentaires?|comentarios?|"
                        r"comentários?|komentarz[ey]?|komentarzy|commenti)(?:\s*$|\s+(?:to|on|zu|sur|na|para|a)\s+"
                        r"[\"“„«‘'])", re.I)
+# Where a comment thread begins, besides its `12 Comments` heading: the form to write one.
+_THREAD = frozenset(key(c) for c in """
+leave a reply|leave a comment|post a comment|write a comment|add a comment|join the discussion|
+kommentar schreiben|laisser un commentaire|deja un comentario|lascia un commento|deixe um comentário|
+dodaj komentarz|dołącz do dyskusji
+""".replace("\n", "").split("|"))
 # What a page says of its links: `These are external links and will open in a new window`.
 _LINK_NOTE = re.compile(r"\b(?:opens?|will open) in a new (?:window|tab)\b", re.I)
 _DIGIT = re.compile(r"\d")
@@ -174,6 +180,11 @@ def _caption_credit(text: str) -> bool:
     m = (_CAPTION_CREDIT.search(text) if "/" in text or "©" in text or "(" in text else None) \
         or (_PHOTO_BY.match(text) if text[0] in "PpIi" else None)
     return m is not None and (m["name"] is None or m["name"][0].isupper())
+
+
+def comment_thread(line: Line) -> bool:
+    """Where readers' comments begin: `12 Comments`, `5 thoughts on "..."`, `Leave a reply`."""
+    return line.control and (line.key in _THREAD or (line.text[0].isdigit() and _COMMENTS.match(line.text) is not None))
 
 
 def copyright(line: Line) -> bool:

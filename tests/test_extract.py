@@ -146,6 +146,27 @@ def test_links_to_other_stories_and_controls_inside_the_text_are_dropped():
     assert texts(draft) == BODY
 
 
+def test_readers_comments_below_the_story_are_not_its_text():
+    headline = "Ministers agree to keep talking after rare meeting"
+    comments = [
+        "I have followed these talks for years and I think both governments are finally serious about "
+        "them, which is good news for everyone who lives in the region and works across the border.",
+        "The statement says nothing about the disputes over trade, and until those are settled the "
+        "meetings will remain what they have always been, a chance for the ministers to be photographed.",
+        "My family has lived in the capital for three generations and we have heard these promises many "
+        "times before, so I will believe that relations are improving when I see the results myself.",
+    ]
+    thread = ["3 thoughts on “Ministers agree to keep talking after rare meeting”", ""]
+    for n, comment in enumerate(comments, 1):
+        thread += [f"Reader {n} says:", f"1{n} March 2024 at 10:15", "", comment, "", "Reply", ""]
+    lines = web_page(headline)
+    lines[-len(FOOTER):-len(FOOTER)] = ["", *thread, "Leave a Reply", ""]
+    extraction = extract("\n".join(lines), explain=True)
+    (draft,) = extraction.drafts
+    assert texts(draft) == BODY
+    assert {v.kind for v in extraction.verdicts if v.text in comments} == {"furniture"}
+
+
 def test_a_list_is_kept_whole_and_bullets_before_the_text_are_key_points():
     body = ["• Talks had stalled for two years", "• A new round is set for October", BODY[0],
             "The ministers agreed on three steps:", "* a hotline between the two ministries",

@@ -1,7 +1,7 @@
 """The evidence each line carries by itself, and the languages of a dump."""
 
 from builder.language import dump_languages
-from builder.lines import read_lines
+from builder.lines import comment_thread, read_lines
 
 
 def evidence(*texts):
@@ -69,6 +69,14 @@ def test_a_comment_thread_s_heading_and_links_to_the_next_story_are_controls():
     for text in ["12 comments were sent to the council before the vote.", "Next year the port will reopen",
                  "5 thoughts on the talks", "3 responses to the housing crisis"]:
         assert not evidence(text)[text].control
+
+
+def test_where_a_comment_thread_begins():
+    threads = ["11 responses to “Floods hit port city”", "3 Kommentare", "Leave a Reply", "Deja un comentario",
+               "Dołącz do dyskusji"]
+    others = ["Related Coverage", "Comments", "Reply", "5 thoughts on the talks"]
+    found = evidence(*threads, *others)
+    assert [t for t in threads + others if comment_thread(found[t])] == threads
 
 
 def test_a_caption_ending_in_its_credit_is_a_credit():
