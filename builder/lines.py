@@ -10,6 +10,13 @@ from dataclasses import dataclass
 from builder.language import dump_languages, stopwords
 from builder.text import clean, key, words
 
+# Where readers' comments begin, besides a `12 Comments` heading: the form to write one. They are
+# controls too.
+_THREAD = frozenset(key(c) for c in """
+leave a reply|leave a comment|post a comment|write a comment|add a comment|join the discussion|
+kommentar schreiben|laisser un commentaire|deja un comentario|lascia un commento|deixe um comentário|
+dodaj komentarz|dołącz do dyskusji
+""".replace("\n", "").split("|"))
 # Universal page controls and notices, in the languages most pages are in: what a line says when it
 # is a button, a menu entry or a legal line on any site. Matched against whole folded lines
 # (controls) or anywhere in them (notices).
@@ -18,24 +25,23 @@ share|share this|share this article|print|email|e-mail|mail|menu|main menu|searc
 log out|sign in|sign up|sign out|register|subscribe|subscribe now|subscriptions|my account|account|home|
 homepage|skip to content|skip to main content|skip to navigation|toggle navigation|navigation|more|
 read more|show more|load more|see more|view more|continue reading|next|previous|next article|
-previous article|back|back to top|top|reply|comment|comments|view comments|leave a comment|
-post a comment|advertisement|advertising|ad|sponsored|facebook|twitter|x|whatsapp|linkedin|pinterest|
+previous article|back|back to top|top|reply|comment|comments|view comments|
+advertisement|advertising|ad|sponsored|facebook|twitter|x|whatsapp|linkedin|pinterest|
 instagram|youtube|telegram|reddit|tumblr|rss|copy link|link|tweet|like|follow|follow us|listen|
 watch|video|photos|gallery|save|bookmark|send|cancel|submit|ok|accept|agree|i agree|got it|
 contact|contact us|about|about us|news|latest|latest news|trending|most read|most popular|popular|
 related|related articles|related stories|recommended|you may also like|tags|topics|categories|
-sections|loading|expand|collapse|related coverage|write a comment|add a comment|leave a reply|
-join the discussion|pdf version|print version|
+sections|loading|expand|collapse|related coverage|pdf version|print version|
 teilen|drucken|suche|suchen|anmelden|abmelden|registrieren|mehr|weiter|weiterlesen|zurück|startseite|
-menü|schließen|kommentare|kommentar|kommentar schreiben|werbung|anzeige|abonnieren|newsletter|kontakt|impressum|
+menü|schließen|kommentare|kommentar|werbung|anzeige|abonnieren|newsletter|kontakt|impressum|
 partager|imprimer|rechercher|connexion|se connecter|s'inscrire|accueil|fermer|suivant|précédent|
-commentaires|publicité|lire la suite|s'abonner|laisser un commentaire|
+commentaires|publicité|lire la suite|s'abonner|
 compartir|imprimir|buscar|iniciar sesión|registrarse|inicio|cerrar|siguiente|anterior|comentarios|
-publicidad|leer más|suscríbete|deja un comentario|
-condividi|stampa|cerca|accedi|chiudi|commenti|pubblicità|leggi anche|lascia un commento|
-compartilhar|partilhar|pesquisar|entrar|fechar|comentários|publicidade|leia mais|deixe um comentário|
-udostępnij|drukuj|szukaj|zaloguj|zamknij|komentarze|reklama|czytaj więcej|dołącz do dyskusji|dodaj komentarz
-""".replace("\n", "").split("|"))
+publicidad|leer más|suscríbete|
+condividi|stampa|cerca|accedi|chiudi|commenti|pubblicità|leggi anche|
+compartilhar|partilhar|pesquisar|entrar|fechar|comentários|publicidade|leia mais|
+udostępnij|drukuj|szukaj|zaloguj|zamknij|komentarze|reklama|czytaj więcej
+""".replace("\n", "").split("|")) | _THREAD
 # Copyright lines in those languages; with `©`, what a page's footer says.
 _RESERVED = [key(n) for n in """
 all rights reserved|rights reserved|alle rechte vorbehalten|tous droits réservés|derechos reservados|
@@ -88,12 +94,6 @@ _CAPTION_CREDIT = re.compile(r"^\S+(?:\s+\S+)+\s+/\s?(?P<name>\w[\w.&'-]*)$|\s(?
 _COMMENTS = re.compile(r"^\d+\s+(?:responses?|comments?|replies|thoughts|kommentare?|commentaires?|comentarios?|"
                        r"comentários?|komentarz[ey]?|komentarzy|commenti)(?:\s*$|\s+(?:to|on|zu|sur|na|para|a)\s+"
                        r"[\"“„«‘'])", re.I)
-# Where a comment thread begins, besides its `12 Comments` heading: the form to write one.
-_THREAD = frozenset(key(c) for c in """
-leave a reply|leave a comment|post a comment|write a comment|add a comment|join the discussion|
-kommentar schreiben|laisser un commentaire|deja un comentario|lascia un commento|deixe um comentário|
-dodaj komentarz|dołącz do dyskusji
-""".replace("\n", "").split("|"))
 # What a page says of its links: `These are external links and will open in a new window`.
 _LINK_NOTE = re.compile(r"\b(?:opens?|will open) in a new (?:window|tab)\b", re.I)
 _DIGIT = re.compile(r"\d")
@@ -162,7 +162,7 @@ def read_lines(text: str) -> list[Line]:
             control=keys[i] in CONTROLS or _LEAD_IN.match(t) is not None or _CREDIT.match(t) is not None
             or (len(t) <= 250 and (_TRAILING_CREDIT.search(t) is not None or _LINK_NOTE.search(t) is not None))
             or (n <= 15 and not t.endswith(_END) and _caption_credit(t))
-            or (t[0].isdigit() and not t.endswith(_END) and _COMMENTS.match(t) is not None),
+            or _thread_heading(t),
             notice=notice,
             separators=len(_SEPARATORS.findall(t)) if len(t) <= 300 else 0,
             dated=digits > 1 and _DATE.search(t) is not None,
@@ -182,9 +182,13 @@ def _caption_credit(text: str) -> bool:
     return m is not None and (m["name"] is None or m["name"][0].isupper())
 
 
+def _thread_heading(text: str) -> bool:
+    return text[0].isdigit() and not text.endswith(_END) and _COMMENTS.match(text) is not None
+
+
 def comment_thread(line: Line) -> bool:
     """Where readers' comments begin: `12 Comments`, `5 thoughts on "..."`, `Leave a reply`."""
-    return line.control and (line.key in _THREAD or (line.text[0].isdigit() and _COMMENTS.match(line.text) is not None))
+    return line.key in _THREAD or _thread_heading(line.text)
 
 
 def copyright(line: Line) -> bool:
