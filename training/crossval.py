@@ -23,14 +23,9 @@ from train import Dump, fit, load_all  # noqa: E402
 from builder.extract import extract  # noqa: E402
 from builder.ingest import headline_from_lede, markdown_body  # noqa: E402
 from builder.model import model_from  # noqa: E402
+from report import FOLDS, fold_of  # noqa: E402
 
-FOLDS = 4
 _dumps: list[Dump] = []     # set before the workers fork
-
-
-def fold_of(name: str) -> int | None:
-    """The quarter a dev-set dump belongs to (report.py's held-out quarter is fold 0); None for seeds."""
-    return int(name[1:4]) % FOLDS if name.startswith("d") and name[1:4].isdigit() else None
 
 
 def _articles(fold: int, starts_at: float, text_at: float, plain) -> list[dict]:
